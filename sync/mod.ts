@@ -1,0 +1,16 @@
+/**
+ * Coordination for async code: `Mutex`, `RwLock`, `Semaphore`, `Barrier`,
+ * `Notify`; the channels `mpsc`, `oneshot`, `broadcast` and `watch`; and
+ * task structure: `CancellationToken`, `JoinSet`, `TaskTracker`, `select`,
+ * `join`/`tryJoin` and a resource `Pool`. Every wait takes an `AbortSignal`
+ * and leaves no trace when aborted; guards and permits work with `using`.
+ *
+ * ```ts
+ * import * as sync from "@weir/weir/sync";
+ *
+ * console.log(typeof sync);
+ * ```
+ *
+ * @module
+ */
+export {};

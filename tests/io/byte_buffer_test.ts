@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { ByteBuffer } from "@weir/weir/io";
+
+Deno.test("ByteBuffer allocates nothing until first use", () => {
+  const buf = new ByteBuffer(1024);
+  assert.equal(buf.capacity, 0);
+  assert.equal(buf.length, 0);
+  assert.equal(buf.bytes().length, 0);
+  buf.reserve(1);
+  assert.equal(buf.capacity, 1024);
+});
+
+Deno.test("ByteBuffer rejects a bad capacity and bad commit/take sizes", () => {
+  assert.throws(() => new ByteBuffer(-1), RangeError);
+  assert.throws(() => new ByteBuffer(Number.NaN), RangeError);
+  const buf = new ByteBuffer(4);
+  buf.reserve(4);
+  assert.throws(() => buf.commit(buf.spare().length + 1), /spare capacity/);
+  assert.throws(() => buf.take(1), /only 0 bytes buffered/);
+});
+
+Deno.test("ByteBuffer.take() views are never overwritten by later writes", () => {
+  const buf = new ByteBuffer(8);
+  const taken: Uint8Array[] = [];
+  for (let i = 0; i < 100; i++) {
+    buf.append(new Uint8Array([i, i, i]));
+    taken.push(buf.take(2));
+    buf.consume(1);
+  }
+  taken.forEach((view, i) => assert.deepEqual([...view], [i, i]));
+});
+
+Deno.test("ByteBuffer compacts in place when nothing was taken", () => {
+  const buf = new ByteBuffer(16);
+  buf.append(new Uint8Array(12).fill(1));
+  buf.consume(10);
+  buf.reserve(10);
+  assert.equal(buf.capacity, 16);
+  assert.deepEqual([...buf.bytes()], [1, 1]);
+});
+
+Deno.test("ByteBuffer.indexOf() respects from/to and the read cursor", () => {
+  const buf = new ByteBuffer();
+  buf.append(new TextEncoder().encode("xx\nab\ncd"));
+  buf.consume(3);
+  assert.equal(buf.indexOf(0x0a), 2);
+  assert.equal(buf.indexOf(0x0a, 3), -1);
+  assert.equal(buf.indexOf(0x0a, 0, 2), -1);
+  assert.equal(buf.at(0), 0x61);
+  assert.equal(buf.at(99), undefined);
+  assert.equal(buf.at(-1), undefined);
+});
+
+Deno.test("ByteBuffer behaves as a FIFO of bytes under any operation sequence", () => {
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant("append" as const), data: fc.uint8Array({ maxLength: 40 }) }),
+    fc.record({ kind: fc.constant("consume" as const), n: fc.nat(50) }),
+    fc.record({ kind: fc.constant("take" as const), n: fc.nat(50) }),
+    fc.record({ kind: fc.constant("byte" as const), b: fc.integer({ min: 0, max: 255 }) }),
+  );
+  fc.assert(
+    fc.property(fc.nat(64), fc.array(op, { maxLength: 60 }), (cap, ops) => {
+      const buf = new ByteBuffer(cap);
+      let model: number[] = [];
+      const kept: Array<[Uint8Array, number[]]> = [];
+      for (const o of ops) {
+        if (o.kind === "append") {
+          buf.append(o.data);
+          model.push(...o.data);
+        } else if (o.kind === "byte") {
+          buf.appendByte(o.b);
+          model.push(o.b);
+        } else if (o.kind === "consume") {
+          buf.consume(o.n);
+          model = model.slice(Math.min(o.n, model.length));
+        } else {
+          const n = Math.min(o.n, model.length);
+          kept.push([buf.take(n), model.slice(0, n)]);
+          model = model.slice(n);
+        }
+        assert.deepEqual([...buf.bytes()], model);
+      }
+      for (const [view, expected] of kept) assert.deepEqual([...view], expected);
+    }),
+    { numRuns: 1000 },
+  );
+});
