@@ -13,4 +13,6 @@
  *
  * @module
  */
+// -- primitives and channels (issue 5) --
+// -- task structure (issue 6) --
 export {};
