@@ -16,3 +16,4 @@
  * @module
  */
 export * from "./clock.ts";
+export * from "./fake_clock.ts";
