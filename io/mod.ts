@@ -5,14 +5,21 @@
  *
  * Every consumer accepts a `read(p)` reader (the fast path, what `Deno.Conn`
  * and `Deno.FsFile` are) or a `ReadableStream<Uint8Array>`, and a `write(p)`
- * writer or a `WritableStream<Uint8Array>`.
+ * writer or a `WritableStream<Uint8Array>`; {@linkcode toReader} and
+ * {@linkcode toWriter} convert.
  *
  * ```ts
- * import { ByteBuffer } from "@weir/weir/io";
+ * import { toReader, toWriter, writeAll } from "@weir/weir/io";
+ * import assert from "node:assert/strict";
  *
- * const buf = new ByteBuffer();
- * buf.append(new TextEncoder().encode("frame"));
- * console.log(new TextDecoder().decode(buf.take(buf.length)));
+ * const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+ * const writer = toWriter(writable);
+ * const done = writeAll(writer, new TextEncoder().encode("frame")).then(() => writer.close());
+ * const reader = toReader(readable);
+ * const p = new Uint8Array(16);
+ * const n = await reader.read(p);
+ * assert.equal(new TextDecoder().decode(p.subarray(0, n ?? 0)), "frame");
+ * await done;
  * ```
  *
  * @module
@@ -21,3 +28,6 @@ export * from "./types.ts";
 export * from "./byte_buffer.ts";
 export * from "./unexpected_eof_error.ts";
 export * from "./invalid_utf8_error.ts";
+export * from "./to_reader.ts";
+export * from "./to_writer.ts";
+export * from "./write_all.ts";
