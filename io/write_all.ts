@@ -1,16 +1,7 @@
 import { abortable } from "./_abort.ts";
 import { toWriter } from "./to_writer.ts";
+import type { IoOptions } from "./io_options.ts";
 import type { ByteSink } from "./types.ts";
-
-/** Options for {@linkcode writeAll}. */
-export interface WriteAllOptions {
-  /**
-   * Stops waiting when aborted, rejecting with `signal.reason`.
-   *
-   * @default {undefined}
-   */
-  signal?: AbortSignal;
-}
 
 /**
  * Writes every byte of `bytes`, calling `write` again after each short
@@ -49,7 +40,7 @@ export interface WriteAllOptions {
 export async function writeAll(
   sink: ByteSink,
   bytes: Uint8Array,
-  options: WriteAllOptions = {},
+  options: IoOptions = {},
 ): Promise<void> {
   const { signal } = options;
   signal?.throwIfAborted();

@@ -1,0 +1,334 @@
+import { abortable } from "./_abort.ts";
+import { closeWriter, shutdownWriter } from "./_close.ts";
+import { ByteBuffer } from "./byte_buffer.ts";
+import type { IoOptions } from "./io_options.ts";
+import { toWritable } from "./to_writable.ts";
+import { toWriter } from "./to_writer.ts";
+import type { ByteSink, HalfCloseWriter, Writer } from "./types.ts";
+import { writeAll } from "./write_all.ts";
+
+/** Options for {@linkcode BufWriter}. */
+export interface BufWriterOptions {
+  /**
+   * Bytes gathered before they are written to the sink; writes of at least
+   * this size go to the sink directly.
+   *
+   * @default {8192}
+   */
+  capacity?: number;
+}
+
+/**
+ * A buffered writer over any byte sink, with Tokio's `BufWriter` rules:
+ * small writes are gathered in memory and reach the sink only when the
+ * buffer would overflow, on {@linkcode BufWriter.prototype.flush}, or on
+ * close; a write of at least `capacity` bytes skips the buffer.
+ *
+ * Nothing is written on garbage collection: flush, or dispose with
+ * `await using`, which flushes and then closes the sink.
+ *
+ * It is itself a {@linkcode HalfCloseWriter}: `closeWrite()` flushes and
+ * then half-closes the sink, so it can stand in for a connection.
+ *
+ * One call at a time: start the next after the previous one settled.
+ *
+ * @example Usage
+ * ```ts
+ * import { BufWriter, type Writer } from "@weir/weir/io";
+ * import assert from "node:assert/strict";
+ *
+ * const writes: number[] = [];
+ * const sink: Writer = {
+ *   write(p) {
+ *     writes.push(p.length);
+ *     return Promise.resolve(p.length);
+ *   },
+ * };
+ * const writer = new BufWriter(sink, { capacity: 16 });
+ * for (let i = 0; i < 10; i++) await writer.write(new Uint8Array(3));
+ * await writer.flush();
+ * assert.deepEqual(writes, [15, 15]);
+ * ```
+ */
+export class BufWriter implements HalfCloseWriter, AsyncDisposable {
+  #dst: Writer;
+  #buf: ByteBuffer;
+  #capacity: number;
+  #pending: Promise<void> | undefined;
+  #writable: WritableStream<Uint8Array> | undefined;
+
+  /**
+   * Creates a buffered writer. It owns `sink` from now on.
+   *
+   * @param sink A `write(p)` writer or a writable stream.
+   * @param options Buffer size.
+   */
+  constructor(sink: ByteSink, options: BufWriterOptions = {}) {
+    const { capacity = 8192 } = options;
+    if (!Number.isSafeInteger(capacity) || capacity < 1) {
+      throw new RangeError(`'capacity' must be a positive integer: received ${capacity}`);
+    }
+    this.#dst = toWriter(sink);
+    this.#capacity = capacity;
+    this.#buf = new ByteBuffer(capacity);
+  }
+
+  /**
+   * The number of bytes written to this writer and not yet to the sink.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufWriter } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const writer = new BufWriter({ write: (p) => Promise.resolve(p.length) });
+   * await writer.write(new Uint8Array(5));
+   * assert.equal(writer.buffered, 5);
+   * await writer.flush();
+   * assert.equal(writer.buffered, 0);
+   * ```
+   */
+  get buffered(): number {
+    return this.#buf.length;
+  }
+
+  /**
+   * This writer as a writable stream (made once): each chunk is written
+   * whole; closing the stream flushes and half-closes
+   * ({@linkcode BufWriter.prototype.closeWrite}); aborting it closes the
+   * sink.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufWriter } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const chunks: Uint8Array[] = [];
+   * const writer = new BufWriter(new WritableStream({ write: (c) => void chunks.push(c) }));
+   * await ReadableStream.from([new Uint8Array([1]), new Uint8Array([2])]).pipeTo(writer.writable);
+   * assert.deepEqual(chunks, [new Uint8Array([1, 2])]);
+   * ```
+   */
+  get writable(): WritableStream<Uint8Array> {
+    return this.#writable ??= toWritable(this);
+  }
+
+  /**
+   * Writes the buffer out to the sink, looping over short writes. A write in
+   * flight is shared by every caller and always trims the buffer by what
+   * the sink accepted, so an aborted wait neither loses nor repeats bytes.
+   */
+  async #drain(signal: AbortSignal | undefined): Promise<void> {
+    signal?.throwIfAborted();
+    while (this.#pending !== undefined || this.#buf.length > 0) {
+      this.#pending ??= this.#dst.write(this.#buf.bytes()).then(
+        (n) => {
+          this.#pending = undefined;
+          if (n === 0) {
+            throw new Deno.errors.WriteZero(
+              `Sink accepted 0 of ${this.#buf.length} buffered bytes`,
+            );
+          }
+          this.#buf.consume(n);
+        },
+        (error) => {
+          this.#pending = undefined;
+          throw error;
+        },
+      );
+      await abortable(this.#pending, signal);
+    }
+  }
+
+  /**
+   * Writes `p`: appended to the buffer when it fits (after writing the
+   * buffer out if it would overflow), or, when `p` is at least `capacity`
+   * bytes, written to the sink directly, whose count (possibly short) is
+   * returned. With a signal, a large `p` is not written directly: the
+   * buffer takes as much as fits and that count is returned.
+   *
+   * **Cancellation:** cancel safe with a signal: an aborted write buffers
+   * nothing, and bytes the sink accepted leave the buffer.
+   *
+   * @param p The bytes to write.
+   * @param options Cancellation.
+   * @returns The number of bytes taken.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufWriter } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const writer = new BufWriter({ write: (p) => Promise.resolve(p.length) }, { capacity: 4 });
+   * assert.equal(await writer.write(new Uint8Array(3)), 3);
+   * assert.equal(writer.buffered, 3);
+   * assert.equal(await writer.write(new Uint8Array(10)), 10); // flushed, then bypassed
+   * assert.equal(writer.buffered, 0);
+   * ```
+   */
+  write(p: Uint8Array, options: IoOptions = {}): Promise<number> {
+    if (this.#fits(p)) {
+      this.#buf.append(p);
+      return Promise.resolve(p.length);
+    }
+    return this.#writeSlow(p, options.signal);
+  }
+
+  #fits(p: Uint8Array): boolean {
+    return this.#pending === undefined && this.#buf.length + p.length <= this.#capacity &&
+      p.length < this.#capacity;
+  }
+
+  async #writeSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number> {
+    await this.#drain(signal);
+    if (p.length < this.#capacity) {
+      this.#buf.append(p);
+      return p.length;
+    }
+    if (signal === undefined) return await this.#dst.write(p);
+    this.#buf.append(p.subarray(0, this.#capacity));
+    return this.#capacity;
+  }
+
+  /**
+   * Writes every byte of `p`, through the buffer or, for large `p`,
+   * directly to the sink.
+   *
+   * **Cancellation:** not cancel safe: an aborted call may have taken a
+   * prefix of `p`.
+   *
+   * @param p The bytes to write.
+   * @param options Cancellation.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufWriter } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const writer = new BufWriter({ write: (p) => Promise.resolve(Math.min(p.length, 2)) });
+   * await writer.writeAll(new Uint8Array(100_000));
+   * assert.equal(writer.buffered, 0);
+   * ```
+   */
+  writeAll(p: Uint8Array, options: IoOptions = {}): Promise<void> {
+    if (this.#fits(p)) {
+      this.#buf.append(p);
+      return Promise.resolve();
+    }
+    return this.#writeAllSlow(p, options.signal);
+  }
+
+  async #writeAllSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    await this.#drain(signal);
+    if (p.length < this.#capacity) this.#buf.append(p);
+    else await writeAll(this.#dst, p, signal === undefined ? {} : { signal });
+  }
+
+  /**
+   * Writes the buffer out to the sink, then flushes the sink if it has a
+   * `flush()` (another `BufWriter`, for instance).
+   *
+   * **Cancellation:** cancel safe: bytes the sink accepted before the abort
+   * leave the buffer; the rest stay for the next flush.
+   *
+   * @param options Cancellation.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufWriter } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * let written = 0;
+   * const writer = new BufWriter({
+   *   write(p) {
+   *     written += p.length;
+   *     return Promise.resolve(p.length);
+   *   },
+   * });
+   * await writer.write(new Uint8Array(3));
+   * assert.equal(written, 0);
+   * await writer.flush();
+   * assert.equal(written, 3);
+   * ```
+   */
+  async flush(options: IoOptions = {}): Promise<void> {
+    await this.#drain(options.signal);
+    const inner = this.#dst as Writer & { flush?: (options?: IoOptions) => Promise<void> };
+    if (typeof inner.flush === "function") await inner.flush(options);
+  }
+
+  /**
+   * Flushes, then ends the sink's write direction: `closeWrite()` when it
+   * has one (a half-close, Tokio's `shutdown`), else `close()`.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufWriter, duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex(64);
+   * const writer = new BufWriter(a);
+   * await writer.write(new Uint8Array([1]));
+   * await writer.closeWrite();
+   * const p = new Uint8Array(4);
+   * assert.equal(await b.read(p), 1);
+   * assert.equal(await b.read(p), null);
+   * a.close();
+   * b.close();
+   * ```
+   */
+  async closeWrite(): Promise<void> {
+    await this.flush();
+    await shutdownWriter(this.#dst);
+  }
+
+  /**
+   * Flushes, then closes the sink (`close()`, else `closeWrite()`); the
+   * sink is closed even when the flush fails.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufWriter } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const chunks: Uint8Array[] = [];
+   * let closed = false;
+   * const sink = new WritableStream<Uint8Array>({
+   *   write: (c) => void chunks.push(c),
+   *   close: () => void (closed = true),
+   * });
+   * const writer = new BufWriter(sink);
+   * await writer.write(new Uint8Array([7]));
+   * await writer.close();
+   * assert.deepEqual(chunks, [new Uint8Array([7])]);
+   * assert.ok(closed);
+   * ```
+   */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      await closeWriter(this.#dst);
+    }
+  }
+
+  /**
+   * Flushes, then closes the sink, as {@linkcode BufWriter.prototype.close}.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufWriter } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const chunks: Uint8Array[] = [];
+   * {
+   *   await using writer = new BufWriter(new WritableStream({ write: (c) => void chunks.push(c) }));
+   *   await writer.write(new Uint8Array([1]));
+   * }
+   * assert.deepEqual(chunks, [new Uint8Array([1])]);
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,63 @@
+import { abortable } from "./_abort.ts";
+import { BufferFullError } from "./buffer_full_error.ts";
+import { ByteBuffer } from "./byte_buffer.ts";
+import type { IoOptions } from "./io_options.ts";
+import { toReader } from "./to_reader.ts";
+import type { ByteSource } from "./types.ts";
+
+/** Options for {@linkcode readAll}. */
+export interface ReadAllOptions extends IoOptions {
+  /**
+   * Most bytes to accept; more throws {@linkcode BufferFullError}.
+   *
+   * @default {Infinity}
+   */
+  maxBytes?: number;
+}
+
+/**
+ * Reads a source to its end into one array (Tokio's `read_to_end`).
+ *
+ * Reads go straight into the spare room of a growing buffer; the result
+ * may be a view over a larger `ArrayBuffer`. A stream source is locked
+ * while reading and released afterwards.
+ *
+ * **Cancellation:** not cancel safe: on abort the bytes read so far are
+ * dropped.
+ *
+ * @param source A `read(p)` reader or a readable byte stream.
+ * @param options `maxBytes` limit and cancellation.
+ * @returns Every byte of the source.
+ * @throws {BufferFullError} When the source has more than `maxBytes` bytes.
+ *
+ * @example Usage
+ * ```ts
+ * import { readAll } from "@weir/weir/io";
+ * import assert from "node:assert/strict";
+ *
+ * const source = ReadableStream.from(["ab", "cd"].map((s) => new TextEncoder().encode(s)));
+ * assert.equal(new TextDecoder().decode(await readAll(source)), "abcd");
+ * ```
+ */
+export async function readAll(
+  source: ByteSource,
+  options: ReadAllOptions = {},
+): Promise<Uint8Array> {
+  const { maxBytes = Infinity, signal } = options;
+  signal?.throwIfAborted();
+  const reader = toReader(source);
+  const buf = new ByteBuffer(16384);
+  try {
+    while (true) {
+      if (buf.spare().length < 4096) buf.reserve(buf.capacity || 16384);
+      const n = await abortable(reader.read(buf.spare()), signal);
+      if (n === null) return buf.take(buf.length);
+      buf.commit(n);
+      if (buf.length > maxBytes) {
+        throw new BufferFullError(maxBytes, `Source exceeds maxBytes ${maxBytes}`);
+      }
+    }
+  } finally {
+    reader.releaseLock?.();
+  }
+}
