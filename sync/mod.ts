@@ -15,4 +15,10 @@
  */
 // -- primitives and channels (issue 5) --
 // -- task structure (issue 6) --
-export {};
+export * from "./cancellation_token.ts";
+export * from "./join_set.ts";
+export * from "./task_tracker.ts";
+export * from "./select.ts";
+export * from "./join.ts";
+export * from "./pool.ts";
+export * from "./pool_drained_error.ts";

@@ -1,0 +1,261 @@
+import { abortableWait } from "./_task_abort.ts";
+import { callAsync } from "./_task_call.ts";
+import { TaskQueue } from "./_task_queue.ts";
+
+/** Options for {@linkcode JoinSet.prototype.joinNext}. */
+export interface JoinNextOptions {
+  /**
+   * Stops waiting when aborted: the promise rejects with `signal.reason` and
+   * no task is taken out of the set.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+interface Joiner<T> {
+  resolve(result: IteratorResult<T, undefined>): void;
+  reject(error: unknown): void;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * A set of running tasks whose results come out in completion order, as
+ * Tokio's `JoinSet`. {@linkcode JoinSet.prototype.spawn | spawn()} calls the
+ * task at once with its own `AbortSignal`;
+ * {@linkcode JoinSet.prototype.joinNext | joinNext()} (or `for await`) hands
+ * back each result as its task finishes. A task's rejection is kept until it
+ * is joined, so it never surfaces as an unhandled rejection.
+ *
+ * `await using` aborts every task still in the set and waits for all of them
+ * when the scope ends, the way dropping a Tokio `JoinSet` aborts its tasks.
+ * Breaking out of a `for await` loop leaves the remaining tasks in the set.
+ *
+ * @typeParam T The value each task resolves to.
+ *
+ * @example Fetch many, handle each as it lands
+ * ```ts
+ * import { JoinSet } from "@weir/weir/sync";
+ * import assert from "node:assert/strict";
+ *
+ * await using set = new JoinSet<string>();
+ * for (const [name, ms] of [["slow", 20], ["fast", 1]] as const) {
+ *   set.spawn((signal) =>
+ *     new Promise((resolve, reject) => {
+ *       const id = setTimeout(() => resolve(name), ms);
+ *       signal.addEventListener("abort", () => {
+ *         clearTimeout(id);
+ *         reject(signal.reason);
+ *       });
+ *     })
+ *   );
+ * }
+ * const order: string[] = [];
+ * for await (const name of set) order.push(name);
+ * assert.deepEqual(order, ["fast", "slow"]);
+ * ```
+ */
+export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
+  #running = new Set<AbortController>();
+  #finished = new TaskQueue<Outcome<T>>();
+  #joiners = new TaskQueue<Joiner<T>>();
+
+  /**
+   * The number of tasks in the set: running ones plus finished ones not yet
+   * joined.
+   *
+   * @example Usage
+   * ```ts
+   * import { JoinSet } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const set = new JoinSet<number>();
+   * set.spawn(async () => 1);
+   * assert.equal(set.size, 1);
+   * await set.joinNext();
+   * assert.equal(set.size, 0);
+   * ```
+   */
+  get size(): number {
+    return this.#running.size + this.#finished.length;
+  }
+
+  /**
+   * Starts `task` now (synchronously, before `spawn` returns) and adds it to
+   * the set. A task that throws synchronously counts as a rejected task.
+   *
+   * @param task Called once with the task's own signal, which aborts on
+   * {@linkcode JoinSet.prototype.abortAll | abortAll()}, on disposal, or
+   * through the returned controller.
+   * @returns The task's `AbortController`: `abort(reason)` cancels just this
+   * task (it stays in the set until it settles and is joined).
+   *
+   * @example Usage
+   * ```ts
+   * import { JoinSet } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const set = new JoinSet<string>();
+   * let started = false;
+   * const handle = set.spawn(async (signal) => {
+   *   started = true;
+   *   await Promise.resolve();
+   *   signal.throwIfAborted();
+   *   return "done";
+   * });
+   * assert.equal(started, true);
+   * handle.abort(new Error("not needed"));
+   * await assert.rejects(set.joinNext(), { message: "not needed" });
+   * ```
+   */
+  spawn(task: (signal: AbortSignal) => T | PromiseLike<T>): AbortController {
+    const controller = new AbortController();
+    this.#running.add(controller);
+    callAsync(task, controller.signal).then(
+      (value) => this.#finish(controller, { ok: true, value }),
+      (error) => this.#finish(controller, { ok: false, error }),
+    );
+    return controller;
+  }
+
+  /**
+   * Waits for the next task to finish and takes it out of the set: resolves
+   * `{ done: false, value }` when it fulfilled, rejects with its error when it
+   * rejected, and resolves `{ done: true }` once the set is empty. Tasks come
+   * out in the order they finished.
+   *
+   * Cancel safety: aborting `options.signal` takes nothing out of the set;
+   * the next call gets the task this one would have.
+   *
+   * @param options Optional `signal` to stop waiting.
+   * @returns The next result, or `{ done: true, value: undefined }`.
+   *
+   * @example Usage
+   * ```ts
+   * import { JoinSet } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const set = new JoinSet<number>();
+   * set.spawn(() => Promise.reject(new Error("boom")));
+   * set.spawn(() => 2);
+   * await assert.rejects(set.joinNext(), { message: "boom" });
+   * assert.deepEqual(await set.joinNext(), { done: false, value: 2 });
+   * assert.deepEqual(await set.joinNext(), { done: true, value: undefined });
+   * ```
+   */
+  joinNext(options: JoinNextOptions = {}): Promise<IteratorResult<T, undefined>> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const outcome = this.#finished.shift();
+    if (outcome !== undefined) {
+      return outcome.ok
+        ? Promise.resolve({ done: false, value: outcome.value })
+        : Promise.reject(outcome.error);
+    }
+    if (this.#running.size === 0) return Promise.resolve(DONE);
+    return abortableWait(signal, (resolve, reject) => {
+      const node = this.#joiners.push({ resolve, reject });
+      return () => this.#joiners.remove(node);
+    });
+  }
+
+  /**
+   * Aborts every running task's signal. Tasks stay in the set until they
+   * settle and are joined: one that ignores its signal still reports its
+   * value.
+   *
+   * @param reason The signals' `reason`; an `AbortError` `DOMException` when
+   * omitted.
+   *
+   * @example Usage
+   * ```ts
+   * import { JoinSet } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const set = new JoinSet<void>();
+   * set.spawn((signal) =>
+   *   new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))
+   * );
+   * set.abortAll(new Error("shutdown"));
+   * assert.equal(set.size, 1);
+   * await assert.rejects(set.joinNext(), { message: "shutdown" });
+   * ```
+   */
+  abortAll(reason?: unknown): void {
+    for (const controller of this.#running) controller.abort(reason);
+  }
+
+  /**
+   * Yields every task's value in completion order until the set is empty;
+   * throws (ending the loop) with the first rejection it meets. Other tasks
+   * stay in the set when the loop ends early.
+   *
+   * @returns An async iterator over the tasks' values.
+   *
+   * @example Usage
+   * ```ts
+   * import { JoinSet } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const set = new JoinSet<number>();
+   * for (const n of [1, 2, 3]) set.spawn(async () => n * 10);
+   * const values: number[] = [];
+   * for await (const value of set) values.push(value);
+   * assert.deepEqual(values, [10, 20, 30]);
+   * ```
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    for (;;) {
+      const result = await this.joinNext();
+      if (result.done) return;
+      yield result.value;
+    }
+  }
+
+  /**
+   * Aborts every task, then waits until all of them settled and empties the
+   * set, discarding values and errors (Tokio's `JoinSet::shutdown`).
+   *
+   * @returns A promise that resolves once the set is empty.
+   *
+   * @example Usage
+   * ```ts
+   * import { JoinSet } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const set = new JoinSet<void>();
+   * set.spawn((signal) =>
+   *   new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))
+   * );
+   * await set[Symbol.asyncDispose]();
+   * assert.equal(set.size, 0);
+   * ```
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.abortAll();
+    while (this.size > 0) {
+      try {
+        await this.joinNext();
+      } catch {
+        // Disposal discards every outcome, errors included.
+      }
+    }
+  }
+
+  #finish(controller: AbortController, outcome: Outcome<T>): void {
+    this.#running.delete(controller);
+    const joiner = this.#joiners.shift();
+    if (joiner === undefined) this.#finished.push(outcome);
+    else if (outcome.ok) joiner.resolve({ done: false, value: outcome.value });
+    else joiner.reject(outcome.error);
+    if (this.#running.size === 0) {
+      // The set is empty now: no later task can serve the remaining joiners.
+      for (let rest = this.#joiners.shift(); rest !== undefined; rest = this.#joiners.shift()) {
+        rest.resolve(DONE);
+      }
+    }
+  }
+}
