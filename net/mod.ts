@@ -2,14 +2,25 @@
  * TCP, Unix and UDP sockets done right on Deno: connections with real
  * half-close, split halves, a server with connection limits, idle timeout
  * and graceful shutdown, connection drivers, UDP without silent truncation,
- * TLS, and multi-core serving.
+ * and multi-core serving.
  *
  * ```ts
- * import * as net from "@weir/weir/net";
+ * import { connect, serve } from "@weir/weir/net";
+ * import assert from "node:assert/strict";
  *
- * console.log(typeof net);
+ * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+ *   await conn.readable.pipeTo(conn.writable); // echo; close() half-closes
+ * });
+ * await using conn = await connect(server.addr);
+ * await conn.writeAll(new TextEncoder().encode("hello"));
+ * await conn.closeWrite(); // FIN: the server sees the end, still replies
+ * assert.equal(await new Response(conn.readable).text(), "hello");
  * ```
  *
  * @module
  */
-export {};
+export * from "./connection.ts";
+export * from "./connect.ts";
+export * from "./split.ts";
+export * from "./reunite_error.ts";
+export * from "./serve.ts";

@@ -1,0 +1,133 @@
+import { type Clock, systemClock } from "../time/clock.ts";
+import { Connection } from "./connection.ts";
+
+/** A TCP endpoint: a host name or IP address and a port. */
+export interface TcpAddress {
+  /**
+   * Host name or IP address.
+   *
+   * @default {"127.0.0.1"}
+   */
+  hostname?: string;
+  /** Port number (0 to let the system pick one, when listening). */
+  port: number;
+}
+
+/** A Unix domain socket endpoint: a file system path. */
+export interface UnixAddress {
+  /** Path of the socket file. */
+  path: string;
+}
+
+/** Options for {@linkcode connect}. */
+export interface ConnectOptions {
+  /**
+   * Gives up when aborted, rejecting with `signal.reason`.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+  /**
+   * Gives up after this many milliseconds, rejecting with a `DOMException`
+   * named `TimeoutError`.
+   *
+   * @default {Infinity}
+   */
+  timeout?: number;
+  /**
+   * Sets `TCP_NODELAY` (no Nagle delay for small writes). Ignored for Unix
+   * sockets.
+   *
+   * @default {true}
+   */
+  noDelay?: boolean;
+  /**
+   * The clock for `timeout` and for the connection's `lastActivity`.
+   *
+   * @default {systemClock}
+   */
+  clock?: Clock;
+}
+
+/**
+ * Opens a TCP connection to `{ hostname, port }` or a Unix socket
+ * connection to `{ path }`.
+ *
+ * **Cancellation:** cancel safe: an abort or timeout leaves no socket open.
+ *
+ * @param address Where to connect.
+ * @param options Cancellation, timeout, `noDelay`, clock.
+ * @returns The open connection.
+ * @throws {Deno.errors.ConnectionRefused} When nothing listens there.
+ * @throws {DOMException} Named `TimeoutError` when `timeout` elapses first.
+ * @throws {RangeError} When `timeout` is negative or not a number.
+ *
+ * @example Usage
+ * ```ts
+ * import { connect, serve } from "@weir/weir/net";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+ *   await conn.writeAll(new TextEncoder().encode("hi"));
+ * });
+ * await using conn = await connect(server.addr, { timeout: 5_000 });
+ * assert.equal(await new Response(conn.readable).text(), "hi");
+ * ```
+ */
+export async function connect(
+  address: TcpAddress | UnixAddress,
+  options: ConnectOptions = {},
+): Promise<Connection> {
+  const { signal, timeout = Infinity, noDelay = true, clock = systemClock } = options;
+  if (!(timeout >= 0)) {
+    throw new RangeError(
+      `'timeout' must be a non-negative number of milliseconds: received ${timeout}`,
+    );
+  }
+  signal?.throwIfAborted();
+  const where = "path" in address
+    ? address.path
+    : `${address.hostname ?? "127.0.0.1"}:${address.port}`;
+  const controller = new AbortController();
+  const cancelTimer = timeout === Infinity ? undefined : clock.setTimer(() => {
+    controller.abort(
+      new DOMException(`Connecting to ${where} timed out after ${timeout} ms`, "TimeoutError"),
+    );
+  }, timeout);
+  const onAbort = () => controller.abort(signal!.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const conn = await abortable(
+      "path" in address ? Deno.connect({ transport: "unix", path: address.path }) : Deno.connect({
+        hostname: address.hostname ?? "127.0.0.1",
+        port: address.port,
+        signal: controller.signal,
+      }),
+      controller.signal,
+    );
+    if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(noDelay);
+    return new Connection<Deno.Conn>(conn, { clock });
+  } finally {
+    cancelTimer?.();
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Races the dial against the signal; a socket that opens too late is closed. */
+function abortable(dial: Promise<Deno.Conn>, signal: AbortSignal): Promise<Deno.Conn> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    dial.then(
+      (conn) => {
+        signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) conn.close();
+        else resolve(conn);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

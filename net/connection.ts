@@ -1,0 +1,387 @@
+import type { HalfCloseWriter, Reader } from "../io/types.ts";
+import { toReadable } from "../io/to_readable.ts";
+import { toWritable } from "../io/to_writable.ts";
+import { writeAll } from "../io/write_all.ts";
+import { type Clock, systemClock } from "../time/clock.ts";
+
+/** Options for {@linkcode Connection}. */
+export interface ConnectionOptions {
+  /**
+   * The clock that stamps {@linkcode Connection.prototype.lastActivity}
+   * (a server's idle timeout reads it).
+   *
+   * @default {systemClock}
+   */
+  clock?: Clock;
+}
+
+/** Options for {@linkcode Connection.prototype.writeAll}. */
+export interface ConnectionWriteOptions {
+  /**
+   * Stops waiting when aborted, rejecting with `signal.reason`.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * A TCP, Unix (or TLS) stream connection with a real half-close.
+ *
+ * It wraps a `Deno.Conn` and fixes the traps of Deno's own streams: reading
+ * to the end never closes the socket (reads go through `conn.read`, not
+ * `conn.readable`), {@linkcode Connection.prototype.closeWrite} and
+ * `writable.close()` send FIN and leave the read direction open (Deno's
+ * `conn.writable.close()` closes the whole socket), and
+ * {@linkcode Connection.prototype.writeAll} loops over short writes.
+ *
+ * It is a `read(p)` reader and a `write(p)` writer, so every weir consumer
+ * (`BufReader`, `copy`, `FramedRead`, ...) takes its fast path on it.
+ * Reading and writing may run at the same time: a write blocked on a peer
+ * that does not read never stops reads. Run one read and one write at a
+ * time each (issue the next after the previous settled).
+ *
+ * @typeParam C The wrapped connection type (`Deno.TcpConn`,
+ * `Deno.UnixConn`, `Deno.TlsConn`).
+ *
+ * @example Half-close: the peer reads the end of stream and still replies
+ * ```ts
+ * import { connect, serve } from "@weir/weir/net";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+ *   const buf = new Uint8Array(16);
+ *   let total = 0;
+ *   for (let n; (n = await conn.read(buf)) !== null;) total += n;
+ *   await conn.writeAll(new TextEncoder().encode(`got ${total}`));
+ * });
+ *
+ * await using conn = await connect(server.addr);
+ * await conn.writeAll(new TextEncoder().encode("hello"));
+ * await conn.closeWrite();
+ * const reply = await new Response(conn.readable).text();
+ * assert.equal(reply, "got 5");
+ * ```
+ */
+export class Connection<C extends Deno.Conn = Deno.Conn>
+  implements Reader, HalfCloseWriter, AsyncDisposable {
+  #conn: C;
+  #clock: Clock;
+  #lastActivity: number;
+  #writeClosed = false;
+  #closed = false;
+  #readable: ReadableStream<Uint8Array> | undefined;
+  #writable: WritableStream<Uint8Array> | undefined;
+
+  /**
+   * Wraps an open Deno connection; the `Connection` now owns it.
+   *
+   * @param conn The connection (`Deno.TcpConn`, `Deno.UnixConn`,
+   * `Deno.TlsConn`, or any `Deno.Conn`).
+   * @param options The clock for {@linkcode Connection.prototype.lastActivity}.
+   *
+   * @example Usage
+   * ```ts
+   * import { Connection } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = listener.accept();
+   * await using client = new Connection(await Deno.connect({ port: listener.addr.port }));
+   * await using server = new Connection(await accepted);
+   * await client.writeAll(new Uint8Array([7]));
+   * const buf = new Uint8Array(1);
+   * assert.equal(await server.read(buf), 1);
+   * assert.equal(buf[0], 7);
+   * ```
+   */
+  constructor(conn: C, options: ConnectionOptions = {}) {
+    this.#conn = conn;
+    this.#clock = options.clock ?? systemClock;
+    this.#lastActivity = this.#clock.now();
+  }
+
+  /**
+   * The wrapped Deno connection, for what `Connection` does not cover
+   * (`setKeepAlive`, a TLS `handshake()`, ...). Do not use its `readable`
+   * or `writable`: reaching their end closes the whole socket.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, () => {});
+   * await using conn = await connect(server.addr);
+   * assert.equal(conn.raw.remoteAddr.transport, "tcp");
+   * ```
+   */
+  get raw(): C {
+    return this.#conn;
+  }
+
+  /**
+   * This end's address.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, () => {});
+   * await using conn = await connect(server.addr);
+   * assert.equal((conn.localAddr as Deno.NetAddr).hostname, "127.0.0.1");
+   * ```
+   */
+  get localAddr(): C["localAddr"] {
+    return this.#conn.localAddr;
+  }
+
+  /**
+   * The peer's address.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, () => {});
+   * await using conn = await connect(server.addr);
+   * assert.equal((conn.remoteAddr as Deno.NetAddr).port, server.addr.port);
+   * ```
+   */
+  get remoteAddr(): C["remoteAddr"] {
+    return this.#conn.remoteAddr;
+  }
+
+  /**
+   * When a read or write last moved bytes (or the connection was wrapped),
+   * in the clock's milliseconds. A server's `idleTimeout` measures from it.
+   *
+   * @example Usage
+   * ```ts
+   * import { Connection } from "@weir/weir/net";
+   * import { FakeClock } from "@weir/weir/time";
+   * import assert from "node:assert/strict";
+   *
+   * const clock = new FakeClock(1_000);
+   * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = listener.accept();
+   * await using conn = new Connection(await Deno.connect({ port: listener.addr.port }), { clock });
+   * (await accepted).close();
+   * assert.equal(conn.lastActivity, 1_000);
+   * await clock.tick(50);
+   * assert.equal(await conn.read(new Uint8Array(1)), null);
+   * assert.equal(conn.lastActivity, 1_050);
+   * ```
+   */
+  get lastActivity(): number {
+    return this.#lastActivity;
+  }
+
+  /**
+   * Reads up to `p.length` bytes into `p`; `null` at the end of stream.
+   * Reaching the end of stream leaves the socket open: this side can still
+   * write.
+   *
+   * **Cancellation:** a pending read cannot be withdrawn; closing the
+   * connection rejects it with `Deno.errors.Interrupted`.
+   *
+   * @param p Where to put the bytes.
+   * @returns The number of bytes read, or `null` at the end of stream.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+   *   await conn.writeAll(new Uint8Array([1, 2, 3]));
+   * });
+   * await using conn = await connect(server.addr);
+   * const buf = new Uint8Array(8);
+   * let total = 0;
+   * for (let n; (n = await conn.read(buf.subarray(total))) !== null;) total += n;
+   * assert.deepEqual([...buf.subarray(0, total)], [1, 2, 3]);
+   * ```
+   */
+  async read(p: Uint8Array): Promise<number | null> {
+    const n = await this.#conn.read(p);
+    this.#lastActivity = this.#clock.now();
+    return n;
+  }
+
+  /**
+   * Writes a prefix of `p` and resolves how many bytes the socket took
+   * (short writes happen; {@linkcode Connection.prototype.writeAll} loops).
+   *
+   * @param p The bytes to write.
+   * @returns The number of bytes written.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, () => {});
+   * await using conn = await connect(server.addr);
+   * assert.equal(await conn.write(new Uint8Array([1, 2])), 2);
+   * ```
+   */
+  async write(p: Uint8Array): Promise<number> {
+    const n = await this.#conn.write(p);
+    this.#lastActivity = this.#clock.now();
+    return n;
+  }
+
+  /**
+   * Writes every byte of `p`, looping over short writes.
+   *
+   * **Cancellation:** not cancel safe. An abort rejects at once with
+   * `signal.reason`, even while a write is blocked on a peer that does not
+   * read, but a prefix of `p` may already be on the wire and the blocked
+   * write may still complete later. Close the connection after aborting.
+   *
+   * @param p The bytes to write.
+   * @param options Cancellation.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * let received = 0;
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+   *   const buf = new Uint8Array(65536);
+   *   for (let n; (n = await conn.read(buf)) !== null;) received += n;
+   * });
+   * const conn = await connect(server.addr);
+   * await conn.writeAll(new Uint8Array(1 << 20));
+   * await conn.closeWrite();
+   * await conn.read(new Uint8Array(1)); // the server closes after reading it all
+   * conn.close();
+   * assert.equal(received, 1 << 20);
+   * ```
+   */
+  writeAll(p: Uint8Array, options?: ConnectionWriteOptions): Promise<void> {
+    return writeAll(this, p, options);
+  }
+
+  /**
+   * Shuts down the write direction (TCP FIN): the peer reads the end of
+   * stream, and this side keeps reading until the peer closes. Later writes
+   * fail with `Deno.errors.BrokenPipe`. Idempotent; call it after pending
+   * writes settled.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+   *   while ((await conn.read(new Uint8Array(8))) !== null);
+   *   await conn.writeAll(new TextEncoder().encode("bye"));
+   * });
+   * await using conn = await connect(server.addr);
+   * await conn.closeWrite();
+   * assert.equal(await new Response(conn.readable).text(), "bye");
+   * ```
+   */
+  async closeWrite(): Promise<void> {
+    if (this.#writeClosed || this.#closed) return;
+    this.#writeClosed = true;
+    await this.#conn.closeWrite();
+  }
+
+  /**
+   * Closes the socket in both directions at once. A pending read or write
+   * rejects. Idempotent.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, () => {});
+   * const conn = await connect(server.addr);
+   * conn.close();
+   * conn.close();
+   * await assert.rejects(conn.read(new Uint8Array(1)), Deno.errors.BadResource);
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch (error) {
+      // Already closed by someone holding `raw`: nothing left to release.
+      if (!(error instanceof Deno.errors.BadResource)) throw error;
+    }
+  }
+
+  /**
+   * The read direction as a byte stream (BYOB reads supported). Unlike
+   * Deno's `conn.readable`, its end does not close the socket, and
+   * cancelling it stops nothing but the stream. Created on first use; do
+   * not mix it with {@linkcode Connection.prototype.read}.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+   *   await conn.writeAll(new TextEncoder().encode("streamed"));
+   * });
+   * await using conn = await connect(server.addr);
+   * assert.equal(await new Response(conn.readable).text(), "streamed");
+   * ```
+   */
+  get readable(): ReadableStream<Uint8Array> {
+    // A reader without `close`, so cancelling the stream leaves the socket open.
+    return this.#readable ??= toReadable({ read: (p) => this.read(p) });
+  }
+
+  /**
+   * The write direction as a stream: each chunk is written in full,
+   * `close()` half-closes (FIN, reading goes on) and `abort()` closes the
+   * whole socket (the peer must not mistake a failure for a clean end).
+   * Created on first use.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+   *   const text = await new Response(conn.readable).text();
+   *   await conn.writeAll(new TextEncoder().encode(text.toUpperCase()));
+   * });
+   * await using conn = await connect(server.addr);
+   * await ReadableStream.from([new TextEncoder().encode("shout")]).pipeTo(conn.writable);
+   * assert.equal(await new Response(conn.readable).text(), "SHOUT");
+   * ```
+   */
+  get writable(): WritableStream<Uint8Array> {
+    return this.#writable ??= toWritable(this);
+  }
+
+  /**
+   * Closes the socket (nothing is buffered here, so nothing to flush).
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, () => {});
+   * {
+   *   await using _conn = await connect(server.addr);
+   * } // closed here
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+}

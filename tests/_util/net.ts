@@ -1,0 +1,104 @@
+// Shared helpers for network tests: temp-dir Unix socket paths, bounded
+// polling, and a few byte helpers. Loopback only; everything is bounded.
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** UTF-8 bytes of `text`. */
+export function bytes(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** `bytes` decoded as UTF-8. */
+export function text(data: Uint8Array): string {
+  return decoder.decode(data);
+}
+
+/** A Unix socket path in a fresh temp dir, removed (with the dir) on dispose. */
+export async function tempSocketPath(
+  name = "test.sock",
+): Promise<{ path: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "weir-net-" });
+  return {
+    path: `${dir}/${name}`,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+/**
+ * Polls `condition` every millisecond until it holds; throws after
+ * `timeoutMs` so a broken test fails instead of hanging.
+ */
+export async function waitFor(
+  condition: () => boolean,
+  what = "condition",
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+/** Reads `reader` to its end and returns everything, concatenated. */
+export async function readToEnd(
+  reader: { read(p: Uint8Array): Promise<number | null> },
+  limit = 64 << 20,
+): Promise<Uint8Array> {
+  let buf = new Uint8Array(4096);
+  let length = 0;
+  for (;;) {
+    if (length === buf.length) {
+      if (length >= limit) throw new Error(`More than ${limit} bytes`);
+      const bigger = new Uint8Array(buf.length * 2);
+      bigger.set(buf);
+      buf = bigger;
+    }
+    const n = await reader.read(buf.subarray(length));
+    if (n === null) return buf.subarray(0, length);
+    length += n;
+  }
+}
+
+/** A promise you resolve from outside (a gate a handler waits on). */
+export function gate(): { promise: Promise<void>; open(): void } {
+  const { promise, resolve } = Promise.withResolvers<void>();
+  return { promise, open: () => resolve() };
+}
+
+/** The transports every stream test runs over. */
+export const TRANSPORTS = ["tcp", "unix"] as const;
+
+/** A connected pair of raw Deno connections over TCP loopback or a temp Unix socket. */
+export async function rawPair(
+  transport: (typeof TRANSPORTS)[number],
+): Promise<{ client: Deno.Conn; server: Deno.Conn } & AsyncDisposable> {
+  const socket = transport === "unix" ? await tempSocketPath() : undefined;
+  const listener = socket === undefined
+    ? Deno.listen({ hostname: "127.0.0.1", port: 0 })
+    : Deno.listen({ transport: "unix", path: socket.path });
+  try {
+    const accepted = listener.accept();
+    const client = socket === undefined
+      ? await Deno.connect({ hostname: "127.0.0.1", port: (listener.addr as Deno.NetAddr).port })
+      : await Deno.connect({ transport: "unix", path: socket.path });
+    const server = await accepted;
+    return {
+      client,
+      server,
+      async [Symbol.asyncDispose]() {
+        for (const conn of [client, server]) {
+          try {
+            conn.close();
+          } catch { /* the test closed it already */ }
+        }
+        await socket?.[Symbol.asyncDispose]();
+      },
+    };
+  } finally {
+    listener.close();
+  }
+}

@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { connect, Connection, serve } from "@weir/weir/net";
+import { FakeClock } from "@weir/weir/time";
+import { bytes, rawPair, readToEnd, text, TRANSPORTS } from "../_util/net.ts";
+
+for (const transport of TRANSPORTS) {
+  Deno.test(`Connection closeWrite half-closes a ${transport} client: the server sees EOF and still replies`, async () => {
+    await using pair = await rawPair(transport);
+    const client = new Connection(pair.client);
+    const server = new Connection(pair.server);
+    await client.writeAll(bytes("request"));
+    await client.closeWrite();
+    assert.equal(text(await readToEnd(server)), "request");
+    await server.writeAll(bytes("reply after EOF"));
+    await server.closeWrite();
+    assert.equal(text(await readToEnd(client)), "reply after EOF");
+  });
+
+  Deno.test(`Connection closeWrite half-closes a ${transport} server: the client sees EOF and still writes`, async () => {
+    await using pair = await rawPair(transport);
+    const client = new Connection(pair.client);
+    const server = new Connection(pair.server);
+    await server.writeAll(bytes("banner"));
+    await server.closeWrite();
+    assert.equal(text(await readToEnd(client)), "banner");
+    await client.writeAll(bytes("late request"));
+    await client.closeWrite();
+    assert.equal(text(await readToEnd(server)), "late request");
+  });
+
+  Deno.test(`Connection readable reaching EOF leaves the ${transport} socket open for writing`, async () => {
+    await using pair = await rawPair(transport);
+    const client = new Connection(pair.client);
+    const server = new Connection(pair.server);
+    await server.writeAll(bytes("one"));
+    await server.closeWrite();
+    assert.equal(await new Response(client.readable).text(), "one");
+    await client.writeAll(bytes("still open"));
+    client.close();
+    assert.equal(text(await readToEnd(server)), "still open");
+  });
+
+  Deno.test(`Connection writable close() is a half-close on ${transport}, abort() closes both ways`, async () => {
+    await using pair = await rawPair(transport);
+    const client = new Connection(pair.client);
+    const server = new Connection(pair.server);
+    await ReadableStream.from([bytes("a"), bytes("b")]).pipeTo(client.writable);
+    assert.equal(text(await readToEnd(server)), "ab");
+    await server.writeAll(bytes("after FIN"));
+    const reply = new Uint8Array(9);
+    assert.equal(await client.read(reply), 9);
+    assert.equal(text(reply), "after FIN");
+
+    const writer = server.writable.getWriter();
+    await writer.abort(new Error("failed"));
+    await assert.rejects(server.read(new Uint8Array(1)), Deno.errors.BadResource);
+  });
+}
+
+Deno.test("Connection readable supports BYOB reads", async () => {
+  await using pair = await rawPair("tcp");
+  const client = new Connection(pair.client);
+  await pair.server.write(bytes("xyz"));
+  pair.server.close();
+  const reader = client.readable.getReader({ mode: "byob" });
+  let got = "";
+  for (let i = 0; i < 10; i++) {
+    const { value, done } = await reader.read(new Uint8Array(2));
+    if (done) break;
+    got += text(value);
+  }
+  assert.equal(got, "xyz");
+});
+
+Deno.test("Connection closeWrite and close are idempotent; writes after closeWrite fail", async () => {
+  await using pair = await rawPair("tcp");
+  const client = new Connection(pair.client);
+  await client.closeWrite();
+  await client.closeWrite();
+  await assert.rejects(client.write(bytes("x")), Deno.errors.BrokenPipe);
+  client.close();
+  client.close();
+  await client.closeWrite();
+  await assert.rejects(client.read(new Uint8Array(1)), Deno.errors.BadResource);
+});
+
+Deno.test("Connection close() rejects a pending read", async () => {
+  await using pair = await rawPair("tcp");
+  const client = new Connection(pair.client);
+  const pending = client.read(new Uint8Array(8));
+  client.close();
+  await assert.rejects(pending, Deno.errors.Interrupted);
+});
+
+Deno.test("Connection close() tolerates a raw connection closed by someone else", async () => {
+  await using pair = await rawPair("tcp");
+  const client = new Connection(pair.client);
+  client.raw.close();
+  client.close();
+  await client[Symbol.asyncDispose]();
+});
+
+Deno.test("Connection lastActivity moves on reads and writes, on the given clock", async () => {
+  await using pair = await rawPair("unix");
+  const clock = new FakeClock(10);
+  const client = new Connection(pair.client, { clock });
+  assert.equal(client.lastActivity, 10);
+  await clock.tick(5);
+  await client.write(bytes("x"));
+  assert.equal(client.lastActivity, 15);
+  await clock.tick(5);
+  await pair.server.write(bytes("y"));
+  await client.read(new Uint8Array(1));
+  assert.equal(client.lastActivity, 20);
+});
+
+Deno.test("Connection writeAll rejects promptly when aborted while blocked on a peer that does not read", async () => {
+  await using pair = await rawPair("tcp");
+  const client = new Connection(pair.client);
+  const controller = new AbortController();
+  const big = new Uint8Array(64 << 20);
+  const writing = client.writeAll(big, { signal: controller.signal });
+  let settled = false;
+  writing.then(() => settled = true, () => settled = true);
+  // The peer reads nothing, so 64 MiB cannot fit in the socket buffers.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(settled, false);
+  const reason = new Error("stop writing");
+  controller.abort(reason);
+  await assert.rejects(writing, (error) => error === reason);
+  client.close();
+});
+
+Deno.test("Connection writeAll with an aborted signal writes nothing", async () => {
+  await using pair = await rawPair("tcp");
+  const client = new Connection(pair.client);
+  const reason = new Error("already");
+  await assert.rejects(
+    client.writeAll(bytes("never"), { signal: AbortSignal.abort(reason) }),
+    (error) => error === reason,
+  );
+  client.close();
+  assert.equal((await readToEnd(pair.server)).length, 0);
+});
+
+Deno.test("Connection exposes both addresses", async () => {
+  await using server = serve({ hostname: "127.0.0.1", port: 0 }, () => {});
+  await using conn = await connect(server.addr);
+  assert.equal((conn.remoteAddr as Deno.NetAddr).port, server.addr.port);
+  assert.equal((conn.localAddr as Deno.NetAddr).hostname, "127.0.0.1");
+  assert.equal(conn.raw.localAddr, conn.localAddr);
+});
+
+Deno.test("Connection readable cancel stops the stream but leaves the socket open both ways", async () => {
+  await using pair = await rawPair("tcp");
+  const client = new Connection(pair.client);
+  await pair.server.write(bytes("first"));
+  const reader = client.readable.getReader();
+  assert.equal(text((await reader.read()).value!), "first");
+  await reader.cancel();
+  await client.writeAll(bytes("still writable"));
+  await pair.server.write(bytes("still readable"));
+  const buf = new Uint8Array(14);
+  let got = 0;
+  while (got < buf.length) got += (await client.read(buf.subarray(got)))!;
+  assert.equal(text(buf), "still readable");
+  client.close();
+  assert.equal(text(await readToEnd(pair.server)), "still writable");
+});
