@@ -6,14 +6,37 @@
  * and leaves no trace when aborted; guards and permits work with `using`.
  *
  * ```ts
- * import * as sync from "@weir/weir/sync";
+ * import { mpsc, Semaphore } from "@weir/weir/sync";
+ * import assert from "node:assert/strict";
  *
- * console.log(typeof sync);
+ * const limit = new Semaphore(2);
+ * const [tx, rx] = mpsc<number>(16); // bounded: send waits when full
+ * await Promise.all([1, 2, 3].map(async (n) => {
+ *   using _permit = await limit.acquire();
+ *   await tx.send(n * n);
+ * }));
+ * tx.close();
+ * const squares: number[] = [];
+ * for await (const n of rx) squares.push(n);
+ * assert.deepEqual(squares.sort(), [1, 4, 9]);
  * ```
  *
  * @module
  */
 // -- primitives and channels (issue 5) --
+export * from "./wait_options.ts";
+export * from "./mutex.ts";
+export * from "./rw_lock.ts";
+export * from "./semaphore.ts";
+export * from "./semaphore_closed_error.ts";
+export * from "./barrier.ts";
+export * from "./notify.ts";
+export * from "./recv_result.ts";
+export * from "./channel_errors.ts";
+export * from "./mpsc.ts";
+export * from "./oneshot.ts";
+export * from "./broadcast.ts";
+export * from "./watch.ts";
 // -- task structure (issue 6) --
 export * from "./cancellation_token.ts";
 export * from "./join_set.ts";

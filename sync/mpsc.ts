@@ -1,0 +1,768 @@
+import { ChannelClosedError, ChannelFullError } from "./channel_errors.ts";
+import type { RecvResult } from "./recv_result.ts";
+import { Ring } from "./_ring.ts";
+import { checkInteger, DONE, RESOLVED } from "./_shared.ts";
+import { Waiter, WaitQueue } from "./_wait_queue.ts";
+import type { SyncWaitOptions } from "./wait_options.ts";
+
+/**
+ * A reserved slot of an {@linkcode mpsc} channel, from
+ * {@linkcode Sender.reserve}: `send` is synchronous and cannot fail, which
+ * makes "reserve, then decide what to send" the cancel-safe way to send.
+ * An unused permit returns its slot on `release` or `using` disposal.
+ *
+ * @typeParam T The message type.
+ *
+ * @example Usage
+ * ```ts
+ * import { mpsc } from "@weir/weir/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = mpsc<string>(1);
+ * const permit = await tx.reserve();
+ * permit.send("reserved");
+ * assert.deepEqual(await rx.recv(), { done: false, value: "reserved" });
+ * ```
+ */
+export interface SendPermit<T> extends Disposable {
+  /**
+   * Sends through the reserved slot, synchronously. If the receiver was
+   * closed meanwhile, the message is dropped (as Tokio's `Permit::send`).
+   *
+   * @param value The message.
+   * @throws {TypeError} If the permit was already used or released.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(2);
+   * (await tx.reserve()).send(7);
+   * assert.equal(rx.length, 1);
+   * ```
+   */
+  send(value: T): void;
+  /**
+   * Returns the slot unused. Idempotent; does nothing after `send`.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx] = mpsc<number>(1);
+   * const permit = await tx.reserve();
+   * assert.equal(tx.tryReserve(), undefined);
+   * permit.release();
+   * assert.ok(tx.tryReserve());
+   * ```
+   */
+  release(): void;
+  /**
+   * Same as {@linkcode SendPermit.release}, for `using`.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx] = mpsc<number>(1);
+   * {
+   *   using _permit = await tx.reserve();
+   * }
+   * assert.ok(tx.tryReserve());
+   * ```
+   */
+  [Symbol.dispose](): void;
+}
+
+/**
+ * The sending half of an {@linkcode mpsc} channel. Clone it for more
+ * producers; the receiver sees the end once every clone is closed (or
+ * disposed) and the buffer is drained.
+ *
+ * @typeParam T The message type.
+ *
+ * @example Usage
+ * ```ts
+ * import { mpsc } from "@weir/weir/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = mpsc<number>(8);
+ * await Promise.all([0, 1, 2].map(async (id) => {
+ *   using worker = tx.clone();
+ *   await worker.send(id);
+ * }));
+ * tx.close();
+ * const got: number[] = [];
+ * for await (const id of rx) got.push(id);
+ * assert.deepEqual(got.sort(), [0, 1, 2]);
+ * ```
+ */
+export interface Sender<T> extends Disposable {
+  /**
+   * The channel's bound (`Infinity` for {@linkcode unboundedMpsc}).
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx] = mpsc<number>(32);
+   * assert.equal(tx.capacity, 32);
+   * ```
+   */
+  readonly capacity: number;
+  /**
+   * Whether the receiver is closed, so every send fails.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(1);
+   * rx.close();
+   * assert.equal(tx.isClosed, true);
+   * ```
+   */
+  readonly isClosed: boolean;
+  /**
+   * Resolves once the receiver is closed: the moment to stop producing.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   *
+   * const [tx, rx] = mpsc<number>(1);
+   * setTimeout(() => rx.close(), 0);
+   * await tx.closed;
+   * ```
+   */
+  readonly closed: Promise<void>;
+  /**
+   * Sends `value`, waiting for room while the channel is full. Senders
+   * waiting for room are served in FIFO order. Resolving means the message
+   * is in the channel, not that it was received.
+   *
+   * Cancel safety: safe, stricter than Tokio. An aborted send rejects with
+   * `signal.reason` and enqueues nothing; the caller still has the value.
+   * It loses its place in line.
+   *
+   * @param value The message; `undefined` is a legal message.
+   * @param options Abort signal.
+   * @returns A promise that resolves once the message is in the channel.
+   * @throws {ChannelClosedError} (as a rejection, carrying `value`) If the
+   * receiver or this sender is closed, also while waiting.
+   *
+   * @example Backpressure
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(1);
+   * await tx.send(1);
+   * const second = tx.send(2); // waits: the channel is full
+   * assert.deepEqual(await rx.recv(), { done: false, value: 1 });
+   * await second;
+   * assert.deepEqual(await rx.recv(), { done: false, value: 2 });
+   * ```
+   */
+  send(value: T, options?: SyncWaitOptions): Promise<void>;
+  /**
+   * Sends `value` if there is room now, synchronously. On an
+   * {@linkcode unboundedMpsc} channel this is the plain synchronous send.
+   *
+   * @param value The message.
+   * @throws {ChannelFullError} If the channel is full (carries `value`).
+   * @throws {ChannelClosedError} If the receiver or this sender is closed
+   * (carries `value`).
+   *
+   * @example Usage
+   * ```ts
+   * import { ChannelFullError, mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx] = mpsc<string>(1);
+   * tx.trySend("a");
+   * assert.throws(() => tx.trySend("b"), ChannelFullError);
+   * ```
+   */
+  trySend(value: T): void;
+  /**
+   * Waits for a free slot and holds it as a {@linkcode SendPermit}, in the
+   * same FIFO line as `send`.
+   *
+   * Cancel safety: safe. An aborted reserve rejects with `signal.reason`
+   * and holds no slot.
+   *
+   * @param options Abort signal.
+   * @returns The permit.
+   * @throws {ChannelClosedError} (as a rejection) If the receiver or this
+   * sender is closed, also while waiting.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<string>(4);
+   * using permit = await tx.reserve();
+   * permit.send("hi");
+   * assert.equal(rx.tryRecv()?.value, "hi");
+   * ```
+   */
+  reserve(options?: SyncWaitOptions): Promise<SendPermit<T>>;
+  /**
+   * Reserves a slot if one is free now.
+   *
+   * @returns The permit, or `undefined` if the channel is full.
+   * @throws {ChannelClosedError} If the receiver or this sender is closed.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx] = mpsc<number>(1);
+   * const permit = tx.tryReserve();
+   * assert.ok(permit);
+   * assert.equal(tx.tryReserve(), undefined);
+   * ```
+   */
+  tryReserve(): SendPermit<T> | undefined;
+  /**
+   * Another handle on the same channel; the channel stays open for the
+   * receiver until every handle is closed.
+   *
+   * @returns The new sender.
+   * @throws {ChannelClosedError} If this sender is closed.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<string>(2);
+   * const other = tx.clone();
+   * tx.close();
+   * await other.send("still open");
+   * other.close();
+   * assert.deepEqual(await rx.recv(), { done: false, value: "still open" });
+   * assert.equal((await rx.recv()).done, true);
+   * ```
+   */
+  clone(): Sender<T>;
+  /**
+   * Closes this handle: its later sends fail. When the last handle closes,
+   * the receiver gets `{ done: true }` after draining. Sends this handle
+   * already had waiting still complete. Idempotent.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(2);
+   * await tx.send(1);
+   * tx.close();
+   * assert.deepEqual(await rx.recv(), { done: false, value: 1 });
+   * assert.equal((await rx.recv()).done, true);
+   * ```
+   */
+  close(): void;
+  /**
+   * Same as {@linkcode Sender.close}, for `using`.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(1);
+   * {
+   *   using producer = tx;
+   *   producer.trySend(1);
+   * }
+   * assert.equal((await rx.recv()).value, 1);
+   * assert.equal((await rx.recv()).done, true);
+   * ```
+   */
+  [Symbol.dispose](): void;
+}
+
+/**
+ * The receiving half of an {@linkcode mpsc} channel: one consumer, messages
+ * in send order. Iterate it with `for await`, or read it as a
+ * `ReadableStream` through `readable`.
+ *
+ * @typeParam T The message type.
+ *
+ * @example Usage
+ * ```ts
+ * import { mpsc } from "@weir/weir/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = mpsc<number>(2);
+ * (async () => {
+ *   for (let i = 0; i < 5; i++) await tx.send(i);
+ *   tx.close();
+ * })();
+ * let sum = 0;
+ * for await (const n of rx) sum += n;
+ * assert.equal(sum, 10);
+ * ```
+ */
+export interface Receiver<T> extends AsyncIterable<T, undefined>, Disposable {
+  /**
+   * How many messages are buffered.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(4);
+   * tx.trySend(1);
+   * tx.trySend(2);
+   * assert.equal(rx.length, 2);
+   * ```
+   */
+  readonly length: number;
+  /**
+   * A `ReadableStream` view of the messages (created on first use, pulled
+   * one message per read). Cancelling the stream closes the receiver.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<string>(4);
+   * tx.trySend("a");
+   * tx.trySend("b");
+   * tx.close();
+   * assert.deepEqual(await Array.fromAsync(rx.readable), ["a", "b"]);
+   * ```
+   */
+  readonly readable: ReadableStream<T>;
+  /**
+   * Receives the next message, waiting while the channel is empty. Resolves
+   * `{ done: true }` only once the channel is closed (every sender closed,
+   * or this receiver closed) and drained, including messages still to come
+   * through outstanding permits and waiting sends.
+   *
+   * Cancel safety: safe. An aborted receive rejects with `signal.reason`
+   * and takes no message.
+   *
+   * @param options Abort signal.
+   * @returns The next message, or the end.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(1);
+   * const next = rx.recv();
+   * await tx.send(42);
+   * assert.deepEqual(await next, { done: false, value: 42 });
+   * ```
+   */
+  recv(options?: SyncWaitOptions): Promise<RecvResult<T>>;
+  /**
+   * Receives a message if one is buffered now.
+   *
+   * @returns The message, `{ done: true }` if the channel is closed and
+   * drained, or `undefined` if it is empty but still open.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(1);
+   * assert.equal(rx.tryRecv(), undefined);
+   * tx.trySend(1);
+   * assert.deepEqual(rx.tryRecv(), { done: false, value: 1 });
+   * tx.close();
+   * assert.equal(rx.tryRecv()?.done, true);
+   * ```
+   */
+  tryRecv(): RecvResult<T> | undefined;
+  /**
+   * Stops the channel for senders: waiting and later sends and reserves
+   * reject with {@linkcode ChannelClosedError}, `closed` resolves. Buffered
+   * messages (and those of permits already held) stay receivable; receive
+   * until `{ done: true }` for a clean shutdown. Idempotent.
+   *
+   * @example Usage
+   * ```ts
+   * import { ChannelClosedError, mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(2);
+   * tx.trySend(1);
+   * rx.close();
+   * await assert.rejects(tx.send(2), ChannelClosedError);
+   * assert.deepEqual(await rx.recv(), { done: false, value: 1 });
+   * assert.equal((await rx.recv()).done, true);
+   * ```
+   */
+  close(): void;
+  /**
+   * Iterates the messages until the channel ends. Breaking out of the loop
+   * closes the receiver.
+   *
+   * @returns The iterator.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(4);
+   * tx.trySend(1);
+   * tx.trySend(2);
+   * for await (const n of rx) {
+   *   assert.equal(n, 1);
+   *   break;
+   * }
+   * assert.equal(tx.isClosed, true);
+   * ```
+   */
+  [Symbol.asyncIterator](): AsyncIterator<T, undefined>;
+  /**
+   * Same as {@linkcode Receiver.close}, for `using`.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(1);
+   * {
+   *   using _rx = rx;
+   * }
+   * assert.equal(tx.isClosed, true);
+   * ```
+   */
+  [Symbol.dispose](): void;
+}
+
+class SlotWaiter<T> extends Waiter<unknown> {
+  constructor(readonly reserve: boolean, readonly value: T | undefined, signal?: AbortSignal) {
+    super(signal);
+  }
+}
+
+class Chan<T> {
+  readonly buffer = new Ring<T>();
+  readonly receivers = new WaitQueue<Waiter<RecvResult<T>>>();
+  /** Sends and reserves waiting for room; non-empty only while full. */
+  readonly senders = new WaitQueue<SlotWaiter<T>>();
+  reserved = 0;
+  senderCount = 1;
+  receiverClosed = false;
+  #closed: PromiseWithResolvers<void> | undefined;
+
+  constructor(readonly capacity: number) {}
+
+  get hasRoom(): boolean {
+    return this.buffer.length + this.reserved < this.capacity;
+  }
+
+  get drained(): boolean {
+    return (this.senderCount === 0 || this.receiverClosed) && this.buffer.length === 0 &&
+      this.reserved === 0 && this.senders.size === 0;
+  }
+
+  get closed(): Promise<void> {
+    if (this.receiverClosed) return RESOLVED;
+    return (this.#closed ??= Promise.withResolvers()).promise;
+  }
+
+  deliver(value: T): void {
+    const receiver = this.receivers.shift();
+    if (receiver) receiver.resolve({ done: false, value });
+    else this.buffer.push(value);
+  }
+
+  /** Serves waiting senders while there is room, then ends receivers if drained. */
+  settle(): void {
+    const senders = this.senders;
+    for (let waiter = senders.head; waiter && this.hasRoom; waiter = senders.head) {
+      senders.shift();
+      if (waiter.reserve) {
+        this.reserved++;
+        waiter.resolve(new Slot(this));
+      } else {
+        this.deliver(waiter.value as T);
+        waiter.resolve(undefined);
+      }
+    }
+    if (this.drained) {
+      const receivers = this.receivers;
+      for (let waiter = receivers.shift(); waiter; waiter = receivers.shift()) waiter.resolve(DONE);
+    }
+  }
+
+  closeReceiver(): void {
+    if (this.receiverClosed) return;
+    this.receiverClosed = true;
+    const senders = this.senders;
+    for (let waiter = senders.shift(); waiter; waiter = senders.shift()) {
+      waiter.reject(receiverClosed(waiter.value));
+    }
+    this.#closed?.resolve();
+    this.settle();
+  }
+}
+
+function receiverClosed<T>(value: T): ChannelClosedError<T> {
+  return new ChannelClosedError("Cannot send: the receiver is closed", value);
+}
+
+class Slot<T> implements SendPermit<T> {
+  #chan: Chan<T> | undefined;
+
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+  }
+
+  send(value: T): void {
+    const chan = this.#chan;
+    if (chan === undefined) throw new TypeError("Cannot use a SendPermit after it was used");
+    this.#chan = undefined;
+    chan.reserved--;
+    if (!chan.receiverClosed) chan.deliver(value);
+    chan.settle();
+  }
+
+  release(): void {
+    const chan = this.#chan;
+    if (chan === undefined) return;
+    this.#chan = undefined;
+    chan.reserved--;
+    chan.settle();
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+class ChanSender<T> implements Sender<T> {
+  readonly #chan: Chan<T>;
+  #closed = false;
+
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+  }
+
+  get capacity(): number {
+    return this.#chan.capacity;
+  }
+
+  get isClosed(): boolean {
+    return this.#chan.receiverClosed;
+  }
+
+  get closed(): Promise<void> {
+    return this.#chan.closed;
+  }
+
+  send(value: T, options?: SyncWaitOptions): Promise<void> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const error = this.#closedError(value);
+    if (error) return Promise.reject(error);
+    const chan = this.#chan;
+    // While senders wait the channel is full, so room means nobody waits.
+    if (chan.hasRoom) {
+      chan.deliver(value);
+      return RESOLVED;
+    }
+    const waiter = new SlotWaiter(false, value, signal);
+    chan.senders.push(waiter);
+    return waiter.promise as Promise<void>;
+  }
+
+  trySend(value: T): void {
+    const error = this.#closedError(value);
+    if (error) throw error;
+    const chan = this.#chan;
+    if (!chan.hasRoom) throw new ChannelFullError(value, chan.capacity);
+    chan.deliver(value);
+  }
+
+  reserve(options?: SyncWaitOptions): Promise<SendPermit<T>> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const error = this.#closedError(undefined);
+    if (error) return Promise.reject(error);
+    const chan = this.#chan;
+    if (chan.hasRoom) {
+      chan.reserved++;
+      return Promise.resolve(new Slot(chan));
+    }
+    const waiter = new SlotWaiter<T>(true, undefined, signal);
+    chan.senders.push(waiter);
+    return waiter.promise as Promise<SendPermit<T>>;
+  }
+
+  tryReserve(): SendPermit<T> | undefined {
+    const error = this.#closedError(undefined);
+    if (error) throw error;
+    const chan = this.#chan;
+    if (!chan.hasRoom) return undefined;
+    chan.reserved++;
+    return new Slot(chan);
+  }
+
+  clone(): Sender<T> {
+    if (this.#closed) throw new ChannelClosedError("Cannot clone: this sender is closed");
+    this.#chan.senderCount++;
+    return new ChanSender(this.#chan);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#chan.senderCount--;
+    this.#chan.settle();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #closedError<V>(value: V): ChannelClosedError<V> | undefined {
+    if (this.#closed) return new ChannelClosedError("Cannot send: this sender is closed", value);
+    if (this.#chan.receiverClosed) return receiverClosed(value);
+    return undefined;
+  }
+}
+
+class ChanReceiver<T> implements Receiver<T> {
+  readonly #chan: Chan<T>;
+  #readable: ReadableStream<T> | undefined;
+
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+  }
+
+  get length(): number {
+    return this.#chan.buffer.length;
+  }
+
+  get readable(): ReadableStream<T> {
+    return this.#readable ??= new ReadableStream<T>({
+      pull: async (controller) => {
+        const result = await this.recv();
+        if (result.done) controller.close();
+        else controller.enqueue(result.value);
+      },
+      cancel: () => this.close(),
+    }, { highWaterMark: 0 });
+  }
+
+  recv(options?: SyncWaitOptions): Promise<RecvResult<T>> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const result = this.tryRecv();
+    if (result) return Promise.resolve(result);
+    const waiter = new Waiter<RecvResult<T>>(signal);
+    this.#chan.receivers.push(waiter);
+    return waiter.promise;
+  }
+
+  tryRecv(): RecvResult<T> | undefined {
+    const chan = this.#chan;
+    if (chan.buffer.length !== 0) {
+      const value = chan.buffer.shift();
+      if (chan.senders.size !== 0) chan.settle();
+      return { done: false, value };
+    }
+    return chan.drained ? DONE : undefined;
+  }
+
+  close(): void {
+    this.#chan.closeReceiver();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T, undefined> {
+    return {
+      next: () => this.recv(),
+      return: () => {
+        this.close();
+        return Promise.resolve(DONE);
+      },
+    };
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Creates a bounded multi-producer, single-consumer channel, as Tokio's
+ * `mpsc::channel`: at most `capacity` messages (plus reserved slots) are in
+ * the channel; `send` waits for room, `trySend` throws
+ * {@linkcode ChannelFullError}. Messages arrive in send order; the receiver
+ * sees `{ done: true }` once every sender is closed and the buffer drained.
+ *
+ * @typeParam T The message type.
+ * @param capacity The bound, an integer from 1 to `Number.MAX_SAFE_INTEGER`.
+ * @returns The sender and the receiver.
+ * @throws {RangeError} If `capacity` is out of range.
+ *
+ * @example Request and response with oneshot
+ * ```ts
+ * import { mpsc, oneshot, type OneshotSender } from "@weir/weir/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const [requests, inbox] = mpsc<{ n: number; reply: OneshotSender<number> }>(32);
+ * const worker = (async () => {
+ *   for await (const { n, reply } of inbox) reply.send(n * 2);
+ * })();
+ * const [reply, response] = oneshot<number>();
+ * await requests.send({ n: 21, reply });
+ * assert.equal(await response.recv(), 42);
+ * requests.close();
+ * await worker;
+ * ```
+ */
+export function mpsc<T>(capacity: number): [Sender<T>, Receiver<T>] {
+  checkInteger("capacity", capacity, 1);
+  const chan = new Chan<T>(capacity);
+  return [new ChanSender(chan), new ChanReceiver(chan)];
+}
+
+/**
+ * Creates an mpsc channel without a bound, for the rare case where the
+ * producer must never wait and memory is bounded some other way: `send`
+ * resolves at once and `trySend` never throws {@linkcode ChannelFullError}.
+ * Prefer {@linkcode mpsc}: an unbounded queue hides a slow consumer until
+ * memory runs out.
+ *
+ * @typeParam T The message type.
+ * @returns The sender (with `capacity` `Infinity`) and the receiver.
+ *
+ * @example Usage
+ * ```ts
+ * import { unboundedMpsc } from "@weir/weir/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = unboundedMpsc<number>();
+ * for (let i = 0; i < 1000; i++) tx.trySend(i);
+ * assert.equal(rx.length, 1000);
+ * assert.equal(tx.capacity, Infinity);
+ * ```
+ */
+export function unboundedMpsc<T>(): [Sender<T>, Receiver<T>] {
+  const chan = new Chan<T>(Infinity);
+  return [new ChanSender(chan), new ChanReceiver(chan)];
+}
