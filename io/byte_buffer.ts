@@ -151,9 +151,10 @@ export class ByteBuffer {
     const limit = this.#start + Math.min(to, this.length);
     const begin = this.#start + Math.max(0, from);
     if (begin >= limit) return -1;
-    const view = limit === this.#end ? this.#buf : this.#buf.subarray(0, limit);
-    const i = view.indexOf(byte, begin);
-    return i < 0 ? -1 : i - this.#start;
+    // Searching the whole backing array avoids a subarray per call; a hit
+    // at or past `limit` (possibly in stale bytes after the end) is a miss.
+    const i = this.#buf.indexOf(byte, begin);
+    return i < 0 || i >= limit ? -1 : i - this.#start;
   }
 
   /**

@@ -86,3 +86,14 @@ Deno.test("ByteBuffer behaves as a FIFO of bytes under any operation sequence", 
     { numRuns: 1000 },
   );
 });
+
+Deno.test("ByteBuffer.indexOf() ignores stale bytes past the end after a consume", () => {
+  const buf = new ByteBuffer(8);
+  buf.append(new Uint8Array([1, 0x0a, 3]));
+  buf.consume(3);
+  buf.append(new Uint8Array([5]));
+  assert.equal(buf.indexOf(0x0a), -1);
+  assert.equal(buf.indexOf(3), -1);
+  buf.append(new Uint8Array([0x0a]));
+  assert.equal(buf.indexOf(0x0a), 1);
+});
