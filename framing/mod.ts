@@ -1,15 +1,28 @@
 /**
  * Frames over byte streams, as tokio-util's codec module: the
- * `Decoder`/`Encoder` contracts, lines, any-delimiter, length-delimited,
- * varint, bytes and JSON codecs, `FramedRead`/`FramedWrite`/`Framed` over
- * any reader, writer or Web Stream, and datagram framing.
+ * {@linkcode Decoder}/{@linkcode Encoder} contracts, lines, any-delimiter,
+ * length-delimited, varint, bytes and JSON codecs, `FramedRead`/`FramedWrite`/
+ * `Framed` over any reader, writer or Web Stream, and datagram framing.
  *
  * ```ts
- * import * as framing from "@weir/weir/framing";
+ * import { LengthDelimitedCodec } from "@weir/weir/framing";
+ * import { ByteBuffer } from "@weir/weir/io";
+ * import assert from "node:assert/strict";
  *
- * console.log(typeof framing);
+ * const codec = new LengthDelimitedCodec();
+ * const buf = new ByteBuffer();
+ * codec.encode(new TextEncoder().encode("message from server: 1\n"), buf);
+ * assert.deepEqual([...buf.bytes().subarray(0, 4)], [0, 0, 0, 0x17]);
  * ```
  *
  * @module
  */
-export {};
+export * from "./types.ts";
+export * from "./frame_too_large_error.ts";
+export * from "./line_too_long_error.ts";
+export * from "./lines_codec.ts";
+export * from "./any_delimiter_codec.ts";
+export * from "./length_delimited_codec.ts";
+export * from "./varint_length_codec.ts";
+export * from "./bytes_codec.ts";
+export * from "./json_codec.ts";

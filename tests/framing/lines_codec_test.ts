@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { FrameTooLargeError, LinesCodec, LineTooLongError } from "@weir/weir/framing";
+import { ByteBuffer, InvalidUtf8Error } from "@weir/weir/io";
+import { cuts, decodeChunks, encodeAll, split, text } from "./_codec_util.ts";
+
+function bufferOf(s: string): ByteBuffer {
+  const buf = new ByteBuffer();
+  buf.append(text(s));
+  return buf;
+}
+
+Deno.test("LinesCodec decodes tokio-util's line vector", () => {
+  const codec = new LinesCodec();
+  const buf = bufferOf("line 1\nline 2\r\nline 3\n\r\n\r");
+  assert.equal(codec.decode(buf), "line 1");
+  assert.equal(codec.decode(buf), "line 2");
+  assert.equal(codec.decode(buf), "line 3");
+  assert.equal(codec.decode(buf), "");
+  assert.equal(codec.decode(buf), undefined);
+  assert.equal(codec.decodeEof(buf), undefined);
+  assert.equal(buf.length, 1, "a lone \\r at end of stream stays unread");
+});
+
+Deno.test("LinesCodec reports an over-long line once and resumes after its newline", () => {
+  const codec = new LinesCodec({ maxLength: 6 });
+  const buf = bufferOf("line 1 is too long\nline 2\nline 3\r\nline 4\n\r\n\r");
+  assert.throws(() => codec.decode(buf), LineTooLongError);
+  assert.equal(codec.decode(buf), "line 2");
+  assert.throws(() => codec.decode(buf), LineTooLongError, "\\r counts toward maxLength");
+  assert.equal(codec.decode(buf), "line 4");
+  assert.equal(codec.decode(buf), "");
+  assert.equal(codec.decode(buf), undefined);
+  assert.equal(codec.decodeEof(buf), undefined);
+});
+
+Deno.test("LinesCodec keeps discarding across calls without repeating the error", () => {
+  const codec = new LinesCodec({ maxLength: 1 });
+  const buf = bufferOf("aa");
+  assert.throws(() => codec.decode(buf), LineTooLongError);
+  buf.append(text("a"));
+  assert.equal(codec.decode(buf), undefined);
+  buf.append(text("aaa\nb\n"));
+  assert.equal(codec.decode(buf), "b");
+});
+
+Deno.test("LinesCodec finds the limit across partial reads", () => {
+  const codec = new LinesCodec({ maxLength: 10 });
+  const buf = new ByteBuffer();
+  buf.append(text("line "));
+  assert.equal(codec.decode(buf), undefined);
+  buf.append(text("too l"));
+  assert.equal(codec.decode(buf), undefined);
+  buf.append(text("ong\n"));
+  assert.throws(() => codec.decode(buf), LineTooLongError);
+});
+
+Deno.test("LinesCodec accepts exactly maxLength bytes and rejects one more", () => {
+  const exact = new LinesCodec({ maxLength: 5 });
+  assert.equal(exact.decode(bufferOf("12345\n")), "12345");
+  const over = new LinesCodec({ maxLength: 5 });
+  try {
+    over.decode(bufferOf("123456\n"));
+    assert.fail("no error");
+  } catch (error) {
+    assert.ok(error instanceof LineTooLongError);
+    assert.ok(error instanceof FrameTooLargeError);
+    assert.equal(error.name, "LineTooLongError");
+    assert.equal(error.limit, 5);
+    assert.equal(error.size, 7);
+    assert.equal(error.message, "Line of at least 7 bytes exceeds maxLength 5");
+  }
+  const big = new LinesCodec();
+  assert.equal(big.maxLength, 65536);
+  assert.equal(big.decode(bufferOf("x".repeat(65536) + "\n"))?.length, 65536);
+  assert.throws(() => new LinesCodec().decode(bufferOf("x".repeat(65537))), LineTooLongError);
+  assert.equal(
+    new LinesCodec({ maxLength: Infinity }).decode(bufferOf("x".repeat(100000) + "\n"))?.length,
+    100000,
+  );
+});
+
+Deno.test("LinesCodec rejects bad options", () => {
+  assert.throws(() => new LinesCodec({ maxLength: -1 }), /'maxLength'/);
+  assert.throws(() => new LinesCodec({ maxLength: 1.5 }), RangeError);
+});
+
+Deno.test("LinesCodec throws InvalidUtf8Error, drops the bad line and continues", () => {
+  const codec = new LinesCodec();
+  const buf = new ByteBuffer();
+  buf.append(new Uint8Array([0x61, 0xff, 0x62, 0x0a]));
+  buf.append(text("fine\n"));
+  assert.throws(() => codec.decode(buf), (error) => {
+    assert.ok(error instanceof InvalidUtf8Error);
+    assert.equal(error.byteLength, 3);
+    return true;
+  });
+  assert.equal(codec.decode(buf), "fine");
+  buf.append(new Uint8Array([0xc3]));
+  assert.throws(() => codec.decodeEof(buf), InvalidUtf8Error);
+  assert.equal(buf.length, 0);
+});
+
+Deno.test("LinesCodec.decodeEof strips one trailing \\r and keeps a leading one", () => {
+  const codec = new LinesCodec();
+  assert.equal(codec.decodeEof(bufferOf("\rk")), "\rk");
+  assert.equal(codec.decodeEof(bufferOf("k\r\r")), "k\r");
+  assert.equal(codec.decodeEof(bufferOf("")), undefined);
+  assert.equal(codec.decodeEof(bufferOf("\uFEFFbom")), "\uFEFFbom");
+});
+
+Deno.test("LinesCodec.encode appends one \\n and multi-byte UTF-8", () => {
+  assert.equal(
+    new TextDecoder().decode(encodeAll(new LinesCodec(), ["a", "", "é✓😀"])),
+    "a\n\né✓😀\n",
+  );
+});
+
+Deno.test("LinesCodec round-trips any lines under any chunking", () => {
+  const line = fc.string({ unit: "grapheme" }).map((s) => s.replace(/[\r\n]/g, ""));
+  fc.assert(
+    fc.property(fc.array(line, { maxLength: 20 }), cuts, (lines, at) => {
+      const bytes = encodeAll(new LinesCodec(), lines);
+      assert.deepEqual(decodeChunks(new LinesCodec(), split(bytes, at)), lines);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+Deno.test("LinesCodec gives the same frames and errors for any chunking of any bytes", () => {
+  const alphabet = fc.constantFrom(0x61, 0x0a, 0x0d, 0xc3, 0xa9, 0xff);
+  const outcome = (codec: LinesCodec, chunks: Uint8Array[]) => {
+    const out: string[] = [];
+    const buf = new ByteBuffer();
+    const step = (f: (b: ByteBuffer) => string | undefined) => {
+      for (let i = 0; i < 100; i++) {
+        try {
+          const line = f(buf);
+          if (line === undefined) return;
+          out.push(`ok:${line}`);
+        } catch (error) {
+          out.push(`err:${(error as Error).name}`);
+        }
+      }
+    };
+    for (const chunk of chunks) {
+      buf.append(chunk);
+      step((b) => codec.decode(b));
+    }
+    step((b) => codec.decodeEof(b));
+    return out;
+  };
+  fc.assert(
+    fc.property(fc.array(alphabet, { maxLength: 40 }), cuts, (bytes, at) => {
+      const input = new Uint8Array(bytes);
+      const whole = outcome(new LinesCodec({ maxLength: 4 }), [input]);
+      assert.deepEqual(outcome(new LinesCodec({ maxLength: 4 }), split(input, at)), whole);
+    }),
+    { numRuns: 1000 },
+  );
+});
