@@ -24,3 +24,5 @@ export * from "./connect.ts";
 export * from "./split.ts";
 export * from "./reunite_error.ts";
 export * from "./serve.ts";
+export * from "./udp_socket.ts";
+export * from "./datagram_too_large_error.ts";
