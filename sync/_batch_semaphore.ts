@@ -51,7 +51,8 @@ export class BatchSemaphore {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#closed) return Promise.reject(new SemaphoreClosedError());
     const permits = this.#permits;
-    if (permits >= n && (this.#queue.size === 0 || n === 0)) {
+    // While anyone waits `permits` is 0, so this never overtakes the queue.
+    if (permits >= n) {
       this.#permits = permits - n;
       return Promise.resolve(grant);
     }
@@ -64,7 +65,7 @@ export class BatchSemaphore {
   /** Takes `n` permits if that needs no wait; throws once closed. */
   tryAcquire(n: number): boolean {
     if (this.#closed) throw new SemaphoreClosedError();
-    if (this.#permits < n || (this.#queue.size !== 0 && n !== 0)) return false;
+    if (this.#permits < n) return false;
     this.#permits -= n;
     return true;
   }
