@@ -702,22 +702,23 @@ export class Pool<T> implements AsyncDisposable {
     const now = this.#clock.now();
     let surplus = this.size - this.#min;
     const kept: Entry<T>[] = [];
+    const evicted: Entry<T>[] = [];
     for (const entry of this.#idle) {
       // Oldest idle first, so the loop evicts the longest idle while over `min`.
       const idleTooLong = now - entry.idleSince >= this.#idleTimeout && surplus > 0;
       if (idleTooLong || this.#expired(entry)) {
-        this.#dispose(entry);
+        evicted.push(entry);
         surplus--;
       } else {
         kept.push(entry);
       }
     }
     this.#idle = kept;
+    for (const entry of evicted) this.#dispose(entry);
     let next = Infinity;
     for (const entry of kept) {
       next = Math.min(next, this.#deadline(entry, now - entry.idleSince < this.#idleTimeout));
     }
     this.#arm(next);
-    this.#dispatch();
   }
 }
