@@ -26,8 +26,9 @@ import type { SyncWaitOptions } from "./wait_options.ts";
  */
 export interface SendPermit<T> extends Disposable {
   /**
-   * Sends through the reserved slot, synchronously. If the receiver was
-   * closed meanwhile, the message is dropped (as Tokio's `Permit::send`).
+   * Sends through the reserved slot, synchronously. It succeeds even if
+   * the receiver was closed meanwhile: a closed receiver still drains
+   * what permits send (as Tokio's receiver after `close()`).
    *
    * @param value The message.
    * @throws {TypeError} If the permit was already used or released.
@@ -536,7 +537,7 @@ class Slot<T> implements SendPermit<T> {
     if (chan === undefined) throw new TypeError("Cannot use a SendPermit after it was used");
     this.#chan = undefined;
     chan.reserved--;
-    if (!chan.receiverClosed) chan.deliver(value);
+    chan.deliver(value);
     chan.settle();
   }
 
