@@ -26,3 +26,5 @@ export * from "./reunite_error.ts";
 export * from "./serve.ts";
 export * from "./udp_socket.ts";
 export * from "./datagram_too_large_error.ts";
+export * from "./framed_driver.ts";
+export * from "./connection_driver.ts";

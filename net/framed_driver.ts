@@ -1,0 +1,628 @@
+import { ByteBuffer } from "../io/byte_buffer.ts";
+import type { HalfCloseWriter, Reader } from "../io/types.ts";
+import { writeAll } from "../io/write_all.ts";
+import { decodeEof } from "../framing/_decode_eof.ts";
+import type { Decoder, Encoder } from "../framing/types.ts";
+import { mpsc, type Receiver, type Sender } from "../sync/mpsc.ts";
+import type { RecvResult } from "../sync/recv_result.ts";
+
+/**
+ * What a driver runs over: a reader and a half-closable writer that can be
+ * closed (a {@linkcode Connection}, a `Deno.TcpConn`, an in-memory `duplex`
+ * endpoint).
+ */
+export interface DriverTransport extends Reader, HalfCloseWriter {
+  /** Closes both directions. */
+  close(): void;
+}
+
+/** Options for {@linkcode FramedDriver} and {@linkcode ConnectionDriver}. */
+export interface DriverOptions {
+  /**
+   * Capacity of the outgoing queue, in messages: `send` waits while it is
+   * full.
+   *
+   * @default {128}
+   */
+  queue?: number;
+  /**
+   * Capacity of the inbound queue, in messages: while it is full the driver
+   * stops reading the socket, and TCP flow control slows the peer down.
+   *
+   * @default {128}
+   */
+  inbound?: number;
+  /**
+   * Bytes to read at once at first; the read size doubles (up to 64 KiB)
+   * each time a read fills it, so idle connections stay small.
+   *
+   * @default {8192}
+   */
+  readSize?: number;
+  /**
+   * Queued messages are encoded into one buffer and written together; the
+   * buffer is written out whenever it reaches this many bytes (and whenever
+   * the queue runs empty).
+   *
+   * @default {65536}
+   */
+  writeSize?: number;
+}
+
+/** Options of the driver calls that can wait. */
+export interface DriverWaitOptions {
+  /**
+   * Stops waiting when aborted, rejecting with `signal.reason`.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+}
+
+const MAX_READ_SIZE = 65536;
+
+/** A queued message whose sender waits for it to reach the socket. */
+class Acked<T> {
+  readonly item: T;
+  readonly done: PromiseWithResolvers<void> = Promise.withResolvers<void>();
+
+  constructor(item: T) {
+    this.item = item;
+  }
+}
+
+function checkSize(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`'${name}' must be a positive integer: received ${value}`);
+  }
+}
+
+/**
+ * Drives one connection in both directions over a codec (the seed's
+ * `ConnectionFramed`): a reader task decodes inbound frames into a bounded
+ * queue you iterate, and a writer task encodes the messages you `send`
+ * from a bounded queue, coalescing everything queued into one write.
+ * Reading never waits for writing, so a peer that does not read cannot
+ * stall your inbound frames.
+ *
+ * - `send(item)` waits only while the outgoing queue is full;
+ *   `sendWithAck(item)` resolves once the item (and everything queued
+ *   before it) was written to the socket.
+ * - Inbound: `for await (const frame of driver)`, `recv()`, `tryRecv()`.
+ *   A decode error or read error is thrown once the frames before it were
+ *   taken. Breaking out of the loop stops delivery: later inbound data is
+ *   read and dropped.
+ * - `close()`: sends what is queued, then FIN; `done` resolves when both
+ *   directions finished (the peer closed its side too) and the transport
+ *   is closed. `abort()` stops at once.
+ *
+ * @typeParam In What the codec decodes (inbound frames).
+ * @typeParam Out What the codec encodes (outbound messages).
+ *
+ * @example A length-delimited request/reply
+ * ```ts
+ * import { connect, FramedDriver, serve } from "@weir/weir/net";
+ * import { LengthDelimitedCodec } from "@weir/weir/framing";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+ *   const driver = new FramedDriver(conn, new LengthDelimitedCodec());
+ *   for await (const frame of driver) await driver.send(frame.toReversed());
+ *   await driver.close();
+ *   await driver.done;
+ * });
+ * const driver = new FramedDriver(await connect(server.addr), new LengthDelimitedCodec());
+ * await driver.send(new Uint8Array([1, 2, 3]));
+ * await driver.close(); // flush, then FIN
+ * const replies = await Array.fromAsync(driver);
+ * assert.deepEqual(replies.map((r) => [...r]), [[3, 2, 1]]);
+ * await driver.done;
+ * ```
+ */
+export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDisposable {
+  #transport: DriverTransport;
+  #decoder: Decoder<In>;
+  #encoder: Encoder<Out>;
+  #readSize: number;
+  #writeSize: number;
+  #outTx: Sender<Out | Acked<Out>>;
+  #outRx: Receiver<Out | Acked<Out>>;
+  #inTx: Sender<In>;
+  #inRx: Receiver<In>;
+  #inbound: number;
+  #unacked: Acked<Out>[] = [];
+  #failure: { error: unknown; reported: boolean } | undefined;
+  #stopped = false;
+  #writeDone: Promise<void>;
+  #done: Promise<void>;
+
+  /**
+   * Starts driving `transport` with `codec`; the driver now owns the
+   * transport and closes it when done.
+   *
+   * @param transport The connection.
+   * @param codec Decodes inbound frames and encodes outbound messages.
+   * @param options Queue capacities and buffer sizes.
+   * @throws {RangeError} When a capacity or size is not a positive integer.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedDriver } from "@weir/weir/net";
+   * import { LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const left = new FramedDriver(a, new LinesCodec(), { queue: 16 });
+   * const right = new FramedDriver(b, new LinesCodec());
+   * await left.send("hello");
+   * await left.close();
+   * assert.deepEqual(await Array.fromAsync(right), ["hello"]);
+   * await right.close();
+   * await Promise.all([left.done, right.done]);
+   * ```
+   */
+  constructor(
+    transport: DriverTransport,
+    codec: Decoder<In> & Encoder<Out>,
+    options: DriverOptions = {},
+  ) {
+    const { queue = 128, inbound = 128, readSize = 8192, writeSize = 65536 } = options;
+    checkSize("queue", queue);
+    checkSize("inbound", inbound);
+    checkSize("readSize", readSize);
+    checkSize("writeSize", writeSize);
+    this.#transport = transport;
+    this.#decoder = codec;
+    this.#encoder = codec;
+    this.#readSize = readSize;
+    this.#writeSize = writeSize;
+    this.#inbound = inbound;
+    [this.#outTx, this.#outRx] = mpsc(queue);
+    [this.#inTx, this.#inRx] = mpsc(inbound);
+    this.#writeDone = this.#writeLoop();
+    const readDone = this.#readLoop();
+    this.#done = Promise.all([this.#writeDone, readDone]).then(() => {
+      this.#stop();
+      if (this.#failure !== undefined) throw this.#failure.error;
+    });
+    this.#done.catch(() => {}); // surfaced through `done`, `recv` and acks
+    this.#writeDone.catch(() => {});
+  }
+
+  /**
+   * How many messages wait in the outgoing queue.
+   *
+   * @example Usage
+   * ```ts
+   * import { ConnectionDriver } from "@weir/weir/net";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new ConnectionDriver(a);
+   * assert.equal(driver.queued, 0);
+   * driver.abort();
+   * b.close();
+   * await driver.done.catch(() => {});
+   * ```
+   */
+  get queued(): number {
+    return this.#outRx.length;
+  }
+
+  /**
+   * Resolves when both directions are finished (everything queued was
+   * written followed by FIN, and the peer's end of stream was read) and the
+   * transport is closed; rejects with the error that stopped the driver.
+   *
+   * @example Usage
+   * ```ts
+   * import { ConnectionDriver } from "@weir/weir/net";
+   * import { duplex } from "@weir/weir/io";
+   *
+   * const [a, b] = duplex();
+   * const left = new ConnectionDriver(a);
+   * const right = new ConnectionDriver(b);
+   * await Promise.all([left.close(), right.close()]);
+   * await Promise.all([left.done, right.done]);
+   * ```
+   */
+  get done(): Promise<void> {
+    return this.#done;
+  }
+
+  /**
+   * Queues `item`, waiting while the outgoing queue is full.
+   *
+   * **Cancellation:** cancel safe: an aborted call queues nothing.
+   *
+   * @param item The message.
+   * @param options Cancellation.
+   * @throws {ChannelClosedError} After `close()` or once the driver stopped.
+   *
+   * @example Usage
+   * ```ts
+   * import { ConnectionDriver } from "@weir/weir/net";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new ConnectionDriver(a);
+   * await driver.send(new TextEncoder().encode("hi"));
+   * await driver.close();
+   * const got = new Uint8Array(2);
+   * assert.equal(await b.read(got), 2);
+   * b.close();
+   * await driver.done;
+   * ```
+   */
+  send(item: Out, options?: DriverWaitOptions): Promise<void> {
+    return this.#outTx.send(item, options);
+  }
+
+  /**
+   * Queues `item` if the outgoing queue has room (no waiting).
+   *
+   * @param item The message.
+   * @returns Whether it was queued.
+   * @throws {ChannelClosedError} After `close()` or once the driver stopped.
+   *
+   * @example Usage
+   * ```ts
+   * import { ConnectionDriver } from "@weir/weir/net";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new ConnectionDriver(a, { queue: 1 });
+   * assert.equal(driver.trySend(new Uint8Array([1])), true);
+   * driver.abort();
+   * b.close();
+   * await driver.done.catch(() => {});
+   * ```
+   */
+  trySend(item: Out): boolean {
+    if (this.#outRx.length >= this.#outTx.capacity) return false;
+    this.#outTx.trySend(item);
+    return true;
+  }
+
+  /**
+   * Queues `item` and resolves once it, and everything queued before it,
+   * was written to the socket (handed to the kernel, not yet seen by the
+   * peer).
+   *
+   * **Cancellation:** an abort while waiting for queue room queues
+   * nothing; once queued, the item is sent whatever the signal does.
+   *
+   * @param item The message.
+   * @param options Cancellation (of the wait for queue room).
+   * @throws {ChannelClosedError} After `close()`.
+   * @throws The error that stopped the driver before the item was written.
+   *
+   * @example Usage
+   * ```ts
+   * import { ConnectionDriver } from "@weir/weir/net";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new ConnectionDriver(a);
+   * await driver.sendWithAck(new Uint8Array([1, 2, 3]));
+   * // Written: the bytes are already in the peer's buffer.
+   * const got = new Uint8Array(3);
+   * assert.equal(await b.read(got), 3);
+   * driver.abort();
+   * b.close();
+   * await driver.done.catch(() => {});
+   * ```
+   */
+  async sendWithAck(item: Out, options?: DriverWaitOptions): Promise<void> {
+    const acked = new Acked(item);
+    await this.#outTx.send(acked, options);
+    return acked.done.promise;
+  }
+
+  /**
+   * Receives the next inbound message; `{ done: true }` once the peer
+   * closed its side and every message was taken.
+   *
+   * **Cancellation:** cancel safe: an aborted call takes no message.
+   *
+   * @param options Cancellation.
+   * @returns The next message, or the end.
+   * @throws The decode or read error that ended the inbound side (once,
+   * after the messages before it).
+   *
+   * @example Usage
+   * ```ts
+   * import { ConnectionDriver } from "@weir/weir/net";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new ConnectionDriver(a);
+   * await b.write(new Uint8Array([9]));
+   * await b.closeWrite();
+   * const first = await driver.recv();
+   * assert.deepEqual(first.done ? [] : [...first.value], [9]);
+   * assert.equal((await driver.recv()).done, true);
+   * await driver.close();
+   * b.close();
+   * await driver.done;
+   * ```
+   */
+  async recv(options?: DriverWaitOptions): Promise<RecvResult<In>> {
+    const result = await this.#inRx.recv(options);
+    if (result.done) this.#throwFailure();
+    return result;
+  }
+
+  /**
+   * Takes an inbound message if one is buffered (no waiting): the
+   * synchronous fast path for draining a burst.
+   *
+   * @returns The next message, `{ done: true }` at the end, or `undefined`
+   * when nothing is buffered yet.
+   * @throws The decode or read error that ended the inbound side.
+   *
+   * @example Usage
+   * ```ts
+   * import { ConnectionDriver } from "@weir/weir/net";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new ConnectionDriver(a);
+   * assert.equal(driver.tryRecv(), undefined);
+   * driver.abort();
+   * b.close();
+   * await driver.done.catch(() => {});
+   * ```
+   */
+  tryRecv(): RecvResult<In> | undefined {
+    const result = this.#inRx.tryRecv();
+    if (result?.done) this.#throwFailure();
+    return result;
+  }
+
+  /**
+   * Stops sending: everything queued is written, then the write direction
+   * is shut down (FIN). Reading goes on until the peer closes. Resolves
+   * once FIN was sent. Idempotent.
+   *
+   * @param options Cancellation of the wait (the flush goes on).
+   * @throws The error that stopped the driver first.
+   *
+   * @example Usage
+   * ```ts
+   * import { ConnectionDriver } from "@weir/weir/net";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new ConnectionDriver(a);
+   * for (let i = 0; i < 3; i++) await driver.send(new Uint8Array([i]));
+   * await driver.close();
+   * const got = new Uint8Array(8);
+   * let n = 0;
+   * for (let r; (r = await b.read(got.subarray(n))) !== null;) n += r;
+   * assert.deepEqual([...got.subarray(0, n)], [0, 1, 2]); // all of it, then EOF
+   * b.close();
+   * await driver.done;
+   * ```
+   */
+  close(options: DriverWaitOptions = {}): Promise<void> {
+    this.#outTx.close();
+    const { signal } = options;
+    if (signal === undefined) return this.#writeDone;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#writeDone.then(resolve, reject).finally(() => {
+        signal.removeEventListener("abort", onAbort);
+      });
+    });
+  }
+
+  /**
+   * Stops at once: closes the transport, drops what is queued (pending
+   * `sendWithAck` calls reject with `reason`), ends the inbound side and
+   * makes `done` reject with `reason`. Does nothing once the driver is done.
+   *
+   * @param reason Why; defaults to a `DOMException` named `AbortError`.
+   *
+   * @example Usage
+   * ```ts
+   * import { ConnectionDriver } from "@weir/weir/net";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new ConnectionDriver(a);
+   * const reason = new Error("shutting down");
+   * driver.abort(reason);
+   * await assert.rejects(driver.done, (error) => error === reason);
+   * b.close();
+   * ```
+   */
+  abort(reason: unknown = new DOMException("The driver was aborted", "AbortError")): void {
+    this.#fail(reason);
+  }
+
+  /**
+   * Flushes and sends FIN (as {@linkcode FramedDriver.prototype.close}),
+   * then closes the transport without waiting for the peer. Never rejects.
+   *
+   * @example Usage
+   * ```ts
+   * import { ConnectionDriver } from "@weir/weir/net";
+   * import { duplex } from "@weir/weir/io";
+   *
+   * const [a, b] = duplex();
+   * {
+   *   await using driver = new ConnectionDriver(a);
+   *   await driver.send(new Uint8Array([1]));
+   * } // flushed, FIN, closed
+   * b.close();
+   * ```
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      await this.close();
+    } catch {
+      // Already stopped by an error: `done` reports it.
+    }
+    this.#stop();
+    await this.#done.catch(() => {});
+  }
+
+  /**
+   * Iterates inbound messages until the peer closes its side. Breaking out
+   * stops delivery (later inbound data is read and dropped, so the peer is
+   * never blocked).
+   *
+   * @returns An async iterator of inbound messages.
+   *
+   * @example Usage
+   * ```ts
+   * import { ConnectionDriver } from "@weir/weir/net";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new ConnectionDriver(a);
+   * await b.write(new TextEncoder().encode("chunk"));
+   * await b.closeWrite();
+   * let text = "";
+   * for await (const chunk of driver) text += new TextDecoder().decode(chunk);
+   * assert.equal(text, "chunk");
+   * await driver.close();
+   * b.close();
+   * await driver.done;
+   * ```
+   */
+  [Symbol.asyncIterator](): AsyncIterator<In, undefined> {
+    return {
+      next: () => this.recv(),
+      return: () => {
+        this.#inRx.close();
+        return Promise.resolve({ done: true, value: undefined });
+      },
+    };
+  }
+
+  #throwFailure(): void {
+    const failure = this.#failure;
+    if (failure !== undefined && !failure.reported) {
+      failure.reported = true;
+      throw failure.error;
+    }
+  }
+
+  /** Ends both directions with `error`; the first error wins. */
+  #fail(error: unknown): void {
+    if (this.#failure !== undefined || this.#stopped) return;
+    this.#failure = { error, reported: false };
+    for (const acked of this.#unacked) acked.done.reject(error);
+    this.#unacked.length = 0;
+    for (let next; (next = this.#outRx.tryRecv()) !== undefined && !next.done;) {
+      if (next.value instanceof Acked) next.value.done.reject(error);
+    }
+    this.#stop();
+  }
+
+  /** Closes the transport and both queues; the loops end quietly. */
+  #stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    try {
+      this.#transport.close();
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BadResource)) throw error;
+    }
+    this.#outTx.close();
+    this.#outRx.close();
+    this.#inTx.close();
+  }
+
+  async #writeLoop(): Promise<void> {
+    const out = new ByteBuffer(this.#writeSize);
+    const rx = this.#outRx;
+    try {
+      for (;;) {
+        let next = rx.tryRecv();
+        if (next === undefined) {
+          // The queue ran empty: write out what was coalesced so far.
+          if (out.length > 0) await this.#flush(out);
+          next = await rx.recv();
+        }
+        if (next.done || this.#stopped) break;
+        const message = next.value;
+        if (message instanceof Acked) {
+          this.#unacked.push(message);
+          this.#encoder.encode(message.item, out);
+        } else {
+          this.#encoder.encode(message, out);
+        }
+        if (out.length >= this.#writeSize) await this.#flush(out);
+      }
+      if (!this.#stopped) {
+        if (out.length > 0) await this.#flush(out);
+        await this.#transport.closeWrite();
+      }
+    } catch (error) {
+      this.#fail(error);
+    }
+    if (this.#failure !== undefined) throw this.#failure.error;
+  }
+
+  async #flush(out: ByteBuffer): Promise<void> {
+    await writeAll(this.#transport, out.bytes());
+    out.clear();
+    const unacked = this.#unacked;
+    for (let i = 0; i < unacked.length; i++) unacked[i]!.done.resolve();
+    unacked.length = 0;
+  }
+
+  async #readLoop(): Promise<void> {
+    const buf = new ByteBuffer(this.#readSize);
+    let readSize = this.#readSize;
+    try {
+      for (;;) {
+        for (let item; (item = this.#decoder.decode(buf)) !== undefined;) {
+          const full = this.#deliver(item);
+          if (full !== undefined) await full;
+        }
+        buf.reserve(readSize);
+        const spare = buf.spare();
+        const n = await this.#transport.read(spare);
+        if (n === null) break;
+        buf.commit(n);
+        // A full read means more is waiting: read bigger next time.
+        if (n === spare.length && readSize < MAX_READ_SIZE) readSize *= 2;
+      }
+      for (let item; (item = decodeEof(this.#decoder, buf)) !== undefined;) {
+        await this.#deliver(item);
+      }
+      this.#inTx.close();
+    } catch (error) {
+      if (!this.#stopped) this.#fail(error);
+    }
+  }
+
+  /** Hands `item` to the inbound queue, waiting while it is full. */
+  #deliver(item: In): Promise<void> | undefined {
+    const tx = this.#inTx;
+    if (tx.isClosed) return; // the receiver was closed: nobody listens, drop
+    if (this.#inRx.length < this.#inbound) {
+      tx.trySend(item);
+      return;
+    }
+    return tx.send(item).catch((error) => {
+      if (!tx.isClosed) throw error;
+    });
+  }
+}
