@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.ts";
+import { checkDuration, checkFinite } from "./_validate.ts";
 
 /** How many microtask turns run between two timers (see {@linkcode FakeClock}). */
 const MICROTASK_TURNS = 100;
@@ -60,9 +61,7 @@ export class FakeClock implements Clock {
    * ```
    */
   constructor(start = 0) {
-    if (!Number.isFinite(start)) {
-      throw new RangeError(`start must be a finite number, got ${start}`);
-    }
+    checkFinite(start, "start");
     this.#now = start;
   }
 
@@ -112,9 +111,7 @@ export class FakeClock implements Clock {
    * ```
    */
   setTimer(callback: () => void, ms: number): () => void {
-    if (!Number.isFinite(ms)) {
-      throw new RangeError(`ms must be a finite number, got ${ms}`);
-    }
+    checkFinite(ms, "ms");
     const timer: FakeTimer = { deadline: this.#now + Math.max(0, ms), seq: this.#seq++, callback };
     this.#timers.splice(this.#indexAfter(timer), 0, timer);
     return () => {
@@ -175,9 +172,7 @@ export class FakeClock implements Clock {
    * ```
    */
   async tick(ms: number): Promise<void> {
-    if (!(ms >= 0) || !Number.isFinite(ms)) {
-      throw new RangeError(`ms must be a non-negative finite number, got ${ms}`);
-    }
+    checkDuration(ms, "ms");
     await this.#advance(this.#now + ms);
   }
 

@@ -1,0 +1,70 @@
+import type { Clock } from "./clock.ts";
+import type { TimeoutWork } from "./timeout.ts";
+
+/**
+ * Settles like `work` unless `deadline` (a clock time; `Infinity` for none)
+ * passes first, rejecting with a `TimeoutError` that says it waited
+ * `waited` ms, or `signal` aborts, rejecting with its reason. Either way
+ * the work's own signal is aborted with the same reason, and no timer or
+ * listener is left behind.
+ */
+export function runUntil<T>(
+  work: TimeoutWork<T>,
+  deadline: number,
+  waited: number,
+  signal: AbortSignal | undefined,
+  clock: Clock,
+): Promise<T> {
+  const left = deadline - clock.now();
+  if (signal?.aborted || left <= 0) {
+    // A running promise's late rejection is dropped, as it is after a timeout.
+    if (typeof work !== "function") Promise.resolve(work).then(undefined, () => {});
+    return Promise.reject(
+      signal?.aborted ? signal.reason : new DOMException(
+        "Timed out before the work started: the deadline had passed",
+        "TimeoutError",
+      ),
+    );
+  }
+  return new Promise<T>((resolve, reject) => {
+    let controller: AbortController | undefined;
+    let cancelTimer: (() => void) | undefined;
+    const cleanUp = () => {
+      cancelTimer?.();
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const fail = (reason: unknown) => {
+      cleanUp();
+      reject(reason);
+      controller?.abort(reason);
+    };
+    const onAbort = () => fail(signal!.reason);
+    if (left !== Infinity) {
+      cancelTimer = clock.setTimer(
+        () => fail(new DOMException(`Timed out after ${waited} ms`, "TimeoutError")),
+        left,
+      );
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let promise: T | PromiseLike<T>;
+    if (typeof work === "function") {
+      controller = new AbortController();
+      try {
+        promise = work(controller.signal);
+      } catch (error) {
+        cleanUp();
+        reject(error);
+        return;
+      }
+    } else {
+      promise = work;
+    }
+    Promise.resolve(promise).then((value) => {
+      cleanUp();
+      resolve(value);
+    }, (error) => {
+      cleanUp();
+      reject(error);
+    });
+  });
+}
