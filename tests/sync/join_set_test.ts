@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { JoinSet } from "@weir/weir/sync";
+import { flush } from "./_task_util.ts";
 
 /** A task that rejects with its signal's reason when aborted, else resolves when told. */
 function controllable<T>() {
@@ -81,7 +82,7 @@ Deno.test("JoinSet.joinNext() rejects with a task's error and keeps the others",
 Deno.test("JoinSet keeps a rejection that is joined late, never reporting it as unhandled", async () => {
   const set = new JoinSet<number>();
   set.spawn(() => Promise.reject(new Error("late")));
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flush();
   assert.equal(set.size, 1);
   await assert.rejects(set.joinNext(), { message: "late" });
 });
@@ -90,7 +91,7 @@ Deno.test("JoinSet rejections that are never joined are discarded by disposal", 
   {
     await using set = new JoinSet<number>();
     for (let i = 0; i < 5; i++) set.spawn(() => Promise.reject(new Error(`e${i}`)));
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await flush();
   }
 });
 
@@ -213,7 +214,7 @@ Deno.test("JoinSet[Symbol.asyncDispose] aborts every task and waits until each h
   set.spawn(async () => {});
   let disposed = false;
   const disposing = set[Symbol.asyncDispose]().then(() => disposed = true);
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flush();
   assert.deepEqual(log, ["aborted"]);
   assert.equal(disposed, false);
   cleanup.resolve();

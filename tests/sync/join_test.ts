@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
 import { join, tryJoin } from "@weir/weir/sync";
-
-/** Whether `promise` has settled once pending callbacks have run. */
-async function isSettled(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  promise.then(() => settled = true, () => settled = true);
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  return settled;
-}
+import { flush, isSettled } from "./_task_util.ts";
 
 Deno.test("join() resolves every value in argument order, whatever the completion order", async () => {
   const slow = Promise.withResolvers<number>();
@@ -74,7 +67,7 @@ Deno.test("tryJoin() rejects at the first error without waiting, aborting the si
   assert.equal((siblingSignal!.reason as DOMException).name, "AbortError");
   assert.match((siblingSignal!.reason as DOMException).message, /function 1/);
   stubborn.reject(new Error("late, ignored"));
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flush();
 });
 
 Deno.test("tryJoin() short-circuits a reader/writer pair: the reader stops when the writer fails", async () => {
@@ -102,7 +95,7 @@ Deno.test("tryJoin() short-circuits a reader/writer pair: the reader stops when 
     throw new Error("connection reset");
   };
   await assert.rejects(tryJoin(reader, writer), { message: "connection reset" });
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flush();
   assert.deepEqual(log.slice(0, -1).sort(), ["read line 1", "read line 2", "write 1"]);
   assert.equal(log.at(-1), "reader aborted");
 });
@@ -129,5 +122,5 @@ Deno.test("tryJoin() reports only the first of several errors", async () => {
   const joining = tryJoin(() => Promise.reject(new Error("one")), () => second.promise);
   await assert.rejects(joining, { message: "one" });
   second.reject(new Error("two"));
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flush();
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Pool, PoolDrainedError, type PoolLease, type PoolOptions } from "@weir/weir/sync";
 import { FakeClock } from "@weir/weir/time";
+import { flush, isSettled } from "./_task_util.ts";
 
 interface Conn {
   readonly id: number;
@@ -22,19 +23,6 @@ function conns() {
       destroyed.push(conn.id);
     },
   };
-}
-
-/** Lets pending promise callbacks run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
-/** Whether `promise` has settled once pending callbacks have run. */
-async function isSettled(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  promise.then(() => settled = true, () => settled = true);
-  await settle();
-  return settled;
 }
 
 function stats<T>(pool: Pool<T>) {
@@ -66,7 +54,7 @@ Deno.test("Pool creates min resources at construction", async () => {
   const factory = conns();
   const pool = new Pool({ ...factory, min: 2, max: 4 });
   assert.deepEqual(stats(pool), { size: 2, idle: 0, borrowed: 0, pending: 0 });
-  await settle();
+  await flush();
   assert.deepEqual(stats(pool), { size: 2, idle: 2, borrowed: 0, pending: 0 });
   assert.equal(factory.made, 2);
   await pool.drain();
@@ -260,7 +248,7 @@ Deno.test("Pool destroys an idle resource at maxLifetime and tops up to min", as
   const clock = new FakeClock();
   const factory = conns();
   const pool = new Pool({ ...factory, min: 1, maxLifetime: 5_000, clock });
-  await settle();
+  await flush();
   assert.equal(pool.idle, 1);
   await clock.tick(4_000);
   (await pool.acquire()).release();
@@ -355,7 +343,7 @@ Deno.test("Pool keeps a resource created for an acquire that was aborted meanwhi
   stop.abort(new Error("gone"));
   await assert.rejects(waiting, { message: "gone" });
   created.resolve("conn");
-  await settle();
+  await flush();
   assert.deepEqual(stats(pool), { size: 1, idle: 1, borrowed: 0, pending: 0 });
   await pool.drain();
 });
@@ -401,7 +389,7 @@ Deno.test("Pool does not retry failed background creations for min", async () =>
     },
     min: 2,
   });
-  await settle();
+  await flush();
   assert.equal(attempts, 2);
   assert.equal(pool.size, 0);
   await assert.rejects(pool.acquire(), { message: "down" });
@@ -438,7 +426,7 @@ Deno.test("Pool.drain() rejects waiters, destroys idle ones, then each lease whe
 Deno.test("Pool.drain() destroys idle resources and waits for async destroy", async () => {
   const closing = Promise.withResolvers<void>();
   const pool = new Pool({ create: () => "conn", destroy: () => closing.promise, min: 1 });
-  await settle();
+  await flush();
   const drained = pool.drain();
   assert.equal(pool.size, 0);
   assert.equal(await isSettled(drained), false);
@@ -505,7 +493,7 @@ Deno.test("Pool ignores destroy errors outside discard()", async () => {
     destroy: () => Promise.reject(new Error("close failed")),
     min: 1,
   });
-  await settle();
+  await flush();
   await pool.drain();
 });
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { select, type SelectBranch } from "@weir/weir/sync";
+import { flush } from "./_task_util.ts";
 
 /** A branch that never settles on its own and rejects with its signal's reason. */
 function pending(log?: AbortSignal[]): SelectBranch {
@@ -188,7 +189,7 @@ Deno.test("select() ignores what losers do after losing, rejections included", a
   });
   assert.equal(result.index, 1);
   late.reject(new Error("too late"));
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flush();
 });
 
 Deno.test("select() in a loop: a long operation started once survives losing turns", async () => {

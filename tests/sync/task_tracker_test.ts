@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
 import { TaskTracker } from "@weir/weir/sync";
-
-/** Whether `promise` has settled once pending callbacks have run. */
-async function isSettled(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  promise.then(() => settled = true, () => settled = true);
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  return settled;
-}
+import { flush, isSettled } from "./_task_util.ts";
 
 Deno.test("TaskTracker.wait() resolves only once closed and every task settled", async () => {
   const tracker = new TaskTracker();
@@ -57,7 +50,7 @@ Deno.test("TaskTracker does not report an ignored rejection of a tracked task as
   tracker.track(Promise.reject(new Error("ignored")));
   tracker.close();
   await tracker.wait();
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flush();
 });
 
 Deno.test("TaskTracker.close() and reopen() report whether they changed state", async () => {
