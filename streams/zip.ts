@@ -57,8 +57,7 @@ class Zip<T extends unknown[]> extends BaseStream<T> {
  * the others are cancelled.
  *
  * @typeParam T The tuple of item types.
- * @param args The sources, optionally followed by the options (with the
- * abort signal).
+ * @param sources The sources.
  * @returns Tuples with one item of each source.
  * @throws {TypeError} If a source is not an `AsyncIterable` or a `ReadableStream`.
  *
@@ -73,9 +72,31 @@ class Zip<T extends unknown[]> extends BaseStream<T> {
  * ```
  */
 export function zip<T extends unknown[]>(
-  ...args:
-    | { [K in keyof T]: StreamSource<T[K]> }
-    | [...{ [K in keyof T]: StreamSource<T[K]> }, StreamOptions]
+  ...sources: { [K in keyof T]: StreamSource<T[K]> }
+): StreamIterator<T>;
+/**
+ * Pairs up the items of several sources, like the overload without
+ * options; the last argument holds the abort signal.
+ *
+ * @typeParam T The tuple of item types.
+ * @param args The sources, then the options.
+ * @returns Tuples with one item of each source.
+ *
+ * @example Usage
+ * ```ts
+ * import { collect, zip } from "@weir/weir/streams";
+ * import assert from "node:assert/strict";
+ *
+ * const { signal } = new AbortController();
+ * const pairs = zip(ReadableStream.from([1, 2]), ReadableStream.from(["x"]), { signal });
+ * assert.deepEqual(await collect(pairs), [[1, "x"]]);
+ * ```
+ */
+export function zip<T extends unknown[]>(
+  ...args: [...{ [K in keyof T]: StreamSource<T[K]> }, StreamOptions]
+): StreamIterator<T>;
+export function zip<T extends unknown[]>(
+  ...args: (StreamSource<unknown> | StreamOptions)[]
 ): StreamIterator<T> {
   const [sources, options] = splitOptions<StreamSource<unknown>>(args);
   return new Zip<T>(sources, options?.signal);
