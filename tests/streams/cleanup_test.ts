@@ -43,7 +43,7 @@ const silent = () => new ProbeIterable<number>([], { hang: true });
 
 const combinators: Record<string, Make> = {
   map: (s, o) => map(s, (n) => n + 1, o),
-  "map (async)": (s, o) => map(s, async (n) => n + 1, o),
+  "map (async)": (s, o) => map(s, (n) => Promise.resolve(n + 1), o),
   filter: (s, o) => filter(s, () => true, o),
   filterMap: (s, o) => filterMap(s, (n) => n, o),
   inspect: (s, o) => inspect(s, () => {}, o),
@@ -58,8 +58,8 @@ const combinators: Record<string, Make> = {
   enumerate: (s, o) => enumerate(s, o),
   chunks: (s, o) => chunks(s, 2, o),
   chunksTimeout: (s, o) => chunksTimeout(s, 2, 100, o),
-  buffered: (s, o) => buffered(s, 2, async (n) => n, o),
-  bufferUnordered: (s, o) => bufferUnordered(s, 2, async (n) => n, o),
+  buffered: (s, o) => buffered(s, 2, (n) => Promise.resolve(n), o),
+  bufferUnordered: (s, o) => bufferUnordered(s, 2, (n) => Promise.resolve(n), o),
   merge: (s, { other: second = other, ...o }) => merge(s, second(), o),
   zip: (s, o) => zip(s, other(), o),
   throttle: (s, o) => throttle(s, 10, o),

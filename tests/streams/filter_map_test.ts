@@ -12,9 +12,9 @@ Deno.test("filterMap drops undefined and keeps other results in order", async ()
 });
 
 Deno.test("filterMap awaits an async fn", async () => {
-  const out = await collect(filterMap(from(["1", "x", "3"]), async (s) => {
+  const out = await collect(filterMap(from(["1", "x", "3"]), (s) => {
     const n = Number(s);
-    return Number.isNaN(n) ? undefined : n;
+    return Promise.resolve(Number.isNaN(n) ? undefined : n);
   }));
   assert.deepEqual(out, [1, 3]);
 });

@@ -8,7 +8,7 @@ Deno.test("scan yields each accumulator", async () => {
 });
 
 Deno.test("scan awaits an async step", async () => {
-  const out = await collect(scan(from(["a", "b"]), "", async (a, s) => a + s));
+  const out = await collect(scan(from(["a", "b"]), "", (a, s) => Promise.resolve(a + s)));
   assert.deepEqual(out, ["a", "ab"]);
 });
 

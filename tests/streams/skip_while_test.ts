@@ -15,7 +15,10 @@ Deno.test("skipWhile drops leading matches, then passes everything without askin
 });
 
 Deno.test("skipWhile awaits an async predicate", async () => {
-  assert.deepEqual(await collect(skipWhile(from([1, 2, 3]), async (n) => n < 2)), [2, 3]);
+  assert.deepEqual(await collect(skipWhile(from([1, 2, 3]), (n) => Promise.resolve(n < 2))), [
+    2,
+    3,
+  ]);
   assert.deepEqual(await collect(skipWhile(from([1, 2]), () => true)), []);
 });
 

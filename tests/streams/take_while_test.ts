@@ -11,7 +11,7 @@ Deno.test("takeWhile stops at the first item the predicate rejects and cancels t
 
 Deno.test("takeWhile awaits an async predicate and ends at the source's end", async () => {
   const source = new ProbeIterable([1, 2]);
-  assert.deepEqual(await collect(takeWhile(source, async () => true)), [1, 2]);
+  assert.deepEqual(await collect(takeWhile(source, () => Promise.resolve(true))), [1, 2]);
   assert.equal(source.returns, 0);
 });
 
