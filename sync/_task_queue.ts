@@ -36,9 +36,9 @@ export class TaskQueue<T> {
     return node.value;
   }
 
-  /** Removes `node` if it is still queued; returns whether it was. */
-  remove(node: TaskQueueNode<T>): boolean {
-    if (!node.queued) return false;
+  /** Removes `node` if it is still queued (a no-op otherwise). */
+  remove(node: TaskQueueNode<T>): void {
+    if (!node.queued) return;
     node.queued = false;
     if (node.prev === undefined) this.#head = node.next;
     else node.prev.next = node.next;
@@ -46,6 +46,5 @@ export class TaskQueue<T> {
     else node.next.prev = node.prev;
     node.prev = node.next = undefined;
     this.#length--;
-    return true;
   }
 }

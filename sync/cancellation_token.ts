@@ -1,15 +1,5 @@
 import { abortableWait, noop, onAbort } from "./_task_abort.ts";
-
-/** Options for {@linkcode CancellationToken.prototype.cancelled}. */
-export interface CancelledOptions {
-  /**
-   * Stops waiting when aborted: the promise rejects with `signal.reason`
-   * and the token is left untouched.
-   *
-   * @default {undefined}
-   */
-  signal?: AbortSignal;
-}
+import type { SyncWaitOptions } from "./wait_options.ts";
 
 /**
  * A cancellation flag that can be shared and arranged in a tree, as
@@ -136,7 +126,7 @@ export class CancellationToken implements Disposable {
    * await token.cancelled();
    * ```
    */
-  cancelled(options: CancelledOptions = {}): Promise<void> {
+  cancelled(options: SyncWaitOptions = {}): Promise<void> {
     const { signal } = options;
     return signal === undefined ? this.#cancelled ??= this.#wait(undefined) : this.#wait(signal);
   }

@@ -1,17 +1,7 @@
 import { abortableWait } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
 import { TaskQueue } from "./_task_queue.ts";
-
-/** Options for {@linkcode JoinSet.prototype.joinNext}. */
-export interface JoinNextOptions {
-  /**
-   * Stops waiting when aborted: the promise rejects with `signal.reason` and
-   * no task is taken out of the set.
-   *
-   * @default {undefined}
-   */
-  signal?: AbortSignal;
-}
+import type { SyncWaitOptions } from "./wait_options.ts";
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -146,7 +136,7 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
    * assert.deepEqual(await set.joinNext(), { done: true, value: undefined });
    * ```
    */
-  joinNext(options: JoinNextOptions = {}): Promise<IteratorResult<T, undefined>> {
+  joinNext(options: SyncWaitOptions = {}): Promise<IteratorResult<T, undefined>> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const outcome = this.#finished.shift();

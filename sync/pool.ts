@@ -3,6 +3,7 @@ import { abortableWait, noop } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
 import { TaskQueue } from "./_task_queue.ts";
 import { PoolDrainedError } from "./pool_drained_error.ts";
+import type { SyncWaitOptions } from "./wait_options.ts";
 
 /** How a {@linkcode Pool} makes, checks and disposes of its resources, and its limits. */
 export interface PoolOptions<T> {
@@ -70,18 +71,6 @@ export interface PoolOptions<T> {
    * @default {systemClock}
    */
   clock?: Clock;
-}
-
-/** Options for the waiting calls of {@linkcode Pool}: `acquire`, `use` and `drain`. */
-export interface PoolWaitOptions {
-  /**
-   * Stops waiting when aborted: the call rejects with `signal.reason` and
-   * holds nothing (a resource being created for it goes to the next
-   * borrower or back to the idle set).
-   *
-   * @default {undefined}
-   */
-  signal?: AbortSignal;
 }
 
 /**
@@ -424,7 +413,7 @@ export class Pool<T> implements AsyncDisposable {
    * await pool.drain();
    * ```
    */
-  acquire(options: PoolWaitOptions = {}): Promise<PoolLease<T>> {
+  acquire(options: SyncWaitOptions = {}): Promise<PoolLease<T>> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#drained !== undefined) return Promise.reject(new PoolDrainedError());
@@ -480,7 +469,7 @@ export class Pool<T> implements AsyncDisposable {
    * await pool.drain();
    * ```
    */
-  async use<R>(fn: (value: T) => R | PromiseLike<R>, options?: PoolWaitOptions): Promise<R> {
+  async use<R>(fn: (value: T) => R | PromiseLike<R>, options?: SyncWaitOptions): Promise<R> {
     const lease = await this.acquire(options);
     try {
       return await fn(lease.value);
@@ -517,7 +506,7 @@ export class Pool<T> implements AsyncDisposable {
    * assert.deepEqual(closed, ["conn"]);
    * ```
    */
-  drain(options: PoolWaitOptions = {}): Promise<void> {
+  drain(options: SyncWaitOptions = {}): Promise<void> {
     if (this.#drained === undefined) {
       this.#drained = Promise.withResolvers();
       this.#creation.abort(new PoolDrainedError());

@@ -1,16 +1,6 @@
 import { abortableWait } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
-
-/** Options for {@linkcode TaskTracker.prototype.wait}. */
-export interface TaskTrackerWaitOptions {
-  /**
-   * Stops waiting when aborted: the promise rejects with `signal.reason`;
-   * the tracker is left untouched.
-   *
-   * @default {undefined}
-   */
-  signal?: AbortSignal;
-}
+import type { SyncWaitOptions } from "./wait_options.ts";
 
 /**
  * Counts running tasks so shutdown can wait for all of them, as tokio-util's
@@ -193,7 +183,7 @@ export class TaskTracker {
    * assert.equal(done, true);
    * ```
    */
-  wait(options: TaskTrackerWaitOptions = {}): Promise<void> {
+  wait(options: SyncWaitOptions = {}): Promise<void> {
     return abortableWait<void>(options.signal, (resolve) => {
       if (this.#idle()) resolve();
       else this.#waiters.add(resolve);
