@@ -5,12 +5,7 @@ export type FindDelimiter = (buf: ByteBuffer, from: number, to: number) => numbe
 
 /** The first `byte` in `[from, to)` of the unread bytes, or -1, by native `indexOf`. */
 export function findByte(byte: number): FindDelimiter {
-  // Searches `bytes()` rather than `ByteBuffer.indexOf`, which can look past
-  // the unread bytes into stale memory when `to` is the end.
-  return (buf, from, to) => {
-    const at = buf.bytes().indexOf(byte, from);
-    return at < to ? at : -1;
-  };
+  return (buf, from, to) => buf.indexOf(byte, from, to);
 }
 
 /**

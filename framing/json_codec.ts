@@ -20,7 +20,9 @@ export type JsonCodecOptions = LinesCodecOptions;
  * line). Encoding writes `JSON.stringify(item)` and `\n`; JSON text never
  * contains a raw newline, so every value is one line.
  *
- * @typeParam T The type of the values (not checked at run time).
+ * @typeParam T The type of the values (not checked at run time; never
+ * inferred from context, so `new Framed(conn, new JsonCodec())` frames
+ * `unknown` values).
  *
  * @example Usage
  * ```ts
@@ -67,7 +69,7 @@ export class JsonCodec<T = unknown> implements Decoder<T>, Encoder<T> {
    * assert.deepEqual(new JsonCodec().decode(buf), [1, 2]);
    * ```
    */
-  decode(buf: ByteBuffer): T | undefined {
+  decode(buf: ByteBuffer): NoInfer<T> | undefined {
     const line = this.#lines.decode(buf);
     return line === undefined ? undefined : JSON.parse(line);
   }
@@ -90,7 +92,7 @@ export class JsonCodec<T = unknown> implements Decoder<T>, Encoder<T> {
    * assert.equal(new JsonCodec().decodeEof(buf), true);
    * ```
    */
-  decodeEof(buf: ByteBuffer): T | undefined {
+  decodeEof(buf: ByteBuffer): NoInfer<T> | undefined {
     const line = this.#lines.decodeEof(buf);
     return line === undefined ? undefined : JSON.parse(line);
   }
@@ -114,7 +116,7 @@ export class JsonCodec<T = unknown> implements Decoder<T>, Encoder<T> {
    * assert.equal(new TextDecoder().decode(out.bytes()), '"hi"\n');
    * ```
    */
-  encode(item: T, out: ByteBuffer): void {
+  encode(item: NoInfer<T>, out: ByteBuffer): void {
     this.#lines.encode(stringify(item), out);
   }
 }
@@ -146,7 +148,9 @@ export class JsonCodec<T = unknown> implements Decoder<T>, Encoder<T> {
  * assert.deepEqual(codec.decode(buf), { ok: true });
  * ```
  */
-export function jsonCodec<T = unknown>(inner: Codec<Uint8Array, Uint8Array>): Codec<T, T> {
+export function jsonCodec<T = unknown>(
+  inner: Codec<Uint8Array, Uint8Array>,
+): Codec<NoInfer<T>, NoInfer<T>> {
   const parse = (frame: Uint8Array | undefined): T | undefined => {
     if (frame === undefined) return undefined;
     let text: string;

@@ -48,8 +48,9 @@ export interface Decoder<T> {
 
 /**
  * Turns items into bytes, as tokio-util's `Encoder`: `encode` appends one
- * item's encoding to the framer's write buffer. Throwing aborts that item
- * and leaves the buffer as it was.
+ * item's encoding to the framer's write buffer. An encoder that rejects an
+ * item throws before appending anything, so the buffer holds only whole
+ * frames.
  *
  * @typeParam T The item type.
  *

@@ -1,0 +1,211 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  BytesCodec,
+  type Decoder,
+  FramedRead,
+  LengthDelimitedCodec,
+  LinesCodec,
+  LineTooLongError,
+} from "@weir/weir/framing";
+import { type ByteBuffer, toReadable, UnexpectedEofError } from "@weir/weir/io";
+import { cuts, encodeAll, split, text } from "./_codec_util.ts";
+import { ChunkReader, ManualReader, settle } from "./_io_util.ts";
+import { TaggedCodec } from "./_tagged_codec.ts";
+
+const ld = new LengthDelimitedCodec();
+const wire = (...frames: Uint8Array[]) => encodeAll(ld, frames);
+
+Deno.test("FramedRead decodes a frame split across 1-byte reads", async () => {
+  const bytes = wire(text("hello"), text("world"));
+  const reader = new ChunkReader(split(bytes, [...bytes.keys()]));
+  assert.deepEqual(await Array.fromAsync(new FramedRead(reader, ld)), [
+    text("hello"),
+    text("world"),
+  ]);
+  assert.equal(reader.reads, bytes.length + 1);
+});
+
+Deno.test("FramedRead yields every frame of one read without reading again", async () => {
+  const frames = Array.from({ length: 100 }, (_, i) => new Uint8Array([i]));
+  const reader = new ChunkReader([wire(...frames)]);
+  const framed = new FramedRead(reader, ld);
+  for (const expected of frames) assert.deepEqual((await framed.next()).value, expected);
+  assert.equal(reader.reads, 1);
+  assert.equal((await framed.next()).done, true);
+  assert.equal(reader.reads, 2);
+});
+
+Deno.test("FramedRead frames are never overwritten by later reads", async () => {
+  const frames = Array.from({ length: 300 }, (_, i) => new Uint8Array(i % 50).fill(i));
+  const bytes = wire(...frames);
+  const reader = new ChunkReader(split(bytes, Array.from({ length: 60 }, (_, i) => i * 97)));
+  assert.deepEqual(await Array.fromAsync(new FramedRead(reader, ld, { capacity: 64 })), frames);
+});
+
+Deno.test("FramedRead throws UnexpectedEofError once for a partial frame at end of stream, then is done", async () => {
+  const framed = new FramedRead(
+    new ChunkReader([wire(text("ok")), new Uint8Array([0, 0, 0, 5, 1])]),
+    ld,
+  );
+  assert.deepEqual((await framed.next()).value, text("ok"));
+  await assert.rejects(framed.next(), (error) => {
+    assert.ok(error instanceof UnexpectedEofError);
+    assert.equal(error.expected, 9);
+    assert.equal(error.received, 5);
+    return true;
+  });
+  assert.equal((await framed.next()).done, true);
+  assert.equal((await framed.next()).done, true);
+});
+
+Deno.test("FramedRead applies the default decodeEof to a decoder without one", async () => {
+  const framed = new FramedRead(
+    new ChunkReader([new Uint8Array([1, 1, 7, 2, 5])]),
+    new TaggedCodec(),
+  );
+  assert.deepEqual((await framed.next()).value, { type: 1, payload: new Uint8Array([7]) });
+  await assert.rejects(framed.next(), /2 bytes remaining on stream/);
+  assert.equal((await framed.next()).done, true);
+});
+
+Deno.test("FramedRead throws a decoder error once, then is done, and cancels a stream source", async () => {
+  let cancelled: unknown;
+  const source = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(text("fine\nthis line is far too long\nnever\n"));
+    },
+    cancel(reason) {
+      cancelled = reason;
+    },
+  });
+  const framed = new FramedRead(source, new LinesCodec({ maxLength: 8 }));
+  assert.equal((await framed.next()).value, "fine");
+  await assert.rejects(framed.next(), LineTooLongError);
+  assert.equal((await framed.next()).done, true);
+  assert.ok(cancelled instanceof LineTooLongError);
+});
+
+Deno.test("FramedRead throws a read error once, then is done", async () => {
+  const reader = new ManualReader();
+  const framed = new FramedRead(reader, ld);
+  const next = framed.next();
+  await settle();
+  reader.fail(new Deno.errors.ConnectionReset("reset"));
+  await assert.rejects(next, Deno.errors.ConnectionReset);
+  assert.equal((await framed.next()).done, true);
+  assert.equal(reader.waiting, 0);
+});
+
+Deno.test("FramedRead calls decodeEof until it returns undefined, for closing frames", async () => {
+  let closing = 3;
+  const decoder: Decoder<string> = {
+    decode: (buf: ByteBuffer) => buf.length > 0 ? String(buf.take(1)[0]) : undefined,
+    decodeEof: () => closing > 0 ? `bye ${closing--}` : undefined,
+  };
+  const frames = await Array.fromAsync(
+    new FramedRead(new ChunkReader([new Uint8Array([1, 2])]), decoder),
+  );
+  assert.deepEqual(frames, ["1", "2", "bye 3", "bye 2", "bye 1"]);
+});
+
+Deno.test("FramedRead reads Web Streams, byte streams included", async () => {
+  const bytes = wire(text("a"), new Uint8Array(70000), text("b"));
+  const chunks = split(bytes, [3, 5000, 60000, 70003]);
+  const plain = ReadableStream.from(chunks);
+  assert.equal((await Array.fromAsync(new FramedRead(plain, ld))).length, 3);
+  const byteStream = toReadable(new ChunkReader(chunks));
+  const frames = await Array.fromAsync(new FramedRead(byteStream, ld));
+  assert.deepEqual(frames.map((f) => f.length), [1, 70000, 1]);
+});
+
+Deno.test("FramedRead gives the same frames for any chunking of the input", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 8 }),
+      cuts,
+      async (frames, at) => {
+        const reader = new ChunkReader(split(wire(...frames), at));
+        assert.deepEqual(
+          await Array.fromAsync(new FramedRead(reader, ld, { capacity: 16 })),
+          frames,
+        );
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});
+
+Deno.test("FramedRead serves concurrent next() calls in call order", async () => {
+  const reader = new ManualReader();
+  const framed = new FramedRead(reader, new LinesCodec());
+  const calls = [framed.next(), framed.next(), framed.next()];
+  await settle();
+  assert.equal(reader.waiting, 1, "one read at a time");
+  reader.push(text("one\ntwo\n"));
+  await settle();
+  reader.push(text("three\n"));
+  assert.deepEqual((await Promise.all(calls)).map((r) => r.value), ["one", "two", "three"]);
+});
+
+Deno.test("FramedRead.next() aborted while reading rejects and loses no bytes", async () => {
+  const reader = new ManualReader();
+  const framed = new FramedRead(reader, new LinesCodec());
+  const controller = new AbortController();
+  const pending = framed.next({ signal: controller.signal });
+  await settle();
+  controller.abort(new Error("stop"));
+  await assert.rejects(pending, /stop/);
+  reader.push(text("kept\n"));
+  assert.equal((await framed.next()).value, "kept");
+  assert.equal(reader.reads, 1, "the read in flight was reused");
+  await assert.rejects(framed.next({ signal: AbortSignal.abort(new Error("early")) }), /early/);
+});
+
+Deno.test("FramedRead.next() aborted while queued rejects at once and keeps the order", async () => {
+  const reader = new ManualReader();
+  const framed = new FramedRead(reader, new LinesCodec());
+  const controller = new AbortController();
+  const first = framed.next();
+  const second = framed.next({ signal: controller.signal });
+  const third = framed.next();
+  controller.abort(new Error("gone"));
+  await assert.rejects(second, /gone/);
+  await settle();
+  reader.push(text("a\nb\n"));
+  assert.equal((await first).value, "a");
+  assert.equal((await third).value, "b");
+});
+
+Deno.test("FramedRead.return() ends the iteration and cancels a stream source", async () => {
+  let cancelled = false;
+  const source = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.enqueue(text("x\n"));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  const framed = new FramedRead(source, new LinesCodec());
+  for await (const line of framed) {
+    assert.equal(line, "x");
+    break;
+  }
+  assert.ok(cancelled);
+  assert.equal((await framed.next()).done, true);
+});
+
+Deno.test("FramedRead.readable streams the frames and cancels through", async () => {
+  const framed = new FramedRead(new ChunkReader([text("a\nb\nc")]), new LinesCodec());
+  assert.deepEqual(await Array.fromAsync(framed.readable), ["a", "b", "c"]);
+  const reader = new ManualReader();
+  const other = new FramedRead(reader, new BytesCodec());
+  await other.readable.cancel();
+  assert.equal((await other.next()).done, true);
+  assert.equal(reader.reads, 0);
+});
+
+Deno.test("FramedRead rejects a bad capacity", () => {
+  assert.throws(() => new FramedRead(new ChunkReader([]), ld, { capacity: -1 }), /'capacity'/);
+});

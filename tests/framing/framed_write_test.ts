@@ -1,0 +1,211 @@
+import assert from "node:assert/strict";
+import {
+  FramedWrite,
+  FrameTooLargeError,
+  LengthDelimitedCodec,
+  LinesCodec,
+} from "@weir/weir/framing";
+import type { Writer } from "@weir/weir/io";
+import { text } from "./_codec_util.ts";
+import { GatedWriter, RecordingWriter, settle } from "./_io_util.ts";
+
+const str = (b: Uint8Array) => new TextDecoder().decode(b);
+
+Deno.test("FramedWrite.feed() only encodes; many fed frames go out in one write", async () => {
+  const sink = new RecordingWriter();
+  const framed = new FramedWrite(sink, new LinesCodec());
+  for (let i = 0; i < 100; i++) await framed.feed(`line ${i}`);
+  assert.equal(sink.writes.length, 0);
+  assert.equal(framed.buffered, 790);
+  await framed.flush();
+  assert.equal(sink.writes.length, 1);
+  assert.equal(str(sink.writes[0]!).split("\n").length, 101);
+  assert.equal(framed.buffered, 0);
+  await framed.flush();
+  assert.equal(sink.writes.length, 1, "nothing to flush writes nothing");
+});
+
+Deno.test("FramedWrite.send() writes each item", async () => {
+  const sink = new RecordingWriter();
+  const framed = new FramedWrite(sink, new LengthDelimitedCodec());
+  await framed.send(text("message from server: 1\n"));
+  await framed.send(new Uint8Array(0));
+  assert.deepEqual(sink.writes, [
+    new Uint8Array([0, 0, 0, 0x17, ...text("message from server: 1\n")]),
+    new Uint8Array([0, 0, 0, 0]),
+  ]);
+});
+
+Deno.test("FramedWrite flushes when buffered reaches the backpressure boundary, not before", async () => {
+  const sink = new RecordingWriter();
+  const framed = new FramedWrite(sink, new LengthDelimitedCodec(), { backpressureBoundary: 20 });
+  await framed.feed(new Uint8Array(6)); // 10 bytes
+  await framed.feed(new Uint8Array(5)); // 19 bytes: still below
+  assert.equal(sink.writes.length, 0);
+  await framed.feed(new Uint8Array(2)); // 19 < 20: encoded, now 25
+  assert.equal(sink.writes.length, 0);
+  assert.equal(framed.buffered, 25, "the buffer exceeds the boundary by at most one item");
+  await framed.feed(new Uint8Array(1)); // 25 >= 20: flush first
+  assert.equal(sink.writes.length, 1);
+  assert.equal(sink.writes[0]!.length, 25);
+  assert.equal(framed.buffered, 5);
+  const exact = new FramedWrite(new RecordingWriter(), new LinesCodec(), {
+    backpressureBoundary: 4,
+  });
+  await exact.feed("abc"); // exactly 4 bytes
+  await exact.feed("d");
+  assert.equal(exact.buffered, 2, "buffered == boundary flushes");
+  assert.equal(new FramedWrite(sink, new LinesCodec()).buffered, 0);
+});
+
+Deno.test("FramedWrite loops over short writes", async () => {
+  const sink = new RecordingWriter(3);
+  const framed = new FramedWrite(sink, new LinesCodec());
+  await framed.feed("hello");
+  await framed.send("world");
+  assert.equal(str(sink.bytes), "hello\nworld\n");
+  assert.deepEqual(sink.writes.map((w) => w.length), [3, 3, 3, 3]);
+});
+
+Deno.test("FramedWrite fails with WriteZero and keeps failing with the same error", async () => {
+  const framed = new FramedWrite({ write: () => Promise.resolve(0) }, new LinesCodec());
+  await assert.rejects(framed.send("x"), Deno.errors.WriteZero);
+  await assert.rejects(framed.feed("y"), Deno.errors.WriteZero);
+  await assert.rejects(framed.flush(), Deno.errors.WriteZero);
+  await assert.rejects(framed.close(), Deno.errors.WriteZero);
+});
+
+Deno.test("FramedWrite rejects an item the encoder refuses and goes on", async () => {
+  const sink = new RecordingWriter();
+  const framed = new FramedWrite(sink, new LengthDelimitedCodec({ maxFrameLength: 4 }));
+  await framed.feed(new Uint8Array([1, 2, 3, 4]));
+  await assert.rejects(framed.feed(new Uint8Array(5)), (error) => {
+    assert.ok(error instanceof FrameTooLargeError);
+    assert.equal(error.message, "Frame of 5 bytes exceeds maxFrameLength 4");
+    return true;
+  });
+  await framed.send(new Uint8Array([9]));
+  assert.deepEqual([...sink.bytes], [0, 0, 0, 4, 1, 2, 3, 4, 0, 0, 0, 1, 9]);
+});
+
+Deno.test("FramedWrite.close() flushes, shuts the write side down once and refuses more items", async () => {
+  const sink = new RecordingWriter();
+  const framed = new FramedWrite(sink, new LinesCodec());
+  await framed.feed("last");
+  const closing = framed.close();
+  assert.equal(framed.close(), closing);
+  await assert.rejects(framed.feed("late"), TypeError);
+  await closing;
+  assert.equal(str(sink.bytes), "last\n");
+  assert.ok(sink.closedWrite);
+  await assert.rejects(framed.send("later"), /closed FramedWrite/);
+});
+
+Deno.test("FramedWrite encodes while a write is in flight and coalesces it into the next write", async () => {
+  const sink = new GatedWriter();
+  const framed = new FramedWrite(sink, new LinesCodec());
+  const first = framed.send("a");
+  await settle();
+  assert.equal(sink.waiting, 1);
+  await framed.feed("b");
+  await framed.feed("c");
+  const second = framed.flush();
+  sink.release();
+  await first;
+  await settle();
+  sink.release();
+  await second;
+  assert.deepEqual(sink.writes.map(str), ["a\n", "b\nc\n"]);
+});
+
+Deno.test("FramedWrite.feed() aborted while waiting for room encodes nothing", async () => {
+  const sink = new GatedWriter();
+  const framed = new FramedWrite(sink, new LinesCodec(), { backpressureBoundary: 2 });
+  await framed.feed("ab");
+  const controller = new AbortController();
+  const blocked = framed.feed("dropped", { signal: controller.signal });
+  const queued = framed.feed("kept");
+  await settle();
+  assert.equal(sink.waiting, 1);
+  controller.abort(new Error("cancel"));
+  await assert.rejects(blocked, /cancel/);
+  sink.release();
+  await queued;
+  const flushed = framed.flush();
+  await settle();
+  sink.release();
+  await flushed;
+  assert.deepEqual(sink.writes.map(str), ["ab\n", "kept\n"]);
+  await assert.rejects(framed.send("x", { signal: AbortSignal.abort(new Error("pre")) }), /pre/);
+});
+
+Deno.test("FramedWrite.flush() aborted stops waiting while the bytes still go out", async () => {
+  const sink = new GatedWriter();
+  const framed = new FramedWrite(sink, new LinesCodec());
+  await framed.feed("z");
+  const controller = new AbortController();
+  const flushing = framed.flush({ signal: controller.signal });
+  controller.abort(new Error("later"));
+  await assert.rejects(flushing, /later/);
+  sink.release();
+  await framed.flush();
+  assert.deepEqual(sink.writes.map(str), ["z\n"]);
+});
+
+Deno.test("FramedWrite.writable coalesces items and makes a producer wait for a slow writer", async () => {
+  const sink = new GatedWriter();
+  const framed = new FramedWrite(sink, new LengthDelimitedCodec(), { backpressureBoundary: 1024 });
+  let pulled = 0;
+  const producer = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled === 1000) return controller.close();
+      pulled++;
+      controller.enqueue(new Uint8Array(96));
+    },
+  }, { highWaterMark: 1 });
+  const piping = producer.pipeTo(framed.writable);
+  for (let i = 0; i < 50; i++) await settle();
+  assert.equal(sink.waiting, 1, "one write in flight");
+  assert.ok(pulled < 20, `the producer waits while the writer is stuck (pulled ${pulled})`);
+  for (let i = 0; i < 1000 && sink.waiting > 0; i++) {
+    sink.release();
+    for (let j = 0; j < 5; j++) await settle();
+  }
+  await piping;
+  assert.equal(pulled, 1000);
+  const total = sink.writes.reduce((n, w) => n + w.length, 0);
+  assert.equal(total, 100 * 1000);
+  assert.ok(sink.writes.length < 200, `items were coalesced (${sink.writes.length} writes)`);
+});
+
+Deno.test("FramedWrite over a WritableStream; aborting the writable aborts the sink", async () => {
+  const chunks: string[] = [];
+  let aborted: unknown;
+  const sink = new WritableStream<Uint8Array>({
+    write: (c) => void chunks.push(str(c)),
+    abort: (reason) => void (aborted = reason),
+  });
+  const framed = new FramedWrite(sink, new LinesCodec());
+  const writer = framed.writable.getWriter();
+  await writer.write("one");
+  await settle();
+  await writer.abort(new Error("boom"));
+  assert.deepEqual(chunks, ["one\n"]);
+  assert.match(String(aborted), /boom/);
+  await assert.rejects(framed.feed("two"), /boom/);
+});
+
+Deno.test("FramedWrite is AsyncDisposable and rejects bad options", async () => {
+  const sink = new RecordingWriter();
+  {
+    await using framed = new FramedWrite(sink, new LinesCodec());
+    await framed.feed("bye");
+  }
+  assert.equal(str(sink.bytes), "bye\n");
+  assert.ok(sink.closedWrite);
+  const writer: Writer = sink;
+  assert.throws(
+    () => new FramedWrite(writer, new LinesCodec(), { backpressureBoundary: -1 }),
+    /'backpressureBoundary'/,
+  );
+});
