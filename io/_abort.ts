@@ -1,3 +1,19 @@
+import type { IoOptions } from "./io_options.ts";
+import type { Reader, Writer } from "./types.ts";
+
+/**
+ * A reader or writer called with `{ signal }` as a second argument: weir's
+ * own readers and writers (the duplex ends, `BufReader`, `BufWriter`) stop
+ * waiting on abort and leave no trace; others (`Deno.Conn`) ignore it.
+ */
+export type SignalReader = Reader & {
+  read(p: Uint8Array, options?: IoOptions): Promise<number | null>;
+};
+/** See {@linkcode SignalReader}. */
+export type SignalWriter = Writer & {
+  write(p: Uint8Array, options?: IoOptions): Promise<number>;
+};
+
 /**
  * Waits for `promise`, or rejects with `signal.reason` as soon as `signal`
  * aborts. The abandoned promise keeps running; its rejection is observed so

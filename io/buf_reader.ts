@@ -324,7 +324,11 @@ export class BufReader implements Reader, AsyncDisposable {
    */
   readExact(target: number | Uint8Array, options: IoOptions = {}): Promise<Uint8Array> {
     const n = typeof target === "number" ? target : target.length;
-    if (typeof target === "number") checkLength("n", n, 0);
+    try {
+      if (typeof target === "number") checkLength("n", n, 0);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#buf.length >= n) return Promise.resolve(this.#takeExact(target, n));
     return this.#readExactSlow(target, n, options.signal);
   }

@@ -1,4 +1,4 @@
-import { abortable } from "./_abort.ts";
+import { abortable, type SignalReader } from "./_abort.ts";
 import type { IoOptions } from "./io_options.ts";
 import { toReader } from "./to_reader.ts";
 import { toWriter } from "./to_writer.ts";
@@ -70,13 +70,13 @@ export async function copy(
   signal?.throwIfAborted();
   const reader = toReader(src);
   const writer: Flushable = toWriter(dst);
-  const writeOptions = signal === undefined ? {} : { signal };
+  const ioOptions = signal === undefined ? {} : { signal };
   const buf = new Uint8Array(bufferSize);
   let total = 0;
   let unflushed = false;
   try {
     while (true) {
-      const read = reader.read(buf);
+      const read = (reader as SignalReader).read(buf, ioOptions);
       if (unflushed && typeof writer.flush === "function" && await isPending(read)) {
         read.catch(() => {});
         await abortable(writer.flush(), signal);
@@ -84,7 +84,7 @@ export async function copy(
       }
       const n = await abortable(read, signal);
       if (n === null) break;
-      await writeAll(writer, buf.subarray(0, n), writeOptions);
+      await writeAll(writer, buf.subarray(0, n), ioOptions);
       total += n;
       unflushed = true;
     }

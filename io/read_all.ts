@@ -1,4 +1,4 @@
-import { abortable } from "./_abort.ts";
+import { abortable, type SignalReader } from "./_abort.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import type { IoOptions } from "./io_options.ts";
@@ -45,12 +45,13 @@ export async function readAll(
 ): Promise<Uint8Array> {
   const { maxBytes = Infinity, signal } = options;
   signal?.throwIfAborted();
-  const reader = toReader(source);
+  const reader: SignalReader & { releaseLock?: () => void } = toReader(source);
+  const ioOptions = signal === undefined ? {} : { signal };
   const buf = new ByteBuffer(16384);
   try {
     while (true) {
       if (buf.spare().length < 4096) buf.reserve(buf.capacity || 16384);
-      const n = await abortable(reader.read(buf.spare()), signal);
+      const n = await abortable(reader.read(buf.spare(), ioOptions), signal);
       if (n === null) return buf.take(buf.length);
       buf.commit(n);
       if (buf.length > maxBytes) {

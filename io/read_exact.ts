@@ -1,4 +1,4 @@
-import { abortable } from "./_abort.ts";
+import { abortable, type SignalReader } from "./_abort.ts";
 import type { IoOptions } from "./io_options.ts";
 import type { Reader } from "./types.ts";
 import { UnexpectedEofError } from "./unexpected_eof_error.ts";
@@ -44,7 +44,10 @@ export async function readExact(
   const out = typeof target === "number" ? new Uint8Array(target) : target;
   let got = 0;
   while (got < out.length) {
-    const n = await abortable(reader.read(got === 0 ? out : out.subarray(got)), signal);
+    const n = await abortable(
+      (reader as SignalReader).read(got === 0 ? out : out.subarray(got), options),
+      signal,
+    );
     if (n === null) throw new UnexpectedEofError(out.length, got);
     got += n;
   }

@@ -1,4 +1,4 @@
-import { abortable } from "./_abort.ts";
+import { abortable, type SignalWriter } from "./_abort.ts";
 import { toWriter } from "./to_writer.ts";
 import type { IoOptions } from "./io_options.ts";
 import type { ByteSink } from "./types.ts";
@@ -53,10 +53,14 @@ export async function writeAll(
     }
     return;
   }
+  const writer: SignalWriter = sink;
   let offset = 0;
   while (offset < bytes.length) {
     const rest = bytes.length - offset;
-    const n = await abortable(sink.write(offset === 0 ? bytes : bytes.subarray(offset)), signal);
+    const n = await abortable(
+      writer.write(offset === 0 ? bytes : bytes.subarray(offset), options),
+      signal,
+    );
     if (n === 0) {
       throw new Deno.errors.WriteZero(`Writer accepted 0 of ${rest} remaining bytes`);
     }

@@ -1,35 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { type Reader, toReader } from "@weir/weir/io";
+import { chunkStream, drain } from "./_helpers.ts";
 
-function byteStream(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream({
-    type: "bytes",
-    pull(controller) {
-      let chunk = chunks[i++];
-      while (chunk?.length === 0) chunk = chunks[i++];
-      if (chunk !== undefined) return controller.enqueue(chunk.slice());
-      controller.close();
-      // A byte stream must answer a pending BYOB read after closing.
-      controller.byobRequest?.respond(0);
-    },
-  });
-}
-
-function defaultStream(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
-  return ReadableStream.from(chunks.map((c) => c.slice()));
-}
-
-async function drain(reader: Reader, size: number): Promise<number[]> {
-  const out: number[] = [];
-  const p = new Uint8Array(size);
-  for (let n = await reader.read(p); n !== null; n = await reader.read(p)) {
-    assert.ok(n > 0 && n <= size);
-    out.push(...p.subarray(0, n));
-  }
-  return out;
-}
+const byteStream = (chunks: Uint8Array[]) => chunkStream(chunks, "bytes");
+const defaultStream = (chunks: Uint8Array[]) => chunkStream(chunks, "default");
 
 Deno.test("toReader returns a Reader unchanged", () => {
   const reader: Reader = { read: () => Promise.resolve(null) };
