@@ -58,16 +58,17 @@ export class WaitQueue<W extends Link> {
  */
 export class Waiter<R> extends Link implements EventListenerObject {
   readonly promise: Promise<R>;
-  readonly #resolve: (value: R) => void;
-  readonly #reject: (reason: unknown) => void;
+  #resolve!: (value: R) => void;
+  #reject!: (reason: unknown) => void;
   readonly #signal: AbortSignal | undefined;
 
   constructor(signal: AbortSignal | undefined) {
     super();
-    const { promise, resolve, reject } = Promise.withResolvers<R>();
-    this.promise = promise;
-    this.#resolve = resolve;
-    this.#reject = reject;
+    // Measured faster than Promise.withResolvers() on the contended paths.
+    this.promise = new Promise<R>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
     this.#signal = signal;
     signal?.addEventListener("abort", this);
   }

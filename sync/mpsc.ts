@@ -1,7 +1,7 @@
 import { ChannelClosedError, ChannelFullError } from "./channel_errors.ts";
 import type { RecvResult } from "./recv_result.ts";
 import { Ring } from "./_ring.ts";
-import { checkInteger, DONE, RESOLVED } from "./_shared.ts";
+import { checkInteger, DONE, integerError, RESOLVED } from "./_shared.ts";
 import { Waiter, WaitQueue } from "./_wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
@@ -393,6 +393,35 @@ export interface Receiver<T> extends AsyncIterable<T, undefined>, Disposable {
    */
   tryRecv(): RecvResult<T> | undefined;
   /**
+   * Receives a batch: waits for at least one message like `recv`, then
+   * takes up to `limit` that are ready, in order (Tokio's `recv_many`). One
+   * await per batch instead of per message is the fastest way to drain a
+   * busy channel.
+   *
+   * Cancel safety: safe. An aborted call rejects with `signal.reason` and
+   * takes no message.
+   *
+   * @param limit Most messages to take, an integer from 1 up.
+   * @param options Abort signal.
+   * @returns The messages, or an empty array once the channel is closed
+   * and drained.
+   * @throws {RangeError} (as a rejection) If `limit` is out of range.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(8);
+   * for (const n of [1, 2, 3]) tx.trySend(n);
+   * tx.close();
+   * assert.deepEqual(await rx.recvMany(2), [1, 2]);
+   * assert.deepEqual(await rx.recvMany(2), [3]);
+   * assert.deepEqual(await rx.recvMany(2), []);
+   * ```
+   */
+  recvMany(limit: number, options?: SyncWaitOptions): Promise<T[]>;
+  /**
    * Stops the channel for senders: waiting and later sends and reserves
    * reject with {@linkcode ChannelClosedError}, `closed` resolves. Buffered
    * messages (and those of permits already held) stay receivable; receive
@@ -482,6 +511,19 @@ class Chan<T> {
   get closed(): Promise<void> {
     if (this.receiverClosed) return RESOLVED;
     return (this.#closed ??= Promise.withResolvers()).promise;
+  }
+
+  /** Removes the oldest buffered message, letting a waiting sender in. */
+  take(): T {
+    const value = this.buffer.shift();
+    if (this.senders.size !== 0) this.settle();
+    return value;
+  }
+
+  /** Moves buffered messages into `out` until it holds `limit`. */
+  takeMany(out: T[], limit: number): T[] {
+    while (out.length < limit && this.buffer.length !== 0) out.push(this.take());
+    return out;
   }
 
   deliver(value: T): void {
@@ -681,12 +723,21 @@ class ChanReceiver<T> implements Receiver<T> {
 
   tryRecv(): RecvResult<T> | undefined {
     const chan = this.#chan;
-    if (chan.buffer.length !== 0) {
-      const value = chan.buffer.shift();
-      if (chan.senders.size !== 0) chan.settle();
-      return { done: false, value };
-    }
+    if (chan.buffer.length !== 0) return { done: false, value: chan.take() };
     return chan.drained ? DONE : undefined;
+  }
+
+  recvMany(limit: number, options?: SyncWaitOptions): Promise<T[]> {
+    const error = integerError("limit", limit, 1);
+    if (error) return Promise.reject(error);
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const chan = this.#chan;
+    if (chan.buffer.length !== 0) return Promise.resolve(chan.takeMany([], limit));
+    if (chan.drained) return Promise.resolve([]);
+    return this.recv(options).then((first) =>
+      first.done ? [] : chan.takeMany([first.value], limit)
+    );
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 import { GuardedValue } from "./_batch_semaphore.ts";
-import { WriteGuard } from "./_guard.ts";
+import { Guard } from "./_guard.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 /**
@@ -154,7 +154,7 @@ export class Mutex<T> {
    */
   lock(options?: SyncWaitOptions): Promise<MutexGuard<T>> {
     const state = this.#state;
-    return state.acquire(1, new WriteGuard(state, 1, "MutexGuard"), options?.signal);
+    return state.acquire(1, new Guard(state, 1, "MutexGuard"), options?.signal);
   }
 
   /**
@@ -175,7 +175,7 @@ export class Mutex<T> {
    */
   tryLock(): MutexGuard<T> | undefined {
     const state = this.#state;
-    return state.tryAcquire(1) ? new WriteGuard(state, 1, "MutexGuard") : undefined;
+    return state.tryAcquire(1) ? new Guard(state, 1, "MutexGuard") : undefined;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { GuardedValue } from "./_batch_semaphore.ts";
-import { ReadGuard, WriteGuard } from "./_guard.ts";
+import { Guard } from "./_guard.ts";
 import { checkInteger } from "./_shared.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
@@ -163,14 +163,6 @@ export interface RwLockWriteGuard<T> extends Disposable {
   [Symbol.dispose](): void;
 }
 
-class RwWriteGuard<T> extends WriteGuard<T> implements RwLockWriteGuard<T> {
-  downgrade(): RwLockReadGuard<T> {
-    const state = this.held();
-    state.release(this.take() - 1);
-    return new ReadGuard(state, 1, "RwLockReadGuard");
-  }
-}
-
 /** Options of {@linkcode RwLock}. */
 export interface RwLockOptions {
   /**
@@ -243,7 +235,7 @@ export class RwLock<T> {
    */
   read(options?: SyncWaitOptions): Promise<RwLockReadGuard<T>> {
     const state = this.#state;
-    return state.acquire(1, new ReadGuard(state, 1, "RwLockReadGuard"), options?.signal);
+    return state.acquire(1, new Guard(state, 1, "RwLockReadGuard"), options?.signal);
   }
 
   /**
@@ -272,7 +264,7 @@ export class RwLock<T> {
   write(options?: SyncWaitOptions): Promise<RwLockWriteGuard<T>> {
     const state = this.#state;
     const max = this.#maxReaders;
-    return state.acquire(max, new RwWriteGuard(state, max, "RwLockWriteGuard"), options?.signal);
+    return state.acquire(max, new Guard(state, max, "RwLockWriteGuard"), options?.signal);
   }
 
   /**
@@ -292,7 +284,7 @@ export class RwLock<T> {
    */
   tryRead(): RwLockReadGuard<T> | undefined {
     const state = this.#state;
-    return state.tryAcquire(1) ? new ReadGuard(state, 1, "RwLockReadGuard") : undefined;
+    return state.tryAcquire(1) ? new Guard(state, 1, "RwLockReadGuard") : undefined;
   }
 
   /**
@@ -313,6 +305,6 @@ export class RwLock<T> {
   tryWrite(): RwLockWriteGuard<T> | undefined {
     const state = this.#state;
     const max = this.#maxReaders;
-    return state.tryAcquire(max) ? new RwWriteGuard(state, max, "RwLockWriteGuard") : undefined;
+    return state.tryAcquire(max) ? new Guard(state, max, "RwLockWriteGuard") : undefined;
   }
 }

@@ -695,3 +695,38 @@ Deno.test("mpsc matches a reference model over random operation sequences", asyn
     { numRuns: 500 },
   );
 });
+
+Deno.test("mpsc recvMany takes up to limit ready messages, letting waiting senders in", async () => {
+  const [tx, rx] = mpsc<number>(2);
+  const sends = [0, 1, 2, 3].map((n) => tx.send(n));
+  assert.deepEqual(await rx.recvMany(3), [0, 1, 2], "freed slots admit waiting senders in order");
+  await Promise.all(sends);
+  const waiting = probe(rx.recvMany(10));
+  assert.deepEqual(await waiting.promise, [3]);
+  const later = probe(rx.recvMany(5));
+  await flush();
+  assert.equal(later.outcome.state, "pending");
+  tx.trySend(4);
+  tx.trySend(5);
+  assert.deepEqual(await later.promise, [4, 5], "a woken batch also takes what arrived meanwhile");
+  tx.close();
+  assert.deepEqual(await rx.recvMany(5), []);
+  const [tx2, rx2] = mpsc<number>(1);
+  const pending = rx2.recvMany(4);
+  tx2.close();
+  assert.deepEqual(await pending, []);
+});
+
+Deno.test("mpsc recvMany aborted takes nothing; bad limit is a RangeError", async () => {
+  const [tx, rx] = mpsc<number>(2);
+  const controller = new AbortController();
+  const aborted = rx.recvMany(2, { signal: controller.signal });
+  controller.abort("off");
+  await assert.rejects(aborted, (err) => err === "off");
+  tx.trySend(1);
+  await assert.rejects(rx.recvMany(2, { signal: AbortSignal.abort("pre") }), (e) => e === "pre");
+  for (const bad of [0, -1, 1.5, NaN]) {
+    await assert.rejects(rx.recvMany(bad), { name: "RangeError", message: /'limit'/ });
+  }
+  assert.deepEqual(await rx.recvMany(2), [1]);
+});
