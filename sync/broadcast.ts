@@ -1,7 +1,7 @@
 import { ChannelClosedError, LaggedError } from "./channel_errors.ts";
 import type { RecvResult } from "./recv_result.ts";
 import { checkInteger, DONE } from "./_shared.ts";
-import { Waiter, WaitQueue } from "./_wait_queue.ts";
+import { OwnedWaiter, removeOwned, WaitQueue } from "./_wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 const MAX_CAPACITY = 2 ** 30;
@@ -269,11 +269,7 @@ export interface BroadcastReceiver<T> extends Disposable {
   [Symbol.dispose](): void;
 }
 
-class BroadcastWaiter<T> extends Waiter<RecvResult<T>> {
-  constructor(readonly receiver: Subscriber<T>, signal: AbortSignal | undefined) {
-    super(signal);
-  }
-}
+type BroadcastWaiter<T> = OwnedWaiter<RecvResult<T>, Subscriber<T>>;
 
 class BroadcastRing<T> {
   readonly values: (T | undefined)[];
@@ -304,15 +300,7 @@ class BroadcastRing<T> {
 
   /** Resolves the waiting receives of `receiver` (or of everyone) with the end. */
   finish(receiver?: Subscriber<T>): void {
-    const waiters = this.waiters;
-    for (let waiter = waiters.head; waiter;) {
-      const next = waiter.next as BroadcastWaiter<T> | undefined;
-      if (receiver === undefined || waiter.receiver === receiver) {
-        waiters.remove(waiter);
-        waiter.resolve(DONE);
-      }
-      waiter = next;
-    }
+    for (const waiter of removeOwned(this.waiters, receiver)) waiter.resolve(DONE);
   }
 }
 
@@ -342,7 +330,7 @@ class Publisher<T> implements BroadcastSender<T> {
     const waiters = ring.waiters;
     for (let waiter = waiters.head; waiter;) {
       const next = waiter.next as BroadcastWaiter<T> | undefined;
-      const receiver = waiter.receiver;
+      const receiver = waiter.owner;
       if (receiver.next === seq) {
         receiver.next++;
         waiters.remove(waiter);
@@ -402,7 +390,7 @@ class Subscriber<T> implements BroadcastReceiver<T> {
       return Promise.reject(error);
     }
     if (result) return Promise.resolve(result);
-    const waiter = new BroadcastWaiter(this, signal);
+    const waiter: BroadcastWaiter<T> = new OwnedWaiter(this, signal);
     this.#ring.waiters.push(waiter);
     return waiter.promise;
   }

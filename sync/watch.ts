@@ -1,6 +1,6 @@
 import { ChannelClosedError } from "./channel_errors.ts";
 import { RESOLVED } from "./_shared.ts";
-import { Waiter, WaitQueue } from "./_wait_queue.ts";
+import { OwnedWaiter, removeOwned, WaitQueue } from "./_wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 /**
@@ -312,11 +312,7 @@ export interface WatchReceiver<T> extends Disposable {
   [Symbol.dispose](): void;
 }
 
-class ChangeWaiter<T> extends Waiter<void> {
-  constructor(readonly receiver: Watcher<T>, signal: AbortSignal | undefined) {
-    super(signal);
-  }
-}
+type ChangeWaiter<T> = OwnedWaiter<void, Watcher<T>>;
 
 class Watched<T> {
   version = 0;
@@ -328,14 +324,8 @@ class Watched<T> {
 
   /** Rejects the waiting `changed()` calls of `receiver` (or of everyone). */
   fail(message: string, receiver?: Watcher<T>): void {
-    const waiters = this.waiters;
-    for (let waiter = waiters.head; waiter;) {
-      const next = waiter.next as ChangeWaiter<T> | undefined;
-      if (receiver === undefined || waiter.receiver === receiver) {
-        waiters.remove(waiter);
-        waiter.reject(new ChannelClosedError(message));
-      }
-      waiter = next;
+    for (const waiter of removeOwned(this.waiters, receiver)) {
+      waiter.reject(new ChannelClosedError(message));
     }
   }
 }
@@ -363,7 +353,7 @@ class Publisher<T> implements WatchSender<T> {
     const version = ++state.version;
     const waiters = state.waiters;
     for (let waiter = waiters.shift(); waiter; waiter = waiters.shift()) {
-      waiter.receiver.seen = version;
+      waiter.owner.seen = version;
       waiter.resolve();
     }
     return state.receiverCount;
@@ -435,7 +425,7 @@ class Watcher<T> implements WatchReceiver<T> {
       return RESOLVED;
     }
     if (state.senderCount === 0) return Promise.reject(new ChannelClosedError(SENDERS_CLOSED));
-    const waiter = new ChangeWaiter(this, signal);
+    const waiter: ChangeWaiter<T> = new OwnedWaiter(this, signal);
     state.waiters.push(waiter);
     return waiter.promise;
   }

@@ -381,6 +381,12 @@ function hasRoom(m: Model): boolean {
   return m.waitingSenders.length === 0 && m.buffer.length + m.reserved < m.capacity;
 }
 
+function grantPermit(m: Model, id: number): void {
+  m.reserved++;
+  m.permits.push(id);
+  m.expect.set(id, { kind: "permit" });
+}
+
 /** Applies the channel's rules until nothing more can happen. */
 function normalize(m: Model): void {
   while (true) {
@@ -390,11 +396,8 @@ function normalize(m: Model): void {
       m.waitingSenders.length > 0 && m.buffer.length + m.reserved < m.capacity
     ) {
       const { id, value } = m.waitingSenders.shift()!;
-      if (value === undefined) {
-        m.reserved++;
-        m.permits.push(id);
-        m.expect.set(id, { kind: "permit" });
-      } else {
+      if (value === undefined) grantPermit(m, id);
+      else {
         m.buffer.push(value);
         m.expect.set(id, { kind: "sent" });
       }
@@ -470,11 +473,8 @@ class Send implements fc.AsyncCommand<Model, Real> {
     );
     if (!m.senderOpen[k] || m.receiverClosed) m.expect.set(id, { kind: "closed", value });
     else if (hasRoom(m)) {
-      if (value === undefined) {
-        m.reserved++;
-        m.permits.push(id);
-        m.expect.set(id, { kind: "permit" });
-      } else {
+      if (value === undefined) grantPermit(m, id);
+      else {
         m.buffer.push(value);
         m.expect.set(id, { kind: "sent" });
       }
@@ -511,9 +511,7 @@ class TrySend implements fc.AsyncCommand<Model, Real> {
       assert.ok(permit);
       const id = m.nextId++;
       r.probes.set(id, probe(Promise.resolve(permit)));
-      m.reserved++;
-      m.permits.push(id);
-      m.expect.set(id, { kind: "permit" });
+      grantPermit(m, id);
     } else {
       const value = m.nextValue++;
       sender.trySend(value);
