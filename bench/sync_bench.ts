@@ -69,6 +69,15 @@ Deno.bench({
 
 Deno.bench({
   group: "lock uncontended",
+  name: "floor: await Promise.resolve(token), no lock at all",
+  async fn() {
+    const token = {};
+    for (let i = 0; i < OPS; i++) await Promise.resolve(token);
+  },
+});
+
+Deno.bench({
+  group: "lock uncontended",
   name: "weir Mutex tryLock/release (sync)",
   fn() {
     const mutex = new Mutex(0);

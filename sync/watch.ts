@@ -103,6 +103,7 @@ export interface WatchSender<T> extends Disposable {
    * A new receiver, with the current value already seen.
    *
    * @returns The receiver.
+   * @throws {ChannelClosedError} If this sender is closed.
    *
    * @example Usage
    * ```ts
@@ -365,6 +366,7 @@ class Publisher<T> implements WatchSender<T> {
   }
 
   subscribe(): WatchReceiver<T> {
+    if (this.#closed) throw new ChannelClosedError("Cannot subscribe: this sender is closed");
     return new Watcher(this.#state, this.#state.version);
   }
 

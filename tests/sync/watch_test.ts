@@ -141,10 +141,11 @@ Deno.test("watch receiver close rejects only its own waiting changed", async () 
   assert.equal(tx.receiverCount, 0);
 });
 
-Deno.test("watch closed sender refuses send, sendModify and clone", () => {
+Deno.test("watch closed sender refuses send, sendModify, subscribe and clone", () => {
   const [tx] = watch(0);
   tx.close();
   assert.throws(() => tx.send(1), (err) => err instanceof ChannelClosedError && err.value === 1);
   assert.throws(() => tx.sendModify((v) => v + 1), ChannelClosedError);
+  assert.throws(() => tx.subscribe(), ChannelClosedError);
   assert.throws(() => tx.clone(), ChannelClosedError);
 });
