@@ -2,21 +2,19 @@ import type { Clock } from "./clock.ts";
 import type { TimeoutWork } from "./timeout.ts";
 
 /**
- * Settles like `work` unless `deadline` (a clock time; `Infinity` for none)
- * passes first, rejecting with a `TimeoutError` that says it waited
- * `waited` ms, or `signal` aborts, rejecting with its reason. Either way
+ * Settles like `work` unless `ms` milliseconds (`Infinity` for no limit)
+ * pass first, rejecting with a `TimeoutError` that says how long it waited,
+ * or `signal` aborts, rejecting with its reason. Either way
  * the work's own signal is aborted with the same reason, and no timer or
  * listener is left behind.
  */
 export function runUntil<T>(
   work: TimeoutWork<T>,
-  deadline: number,
-  waited: number,
+  ms: number,
   signal: AbortSignal | undefined,
   clock: Clock,
 ): Promise<T> {
-  const left = deadline - clock.now();
-  if (signal?.aborted || left <= 0) {
+  if (signal?.aborted || ms <= 0) {
     // A running promise's late rejection is dropped, as it is after a timeout.
     if (typeof work !== "function") Promise.resolve(work).then(undefined, () => {});
     return Promise.reject(
@@ -39,10 +37,10 @@ export function runUntil<T>(
       controller?.abort(reason);
     };
     const onAbort = () => fail(signal!.reason);
-    if (left !== Infinity) {
+    if (ms !== Infinity) {
       cancelTimer = clock.setTimer(
-        () => fail(new DOMException(`Timed out after ${waited} ms`, "TimeoutError")),
-        left,
+        () => fail(new DOMException(`Timed out after ${ms} ms`, "TimeoutError")),
+        ms,
       );
     }
     signal?.addEventListener("abort", onAbort, { once: true });

@@ -198,11 +198,9 @@ export async function retry<T>(
   const errors: unknown[] = [];
   for (let attempt = 1;; attempt++) {
     try {
-      const deadline = attemptTimeout === undefined ? Infinity : clock.now() + attemptTimeout;
       return await runUntil(
         (attemptSignal) => fn(attemptSignal, attempt),
-        deadline,
-        attemptTimeout ?? 0,
+        attemptTimeout ?? Infinity,
         signal,
         clock,
       );

@@ -75,7 +75,7 @@ export function timeout<T>(
   } catch (error) {
     return Promise.reject(error);
   }
-  return runUntil(work, clock.now() + ms, ms, options.signal, clock);
+  return runUntil(work, ms, options.signal, clock);
 }
 
 /**
@@ -121,6 +121,5 @@ export function timeoutAt<T>(
   } catch (error) {
     return Promise.reject(error);
   }
-  const now = clock.now();
-  return runUntil(work, deadline, deadline - now, options.signal, clock);
+  return runUntil(work, deadline - clock.now(), options.signal, clock);
 }
