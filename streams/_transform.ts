@@ -22,6 +22,58 @@ interface Stage {
   readonly fn: StageFn;
 }
 
+/** What a composed stage chain returns for an item it drops. */
+const SKIP: unique symbol = Symbol("skip");
+
+/** Runs an item through the rest of the stages; may return a promise or `SKIP`. */
+type Apply = (value: unknown) => unknown;
+
+/**
+ * Composes `stages` into one function, last stage innermost. Synchronous
+ * callbacks cost a call each; a `Promise` result continues the chain in
+ * `then`, unless the stream closed meanwhile (`signal` aborted).
+ */
+function compose(stages: readonly Stage[], signal: AbortSignal): Apply {
+  let rest: Apply | undefined;
+  for (let i = stages.length - 1; i >= 0; i--) {
+    const { kind, fn } = stages[i]!;
+    const next = rest;
+    const go = (value: unknown) => signal.aborted ? SKIP : next === undefined ? value : next(value);
+    switch (kind) {
+      case MAP:
+        rest = (value) => {
+          const out = fn(value, signal);
+          if (out instanceof Promise) return out.then(go);
+          return next === undefined ? out : next(out);
+        };
+        break;
+      case FILTER:
+        rest = (value) => {
+          const out = fn(value, signal);
+          if (out instanceof Promise) return out.then((keep) => keep ? go(value) : SKIP);
+          if (!out) return SKIP;
+          return next === undefined ? value : next(value);
+        };
+        break;
+      case FILTER_MAP:
+        rest = (value) => {
+          const out = fn(value, signal);
+          if (out instanceof Promise) return out.then((v) => v === undefined ? SKIP : go(v));
+          if (out === undefined) return SKIP;
+          return next === undefined ? out : next(out);
+        };
+        break;
+      case INSPECT:
+        rest = (value) => {
+          const out = fn(value, signal);
+          if (out instanceof Promise) return out.then(() => go(value));
+          return next === undefined ? value : next(value);
+        };
+    }
+  }
+  return rest!;
+}
+
 /**
  * `map`, `filter`, `filterMap` and `inspect` in one stream. Stacking them on
  * a stream that has not started fuses the stages into one pull loop: one
@@ -29,7 +81,7 @@ interface Stage {
  */
 class Transform<T, U> extends UnaryStream<T, U> {
   readonly #stages: readonly Stage[];
-  #signal: AbortSignal | undefined;
+  #apply: Apply | undefined;
 
   constructor(source: StreamSource<T>, stages: readonly Stage[], signal: AbortSignal | undefined) {
     super(source, signal);
@@ -57,39 +109,23 @@ class Transform<T, U> extends UnaryStream<T, U> {
 
   protected override start(): void {
     super.start();
-    this.#signal = this.taskSignal;
+    this.#apply = compose(this.#stages, this.taskSignal);
   }
 
   protected async pull(): Promise<IteratorResult<U, undefined>> {
     const source = this.source;
-    const stages = this.#stages;
-    const signal = this.#signal!;
+    const apply = this.#apply!;
     try {
-      item: for (;;) {
+      for (;;) {
         const result = await source.next();
         if (this.closed) return this.finish();
         if (result.done) return this.exhausted();
-        let value: unknown = result.value;
-        for (let i = 0; i < stages.length; i++) {
-          const stage = stages[i]!;
-          let out = stage.fn(value, signal);
-          if (out instanceof Promise) {
-            out = await out;
-            if (this.closed) return this.finish();
-          }
-          switch (stage.kind) {
-            case MAP:
-              value = out;
-              break;
-            case FILTER:
-              if (!out) continue item;
-              break;
-            case FILTER_MAP:
-              if (out === undefined) continue item;
-              value = out;
-          }
+        let value = apply(result.value);
+        if (value instanceof Promise) {
+          value = await value;
+          if (this.closed) return this.finish();
         }
-        return this.emit(value as U);
+        if (value !== SKIP) return this.emit(value as U);
       }
     } catch (error) {
       throw this.fail(error);

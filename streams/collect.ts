@@ -11,7 +11,7 @@ import type { StreamOptions, StreamSource } from "./types.ts";
  * @param source The items.
  * @param options The abort signal.
  * @returns Every item.
- * @throws {TypeError} If `source` is not an `AsyncIterable` or a `ReadableStream`.
+ * @throws {TypeError} (as a rejection) If `source` is not an `AsyncIterable` or a `ReadableStream`.
  *
  * @example Usage
  * ```ts

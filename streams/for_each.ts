@@ -15,7 +15,7 @@ import type { StreamOptions, StreamSource } from "./types.ts";
  * that error and the source is cancelled.
  * @param options The abort signal.
  * @returns A promise that resolves when every item was handled.
- * @throws {TypeError} If `source` or `fn` has the wrong type.
+ * @throws {TypeError} (as a rejection) If `source` or `fn` has the wrong type.
  *
  * @example Usage
  * ```ts

@@ -62,7 +62,7 @@ export interface IntoChannelOptions extends StreamOptions {
  * @param sender The sending side, e.g. an `mpsc` `Sender`.
  * @param options The abort signal and `preventClose`.
  * @returns A promise that resolves once every item was sent.
- * @throws {TypeError} If `source` or `sender` has the wrong type.
+ * @throws {TypeError} (as a rejection) If `source` or `sender` has the wrong type.
  *
  * @example Usage
  * ```ts

@@ -18,8 +18,8 @@ import type { StreamOptions, StreamSource } from "./types.ts";
  * @param options The abort signal.
  * @returns A promise that resolves once every item was written and the
  * sink closed.
- * @throws {TypeError} If `source` or `writable` has the wrong type, or
- * `writable` is locked (as a rejection).
+ * @throws {TypeError} (as a rejection) If `source` or `writable` has the
+ * wrong type, or `writable` is locked.
  *
  * @example Usage
  * ```ts
@@ -32,7 +32,7 @@ import type { StreamOptions, StreamSource } from "./types.ts";
  * assert.deepEqual(written, ["1", "2"]);
  * ```
  */
-export function pipeToSink<T>(
+export async function pipeToSink<T>(
   source: StreamSource<T>,
   writable: WritableStream<T>,
   options: StreamOptions = {},
@@ -42,5 +42,5 @@ export function pipeToSink<T>(
     throw new TypeError(`writable must be a WritableStream, got ${typeof writable}`);
   }
   const readable = source instanceof ReadableStream ? source : ReadableStream.from(source);
-  return readable.pipeTo(writable, options.signal === undefined ? {} : { signal: options.signal });
+  await readable.pipeTo(writable, options.signal === undefined ? {} : { signal: options.signal });
 }

@@ -18,7 +18,7 @@ import type { StreamOptions, StreamSource } from "./types.ts";
  * rejects with that error and the source is cancelled.
  * @param options The abort signal.
  * @returns The last accumulator (`initial` for an empty source).
- * @throws {TypeError} If `source` or `fn` has the wrong type.
+ * @throws {TypeError} (as a rejection) If `source` or `fn` has the wrong type.
  *
  * @example Usage
  * ```ts

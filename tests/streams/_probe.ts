@@ -106,3 +106,15 @@ export async function settle(turns = 50): Promise<void> {
 export async function* from<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items;
 }
+
+/** Yields each `[at, value]` at clock time `at` (times ascending). */
+export async function* scheduled<T>(
+  clock: { now(): number; setTimer(cb: () => void, ms: number): () => void },
+  items: Iterable<readonly [number, T]>,
+): AsyncGenerator<T> {
+  for (const [at, value] of items) {
+    const wait = at - clock.now();
+    if (wait > 0) await new Promise<void>((resolve) => clock.setTimer(resolve, wait));
+    yield value;
+  }
+}
