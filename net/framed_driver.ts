@@ -3,8 +3,10 @@ import type { HalfCloseWriter, Reader } from "../io/types.ts";
 import { writeAll } from "../io/write_all.ts";
 import { decodeEof } from "../framing/_decode_eof.ts";
 import type { Decoder, Encoder } from "../framing/types.ts";
+import { ChannelClosedError } from "../sync/channel_errors.ts";
 import { mpsc, type Receiver, type Sender } from "../sync/mpsc.ts";
 import type { RecvResult } from "../sync/recv_result.ts";
+import { Waiter, WaitQueue } from "../sync/_wait_queue.ts";
 
 /**
  * What a driver runs over: a reader and a half-closable writer that can be
@@ -19,8 +21,8 @@ export interface DriverTransport extends Reader, HalfCloseWriter {
 /** Options for {@linkcode FramedDriver} and {@linkcode ConnectionDriver}. */
 export interface DriverOptions {
   /**
-   * Capacity of the outgoing queue, in messages: `send` waits while it is
-   * full.
+   * Capacity of the outgoing queue, in messages: `send` waits while this
+   * many messages wait to be written (besides the write in progress).
    *
    * @default {128}
    */
@@ -40,9 +42,9 @@ export interface DriverOptions {
    */
   readSize?: number;
   /**
-   * Queued messages are encoded into one buffer and written together; the
-   * buffer is written out whenever it reaches this many bytes (and whenever
-   * the queue runs empty).
+   * Queued messages are encoded into one buffer and written together;
+   * `send` also waits while the queued messages take this many bytes, so
+   * at most about twice this much is buffered for writing.
    *
    * @default {65536}
    */
@@ -61,14 +63,29 @@ export interface DriverWaitOptions {
 
 const MAX_READ_SIZE = 65536;
 
-/** A queued message whose sender waits for it to reach the socket. */
-class Acked<T> {
-  readonly item: T;
-  readonly done: PromiseWithResolvers<void> = Promise.withResolvers<void>();
+const RESOLVED = Promise.resolve();
+const NO_ACKS: readonly PromiseWithResolvers<void>[] = Object.freeze([]);
+/** Where the outgoing buffers start; they grow with the traffic. */
+const INITIAL_WRITE_BUFFER = 1024;
 
-  constructor(item: T) {
+/** A `send` waiting for room in the outgoing queue, with its message. */
+class SendWaiter<T> extends Waiter<void> {
+  readonly item: T;
+  readonly ack: PromiseWithResolvers<void> | undefined;
+
+  constructor(
+    item: T,
+    ack: PromiseWithResolvers<void> | undefined,
+    signal: AbortSignal | undefined,
+  ) {
+    super(signal);
     this.item = item;
+    this.ack = ack;
   }
+}
+
+function closedError(): ChannelClosedError {
+  return new ChannelClosedError("Cannot send: the driver is closed");
 }
 
 function checkSize(name: string, value: number): void {
@@ -125,12 +142,20 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
   #encoder: Encoder<Out>;
   #readSize: number;
   #writeSize: number;
-  #outTx: Sender<Out | Acked<Out>>;
-  #outRx: Receiver<Out | Acked<Out>>;
+  #capacity: number;
+  /** Messages encoded and waiting for the next write, and their count. */
+  #pending = new ByteBuffer(INITIAL_WRITE_BUFFER);
+  #count = 0;
+  /** The buffer being written (or the empty one to swap in next). */
+  #spare = new ByteBuffer(INITIAL_WRITE_BUFFER);
+  #acks: PromiseWithResolvers<void>[] = [];
+  #inFlightAcks: readonly PromiseWithResolvers<void>[] = NO_ACKS;
+  #senders = new WaitQueue<SendWaiter<Out>>();
+  #wakeWriter: (() => void) | undefined;
+  #closing = false;
   #inTx: Sender<In>;
   #inRx: Receiver<In>;
   #inbound: number;
-  #unacked: Acked<Out>[] = [];
   #failure: { error: unknown; reported: boolean } | undefined;
   #stopped = false;
   #writeDone: Promise<void>;
@@ -178,7 +203,7 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
     this.#readSize = readSize;
     this.#writeSize = writeSize;
     this.#inbound = inbound;
-    [this.#outTx, this.#outRx] = mpsc(queue);
+    this.#capacity = queue;
     [this.#inTx, this.#inRx] = mpsc(inbound);
     this.#writeDone = this.#writeLoop();
     const readDone = this.#readLoop();
@@ -208,7 +233,7 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * ```
    */
   get queued(): number {
-    return this.#outRx.length;
+    return this.#count + this.#senders.size;
   }
 
   /**
@@ -233,7 +258,10 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
   }
 
   /**
-   * Queues `item`, waiting while the outgoing queue is full.
+   * Queues `item`, waiting while the outgoing queue is full. The item is
+   * encoded when it enters the queue, so an encoder error (a frame over the
+   * codec's limit, ...) rejects this call and nothing is queued (an encoder
+   * must not append anything before it throws).
    *
    * **Cancellation:** cancel safe: an aborted call queues nothing.
    *
@@ -258,15 +286,17 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * ```
    */
   send(item: Out, options?: DriverWaitOptions): Promise<void> {
-    return this.#outTx.send(item, options);
+    return this.#enqueue(item, undefined, options?.signal);
   }
 
   /**
-   * Queues `item` if the outgoing queue has room (no waiting).
+   * Queues `item` if the outgoing queue has room and no `send` waits for
+   * room (no waiting, no barging).
    *
    * @param item The message.
    * @returns Whether it was queued.
    * @throws {ChannelClosedError} After `close()` or once the driver stopped.
+   * @throws The encoder's error (nothing is queued).
    *
    * @example Usage
    * ```ts
@@ -283,8 +313,9 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * ```
    */
   trySend(item: Out): boolean {
-    if (this.#outRx.length >= this.#outTx.capacity) return false;
-    this.#outTx.trySend(item);
+    if (this.#closing || this.#stopped) throw closedError();
+    if (this.#senders.size !== 0 || !this.#hasRoom()) return false;
+    this.#encode(item, undefined);
     return true;
   }
 
@@ -299,7 +330,8 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * @param item The message.
    * @param options Cancellation (of the wait for queue room).
    * @throws {ChannelClosedError} After `close()`.
-   * @throws The error that stopped the driver before the item was written.
+   * @throws The encoder's error (nothing is queued), or the error that
+   * stopped the driver before the item was written.
    *
    * @example Usage
    * ```ts
@@ -319,9 +351,9 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * ```
    */
   async sendWithAck(item: Out, options?: DriverWaitOptions): Promise<void> {
-    const acked = new Acked(item);
-    await this.#outTx.send(acked, options);
-    return acked.done.promise;
+    const ack = Promise.withResolvers<void>();
+    await this.#enqueue(item, ack, options?.signal);
+    return ack.promise;
   }
 
   /**
@@ -414,7 +446,8 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * ```
    */
   close(options: DriverWaitOptions = {}): Promise<void> {
-    this.#outTx.close();
+    this.#closing = true;
+    this.#wake();
     const { signal } = options;
     if (signal === undefined) return this.#writeDone;
     if (signal.aborted) return Promise.reject(signal.reason);
@@ -526,65 +559,123 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
   #fail(error: unknown): void {
     if (this.#failure !== undefined || this.#stopped) return;
     this.#failure = { error, reported: false };
-    for (const acked of this.#unacked) acked.done.reject(error);
-    this.#unacked.length = 0;
-    for (let next; (next = this.#outRx.tryRecv()) !== undefined && !next.done;) {
-      if (next.value instanceof Acked) next.value.done.reject(error);
-    }
+    for (const ack of this.#inFlightAcks) ack.reject(error);
+    for (const ack of this.#acks) ack.reject(error);
+    this.#inFlightAcks = NO_ACKS;
+    this.#acks = [];
+    for (let waiter; (waiter = this.#senders.shift()) !== undefined;) waiter.reject(error);
     this.#stop();
   }
 
-  /** Closes the transport and both queues; the loops end quietly. */
+  /** Closes the transport and the inbound queue; the loops end quietly. */
   #stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#closing = true;
     try {
       this.#transport.close();
     } catch (error) {
       if (!(error instanceof Deno.errors.BadResource)) throw error;
     }
-    this.#outTx.close();
-    this.#outRx.close();
+    for (let waiter; (waiter = this.#senders.shift()) !== undefined;) waiter.reject(closedError());
+    this.#wake();
     this.#inTx.close();
   }
 
+  #hasRoom(): boolean {
+    const count = this.#count;
+    return count === 0 || (count < this.#capacity && this.#pending.length < this.#writeSize);
+  }
+
+  #enqueue(
+    item: Out,
+    ack: PromiseWithResolvers<void> | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#closing || this.#stopped) return Promise.reject(closedError());
+    if (this.#senders.size === 0 && this.#hasRoom()) {
+      try {
+        this.#encode(item, ack);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return RESOLVED;
+    }
+    const waiter = new SendWaiter(item, ack, signal);
+    this.#senders.push(waiter);
+    return waiter.promise;
+  }
+
+  /** Encodes one message into the pending buffer and wakes the writer. */
+  #encode(item: Out, ack: PromiseWithResolvers<void> | undefined): void {
+    this.#encoder.encode(item, this.#pending);
+    this.#count++;
+    if (ack !== undefined) this.#acks.push(ack);
+    this.#wake();
+  }
+
+  #wake(): void {
+    const wake = this.#wakeWriter;
+    if (wake !== undefined) {
+      this.#wakeWriter = undefined;
+      wake();
+    }
+  }
+
+  /** Lets waiting senders in, in order, while there is room. */
+  #admit(): void {
+    const senders = this.#senders;
+    for (
+      let waiter = senders.head;
+      waiter !== undefined && this.#hasRoom();
+      waiter = senders.head
+    ) {
+      senders.shift();
+      try {
+        this.#encode(waiter.item, waiter.ack);
+        waiter.resolve();
+      } catch (error) {
+        waiter.reject(error);
+      }
+    }
+  }
+
   async #writeLoop(): Promise<void> {
-    const out = new ByteBuffer(this.#writeSize);
-    const rx = this.#outRx;
     try {
       for (;;) {
-        let next = rx.tryRecv();
-        if (next === undefined) {
-          // The queue ran empty: write out what was coalesced so far.
-          if (out.length > 0) await this.#flush(out);
-          next = await rx.recv();
+        if (this.#stopped) break;
+        if (this.#count === 0) {
+          if (this.#closing && this.#senders.size === 0) {
+            await this.#transport.closeWrite();
+            break;
+          }
+          await new Promise<void>((resolve) => this.#wakeWriter = resolve);
+          continue;
         }
-        if (next.done || this.#stopped) break;
-        const message = next.value;
-        if (message instanceof Acked) {
-          this.#unacked.push(message);
-          this.#encoder.encode(message.item, out);
-        } else {
-          this.#encoder.encode(message, out);
+        // Everything queued so far goes out in one write; meanwhile new
+        // messages collect in the other buffer.
+        const out = this.#pending;
+        this.#pending = this.#spare;
+        this.#spare = out;
+        this.#count = 0;
+        const acks = this.#acks;
+        if (acks.length !== 0) {
+          this.#acks = [];
+          this.#inFlightAcks = acks;
         }
-        if (out.length >= this.#writeSize) await this.#flush(out);
-      }
-      if (!this.#stopped) {
-        if (out.length > 0) await this.#flush(out);
-        await this.#transport.closeWrite();
+        this.#admit();
+        await writeAll(this.#transport, out.bytes());
+        out.clear();
+        if (acks.length !== 0) {
+          this.#inFlightAcks = NO_ACKS;
+          for (let i = 0; i < acks.length; i++) acks[i]!.resolve();
+        }
       }
     } catch (error) {
       this.#fail(error);
     }
     if (this.#failure !== undefined) throw this.#failure.error;
-  }
-
-  async #flush(out: ByteBuffer): Promise<void> {
-    await writeAll(this.#transport, out.bytes());
-    out.clear();
-    const unacked = this.#unacked;
-    for (let i = 0; i < unacked.length; i++) unacked[i]!.done.resolve();
-    unacked.length = 0;
   }
 
   async #readLoop(): Promise<void> {
@@ -596,13 +687,18 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
           const full = this.#deliver(item);
           if (full !== undefined) await full;
         }
-        buf.reserve(readSize);
-        const spare = buf.spare();
+        // Read into the buffer's tail; move to fresh memory only when the
+        // tail is small (taken frames pin the memory before it).
+        let spare = buf.spare();
+        if (spare.length < 2048) {
+          buf.reserve(readSize * 8);
+          spare = buf.spare();
+        }
         const n = await this.#transport.read(spare);
         if (n === null) break;
         buf.commit(n);
         // A full read means more is waiting: read bigger next time.
-        if (n === spare.length && readSize < MAX_READ_SIZE) readSize *= 2;
+        if (n >= readSize && readSize < MAX_READ_SIZE) readSize *= 2;
       }
       for (let item; (item = decodeEof(this.#decoder, buf)) !== undefined;) {
         await this.#deliver(item);

@@ -28,3 +28,4 @@ export * from "./udp_socket.ts";
 export * from "./datagram_too_large_error.ts";
 export * from "./framed_driver.ts";
 export * from "./connection_driver.ts";
+export * from "./shutdown_on_signals.ts";

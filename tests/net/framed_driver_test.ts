@@ -83,14 +83,17 @@ Deno.test("ConnectionDriver coalesces everything queued into one write", async (
   await driver.done;
 });
 
-Deno.test("ConnectionDriver writes out at writeSize even while messages keep coming", async () => {
+Deno.test("ConnectionDriver send waits while writeSize bytes are queued", async () => {
   const [a, b] = duplex(1 << 20);
   const transport = recording(a);
   const driver = new ConnectionDriver(transport, { writeSize: 100, queue: 64 });
-  for (let i = 0; i < 50; i++) driver.trySend(new Uint8Array(10));
+  let queued = 0;
+  while (driver.trySend(new Uint8Array(10))) queued++;
+  assert.equal(queued, 10, "the 11th message would pass writeSize");
+  for (let i = 0; i < 40; i++) await driver.send(new Uint8Array(10));
   await driver.close();
-  assert.equal(transport.writes.length, 5);
-  assert.ok(transport.writes.every((w) => w.length === 100));
+  assert.ok(transport.writes.every((w) => w.length <= 100));
+  assert.equal(transport.writes.reduce((n, w) => n + w.length, 0), 500);
   b.close();
   await driver.done;
 });
@@ -233,13 +236,37 @@ Deno.test("FramedDriver decode error is thrown after the frames before it and re
   b.close();
 });
 
-Deno.test("FramedDriver an encode error stops the driver and rejects pending acks", async () => {
+Deno.test("FramedDriver an encode error rejects that send only; nothing of it is queued", async () => {
   const [a, b] = duplex();
   const driver = new FramedDriver(a, new LengthDelimitedCodec({ maxFrameLength: 4 }));
   await assert.rejects(driver.sendWithAck(new Uint8Array(5)), FrameTooLargeError);
-  await assert.rejects(driver.done, FrameTooLargeError);
+  await assert.rejects(driver.send(new Uint8Array(5)), FrameTooLargeError);
+  assert.throws(() => driver.trySend(new Uint8Array(5)), FrameTooLargeError);
+  assert.equal(driver.queued, 0);
+  await driver.send(new Uint8Array([1, 2]));
+  await driver.close();
+  assert.deepEqual([...await readToEnd(b)], [0, 0, 0, 2, 1, 2]);
   await assert.rejects(driver.send(new Uint8Array(1)), ChannelClosedError);
+  assert.throws(() => driver.trySend(new Uint8Array(1)), ChannelClosedError);
   b.close();
+  await driver.done;
+});
+
+Deno.test("FramedDriver an encode error of a send that waited for room rejects that send", async () => {
+  const [a, b] = duplex(2);
+  const driver = new FramedDriver(a, new LengthDelimitedCodec({ maxFrameLength: 4 }), { queue: 1 });
+  await driver.send(new Uint8Array([1])); // in flight, blocked on the 2-byte pipe
+  await waitFor(() => driver.queued === 0, "the write to start");
+  await driver.send(new Uint8Array([2])); // fills the queue
+  const bad = driver.send(new Uint8Array(5)); // waits for room, then fails to encode
+  const good = driver.send(new Uint8Array([3]));
+  const reading = readToEnd(b);
+  await assert.rejects(bad, FrameTooLargeError);
+  await good;
+  await driver.close();
+  assert.deepEqual([...await reading], [0, 0, 0, 1, 1, 0, 0, 0, 1, 2, 0, 0, 0, 1, 3]);
+  b.close();
+  await driver.done;
 });
 
 Deno.test("ConnectionDriver write failure (peer gone) rejects acks and done", async () => {
@@ -256,8 +283,9 @@ Deno.test("ConnectionDriver abort stops at once: queued acks reject with the rea
   const [a, b] = duplex(4);
   const driver = new ConnectionDriver(a);
   const inFlight = driver.sendWithAck(new Uint8Array(100));
+  await waitFor(() => driver.queued === 0, "the first message to be taken");
   const queued = driver.sendWithAck(new Uint8Array(1));
-  await waitFor(() => driver.queued === 1, "the first message to be taken");
+  assert.equal(driver.queued, 1);
   const reason = new Error("hard stop");
   driver.abort(reason);
   driver.abort(new Error("ignored"));
