@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "@weir/weir/time";
 
+/** Arms a timer that re-arms itself every `ms`; returns how many times it fired. */
+function everyMs(clock: FakeClock, ms: number): () => number {
+  let count = 0;
+  const fire = () => {
+    count++;
+    clock.setTimer(fire, ms);
+  };
+  clock.setTimer(fire, ms);
+  return () => count;
+}
+
 Deno.test("FakeClock starts at the given time and stands still", () => {
   assert.equal(new FakeClock().now(), 0);
   const clock = new FakeClock(1_234.5);
@@ -171,14 +182,9 @@ Deno.test("FakeClock.tick() stops a timer that re-arms itself with no delay", as
 
 Deno.test("FakeClock.tick() fires many timers across a long advance", async () => {
   const clock = new FakeClock();
-  let count = 0;
-  const every = () => {
-    count++;
-    clock.setTimer(every, 1);
-  };
-  clock.setTimer(every, 1);
+  const fired = everyMs(clock, 1);
   await clock.tick(20_000);
-  assert.equal(count, 20_000);
+  assert.equal(fired(), 20_000);
   assert.equal(clock.pending, 1);
 });
 
@@ -207,13 +213,8 @@ Deno.test("FakeClock.runAll() with nothing armed keeps the time", async () => {
 
 Deno.test("FakeClock.runAll() throws after 10000 timers when something keeps re-arming", async () => {
   const clock = new FakeClock();
-  let count = 0;
-  const every = () => {
-    count++;
-    clock.setTimer(every, 1);
-  };
-  clock.setTimer(every, 1);
+  const fired = everyMs(clock, 1);
   await assert.rejects(clock.runAll(), /fired 10000 timers and 1 are still armed/);
-  assert.equal(count, 10_000);
+  assert.equal(fired(), 10_000);
   assert.equal(clock.now(), 10_000);
 });

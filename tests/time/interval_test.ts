@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock, Interval, interval, type MissedTickBehavior } from "@weir/weir/time";
-import { trackedAbort } from "./_signal.ts";
+import { trackedAbort, trackedSystemClock } from "./_helpers.ts";
 
 /** Pulls `count` ticks in a row without advancing the clock. */
 async function pull(ticks: Interval, count: number): Promise<number[]> {
@@ -241,4 +241,17 @@ Deno.test("interval() rejects bad arguments, naming them", () => {
     () => interval(10, { clock, missedTick: "catch-up" as MissedTickBehavior }),
     { name: "TypeError", message: /^missedTick/ },
   );
+});
+
+Deno.test("interval() on the system clock leaves no real timer behind when a tick is aborted", async () => {
+  const { clock, armed } = trackedSystemClock();
+  const ticks = interval(60_000, { clock });
+  assert.equal(typeof await ticks.tick(), "number");
+  const controller = new AbortController();
+  const waiting = ticks.tick({ signal: controller.signal });
+  await Promise.resolve();
+  assert.equal(armed(), 1);
+  controller.abort("stop");
+  await assert.rejects(waiting, (e) => e === "stop");
+  assert.equal(armed(), 0);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock, RateLimiter, type RateLimiterOptions } from "@weir/weir/time";
-import { trackedAbort } from "./_signal.ts";
+import { trackedAbort, trackedSystemClock } from "./_helpers.ts";
 
 /** Starts acquire(n) and records the clock time at which it resolves. */
 function timed(clock: FakeClock, limiter: RateLimiter, n = 1, signal?: AbortSignal) {
@@ -184,4 +184,16 @@ Deno.test("RateLimiter rejects a negative, NaN or over-burst n, naming it", asyn
   }
   assert.equal(limiter.available, 3);
   assert.equal(clock.pending, 0);
+});
+
+Deno.test("RateLimiter on the system clock leaves no real timer behind when a wait is aborted", async () => {
+  const { clock, armed } = trackedSystemClock();
+  const limiter = new RateLimiter({ rate: 1, per: 60_000, clock });
+  await limiter.acquire();
+  const controller = new AbortController();
+  const waiting = limiter.acquire(1, { signal: controller.signal });
+  assert.equal(armed(), 1);
+  controller.abort("stop");
+  await assert.rejects(waiting, (e) => e === "stop");
+  assert.equal(armed(), 0);
 });

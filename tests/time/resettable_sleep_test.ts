@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock, Sleep } from "@weir/weir/time";
-import { trackedAbort } from "./_signal.ts";
+import { trackedAbort, trackedSystemClock } from "./_helpers.ts";
 
 Deno.test("Sleep resolves every awaiter at its deadline", async () => {
   const clock = new FakeClock(100);
@@ -205,4 +205,20 @@ Deno.test("Sleep rejects bad durations and deadlines with a RangeError naming th
   }
   assert.equal(sleep.deadline, 10);
   sleep[Symbol.dispose]();
+});
+
+Deno.test("Sleep on the system clock leaves no real timer behind once disposed or aborted", async () => {
+  const { clock, armed } = trackedSystemClock();
+  {
+    using _idle = new Sleep(60_000, { clock });
+    assert.equal(armed(), 1);
+  }
+  assert.equal(armed(), 0);
+  const controller = new AbortController();
+  const sleep = new Sleep(60_000, { clock, signal: controller.signal });
+  sleep.reset(120_000);
+  assert.equal(armed(), 1);
+  controller.abort("bye");
+  await assert.rejects(Promise.resolve(sleep), (e) => e === "bye");
+  assert.equal(armed(), 0);
 });

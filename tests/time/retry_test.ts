@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock, retry, RetryError, type RetryOptions, sleep } from "@weir/weir/time";
-import { trackedAbort } from "./_signal.ts";
+import { trackedAbort, trackedSystemClock } from "./_helpers.ts";
 
 /** A deterministic `random()` cycling through `values`. */
 function seeded(values: number[]): () => number {
@@ -267,4 +267,28 @@ Deno.test("retry() rejects bad options, naming them, before calling fn", async (
     await assert.rejects(retry(fn, { ...options, clock }), { name, message });
   }
   assert.equal(calls, 0);
+});
+
+Deno.test("retry() on the system clock leaves no real timer behind when aborted in a delay", async () => {
+  const { clock, armed } = trackedSystemClock();
+  const controller = new AbortController();
+  let armedInDelay = 0;
+  const result = retry(() => {
+    throw new Error("fail");
+  }, {
+    clock,
+    minDelay: 60_000,
+    maxDelay: 60_000,
+    jitter: "none",
+    signal: controller.signal,
+    // runs once the delay's real timer is armed
+    onRetry: () =>
+      queueMicrotask(() => {
+        armedInDelay = armed();
+        controller.abort("stop");
+      }),
+  });
+  await assert.rejects(result, (e) => e === "stop");
+  assert.equal(armedInDelay, 1);
+  assert.equal(armed(), 0);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock, sleep, sleepUntil } from "@weir/weir/time";
-import { trackedAbort } from "./_signal.ts";
+import { trackedAbort, trackedSystemClock } from "./_helpers.ts";
 
 Deno.test("sleep() resolves once the clock has advanced by ms, not before", async () => {
   const clock = new FakeClock(10);
@@ -117,4 +117,14 @@ Deno.test("sleepUntil() rejects a NaN or infinite deadline with a RangeError nam
     });
   }
   assert.equal(clock.pending, 0);
+});
+
+Deno.test("sleep() on the system clock leaves no real timer behind when aborted", async () => {
+  const { clock, armed } = trackedSystemClock();
+  const controller = new AbortController();
+  const done = sleep(60_000, { clock, signal: controller.signal });
+  assert.equal(armed(), 1);
+  controller.abort("done");
+  await assert.rejects(done, (e) => e === "done");
+  assert.equal(armed(), 0);
 });

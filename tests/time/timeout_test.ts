@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock, sleep, timeout, timeoutAt } from "@weir/weir/time";
-import { trackedAbort } from "./_signal.ts";
+import { trackedAbort, trackedSystemClock } from "./_helpers.ts";
 
 Deno.test("timeout() resolves with a promise's value and cancels its timer", async () => {
   const clock = new FakeClock();
@@ -239,4 +239,11 @@ Deno.test("timeoutAt() rejects a NaN or infinite deadline with a RangeError nami
       message: /^deadline must be/,
     });
   }
+});
+
+Deno.test("timeout() on the system clock clears its real timer when the work settles", async () => {
+  const { clock, armed } = trackedSystemClock();
+  assert.equal(await timeout(60_000, Promise.resolve("fast"), { clock }), "fast");
+  assert.equal(await timeoutAt(clock.now() + 60_000, () => "sync", { clock }), "sync");
+  assert.equal(armed(), 0);
 });

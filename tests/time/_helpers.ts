@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from "@weir/weir/time";
+
 /** An AbortController whose signal counts its live "abort" listeners. */
 export function trackedAbort(): { controller: AbortController; listeners: () => number } {
   const controller = new AbortController();
@@ -16,4 +18,29 @@ export function trackedAbort(): { controller: AbortController; listeners: () => 
   // `once` listeners drop themselves when the signal aborts
   add("abort", () => live.clear());
   return { controller, listeners: () => live.size };
+}
+
+/** `systemClock` with a count of its armed real timers. */
+export function trackedSystemClock(): { clock: Clock; armed: () => number } {
+  let armed = 0;
+  const clock: Clock = {
+    now: () => systemClock.now(),
+    setTimer(callback, ms) {
+      armed++;
+      let live = true;
+      const disarm = () => {
+        if (live) armed--;
+        live = false;
+      };
+      const cancel = systemClock.setTimer(() => {
+        disarm();
+        callback();
+      }, ms);
+      return () => {
+        disarm();
+        cancel();
+      };
+    },
+  };
+  return { clock, armed: () => armed };
 }
