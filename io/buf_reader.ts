@@ -11,6 +11,8 @@ import { UnexpectedEofError } from "./unexpected_eof_error.ts";
 
 const LF = 0x0a;
 const CR = 0x0d;
+const NO_LINES: (string | InvalidUtf8Error)[] = [];
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
 /** Options for {@linkcode BufReader}. */
 export interface BufReaderOptions {
@@ -56,9 +58,10 @@ function checkLength(name: string, value: number, min: number): void {
  *
  * It reads from the source into the spare room of its buffer (a `read(p)`
  * reader such as `Deno.Conn` is read directly; a `ReadableStream` through
- * {@linkcode toReader}), searches with native `indexOf`, and decodes lines
- * with one fatal `TextDecoder`, so invalid UTF-8 throws
- * {@linkcode InvalidUtf8Error} instead of turning into U+FFFD.
+ * {@linkcode toReader}), searches with native `indexOf`, and decodes every
+ * complete line it holds with one call of a fatal `TextDecoder` (lines are
+ * then handed out one by one without further work), so invalid UTF-8
+ * throws {@linkcode InvalidUtf8Error} instead of turning into U+FFFD.
  *
  * **Cancellation:** every method that waits takes `{ signal }` and is
  * cancel safe: an aborted call consumes nothing, and a read from the source
@@ -80,7 +83,15 @@ function checkLength(name: string, value: number, min: number): void {
  */
 export class BufReader implements Reader, AsyncDisposable {
   #src: Reader;
-  #buf: ByteBuffer;
+  #raw: ByteBuffer;
+  /**
+   * Lines decoded ahead in one batch (an invalid line as its error). Their
+   * bytes stay in the buffer until every line was handed out, so any other
+   * method sees exact buffer contents after `#settle`.
+   */
+  #lines: (string | InvalidUtf8Error)[] = NO_LINES;
+  #nextLine = 0;
+  #linesBytes = 0;
   #capacity: number;
   #maxLength: number;
   #pending: Promise<boolean> | undefined;
@@ -101,7 +112,24 @@ export class BufReader implements Reader, AsyncDisposable {
     this.#src = toReader(source);
     this.#capacity = capacity;
     this.#maxLength = maxLength;
-    this.#buf = new ByteBuffer(capacity);
+    this.#raw = new ByteBuffer(capacity);
+  }
+
+  /** The byte buffer, with any batch of decoded lines given back first. */
+  get #buf(): ByteBuffer {
+    if (this.#lines !== NO_LINES) this.#settle();
+    return this.#raw;
+  }
+
+  /** Drops the bytes of lines already handed out and forgets the batch. */
+  #settle(): void {
+    const bytes = this.#raw.bytes();
+    let offset = 0;
+    for (let k = 0; k < this.#nextLine; k++) offset = bytes.indexOf(LF, offset) + 1;
+    this.#raw.consume(offset);
+    this.#lines = NO_LINES;
+    this.#nextLine = 0;
+    this.#linesBytes = 0;
   }
 
   /**
@@ -453,8 +481,9 @@ export class BufReader implements Reader, AsyncDisposable {
    */
   readLine(options: IoOptions = {}): Promise<string | null> {
     try {
-      const end = this.#search(LF, 0);
-      if (end >= 0) return Promise.resolve(this.#line(end));
+      if (this.#nextLine < this.#lines.length || this.#batch()) {
+        return Promise.resolve(this.#takeLine());
+      }
     } catch (error) {
       return Promise.reject(error);
     }
@@ -463,23 +492,85 @@ export class BufReader implements Reader, AsyncDisposable {
 
   async #readLineSlow(signal: AbortSignal | undefined): Promise<string | null> {
     const end = await this.#find(LF, signal);
-    return end === 0 ? null : this.#line(end);
+    if (end === 0) return null;
+    // Found a line end: decode it with every other complete line buffered.
+    if (this.#batch()) return this.#takeLine();
+    // The unterminated rest at end of stream, kept as is (a lone \r too).
+    try {
+      return this.#decode(this.#raw.bytes().subarray(0, end), end);
+    } finally {
+      this.#raw.consume(end);
+    }
   }
 
-  #line(end: number): string {
-    const bytes = this.#buf.bytes();
-    let stop = end;
-    if (bytes[stop - 1] === LF) {
-      stop--;
-      if (bytes[stop - 1] === CR) stop--;
-    }
+  #decode(bytes: Uint8Array, lineLength: number): string {
     try {
-      return this.#decoder.decode(bytes.subarray(0, stop));
+      return this.#decoder.decode(bytes);
     } catch (cause) {
-      throw new InvalidUtf8Error(stop, { cause });
-    } finally {
-      this.#buf.consume(end);
+      throw new InvalidUtf8Error(lineLength, { cause });
     }
+  }
+
+  /**
+   * Decodes every complete line buffered with one `decode` call (a call per
+   * line would cost far more than the split); `false` when there is none,
+   * or the first line is longer than `maxLength` (`#search` reports that).
+   */
+  #batch(): boolean {
+    const bytes = this.#raw.bytes();
+    let end = bytes.lastIndexOf(LF) + 1;
+    if (end > this.#maxLength + 1) end = this.#withinMaxLength(bytes, end);
+    if (end === 0) return false;
+    const region = bytes.subarray(0, end);
+    let lines: (string | InvalidUtf8Error)[];
+    try {
+      lines = this.#decoder.decode(region).split("\n");
+      lines.pop();
+    } catch {
+      lines = this.#decodeEach(region);
+    }
+    this.#lines = lines;
+    this.#linesBytes = end;
+    return true;
+  }
+
+  /** End of the lines before the first one longer than `maxLength`. */
+  #withinMaxLength(bytes: Uint8Array, end: number): number {
+    let start = 0;
+    for (let i = bytes.indexOf(LF); i !== -1 && i < end; i = bytes.indexOf(LF, start)) {
+      if (i - start > this.#maxLength) break;
+      start = i + 1;
+    }
+    return start;
+  }
+
+  /** The slow path of a batch with invalid UTF-8: one decode per line. */
+  #decodeEach(region: Uint8Array): (string | InvalidUtf8Error)[] {
+    const lines: (string | InvalidUtf8Error)[] = [];
+    let start = 0;
+    for (let i = region.indexOf(LF); i !== -1; i = region.indexOf(LF, start)) {
+      const stop = i > start && region[i - 1] === CR ? i - 1 : i;
+      try {
+        lines.push(this.#decode(region.subarray(start, i), stop - start));
+      } catch (error) {
+        lines.push(error as InvalidUtf8Error);
+      }
+      start = i + 1;
+    }
+    return lines;
+  }
+
+  /** Hands out the next decoded line (throwing an invalid one's error). */
+  #takeLine(): string {
+    const line = this.#lines[this.#nextLine++]!;
+    if (this.#nextLine === this.#lines.length) {
+      this.#raw.consume(this.#linesBytes);
+      this.#lines = NO_LINES;
+      this.#nextLine = 0;
+      this.#linesBytes = 0;
+    }
+    if (typeof line !== "string") throw line;
+    return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
   }
 
   /**
@@ -505,12 +596,25 @@ export class BufReader implements Reader, AsyncDisposable {
    * assert.equal(await reader.readLine(), "3");
    * ```
    */
-  async *lines(options: IoOptions = {}): AsyncIterableIterator<string> {
-    while (true) {
-      const line = await this.readLine(options);
-      if (line === null) return;
-      yield line;
-    }
+  lines(options: IoOptions = {}): AsyncIterableIterator<string> {
+    // A hand-rolled iterator: a line already decoded costs one resolved
+    // promise, without an async generator's extra turns.
+    const toResult = (line: string | null): IteratorResult<string> =>
+      line === null ? DONE : { value: line, done: false };
+    const iterator: AsyncIterableIterator<string> = {
+      next: () => {
+        if (this.#nextLine < this.#lines.length) {
+          try {
+            return Promise.resolve({ value: this.#takeLine(), done: false });
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        }
+        return this.readLine(options).then(toResult);
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   /**
@@ -542,7 +646,7 @@ export class BufReader implements Reader, AsyncDisposable {
     } while (await this.#more(signal));
     const out = this.#buf.take(this.#buf.length);
     // Start afresh rather than keep the (possibly huge) memory behind `out`.
-    this.#buf = new ByteBuffer(this.#capacity);
+    this.#raw = new ByteBuffer(this.#capacity);
     return out;
   }
 

@@ -38,54 +38,22 @@ export interface StreamReader extends Reader {
 const EMPTY = new Uint8Array(0);
 const SCRATCH_SIZE = 65536;
 
-class ByobStreamReader implements StreamReader {
-  #reader: ReadableStreamBYOBReader;
-  #scratch: ArrayBuffer | undefined;
-
-  constructor(reader: ReadableStreamBYOBReader) {
-    this.#reader = reader;
-  }
-
-  async read(p: Uint8Array): Promise<number | null> {
-    if (p.length === 0) return 0;
-    // A BYOB read transfers (detaches) the buffer it is given, so it reads
-    // into a private scratch buffer and copies out: `p` stays the caller's.
-    const scratch = this.#scratch ?? new ArrayBuffer(SCRATCH_SIZE);
-    this.#scratch = undefined;
-    const { value, done } = await this.#reader.read(
-      new Uint8Array(scratch, 0, Math.min(p.length, scratch.byteLength)),
-    );
-    if (value !== undefined) this.#scratch = value.buffer as ArrayBuffer;
-    if (done) return null;
-    p.set(value);
-    return value.length;
-  }
-
-  cancel(reason?: unknown): Promise<void> {
-    return this.#reader.cancel(reason);
-  }
-
-  releaseLock(): Uint8Array {
-    this.#reader.releaseLock();
-    return EMPTY;
-  }
-}
-
-class DefaultStreamReader implements StreamReader {
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
+/** Hands out pulled chunks over as many `read(p)` calls as they need. */
+abstract class ChunkReader implements StreamReader {
   #rest: Uint8Array = EMPTY;
 
-  constructor(reader: ReadableStreamDefaultReader<Uint8Array>) {
-    this.#reader = reader;
-  }
+  /** The next non-empty chunk, or `null` at end of stream. */
+  protected abstract pull(): Promise<Uint8Array | null>;
+  abstract cancel(reason?: unknown): Promise<void>;
+  protected abstract release(): void;
 
   async read(p: Uint8Array): Promise<number | null> {
     if (p.length === 0) return 0;
     let chunk = this.#rest;
-    while (chunk.length === 0) {
-      const { value, done } = await this.#reader.read();
-      if (done) return null;
-      chunk = value;
+    if (chunk.length === 0) {
+      const next = await this.pull();
+      if (next === null) return null;
+      chunk = next;
     }
     if (chunk.length <= p.length) {
       p.set(chunk);
@@ -97,16 +65,71 @@ class DefaultStreamReader implements StreamReader {
     return p.length;
   }
 
-  cancel(reason?: unknown): Promise<void> {
-    this.#rest = EMPTY;
-    return this.#reader.cancel(reason);
-  }
-
   releaseLock(): Uint8Array {
     const rest = this.#rest;
     this.#rest = EMPTY;
-    this.#reader.releaseLock();
+    this.release();
     return rest;
+  }
+
+  protected dropRest(): void {
+    this.#rest = EMPTY;
+  }
+}
+
+class ByobStreamReader extends ChunkReader {
+  #reader: ReadableStreamBYOBReader;
+  #scratch: ArrayBuffer | undefined;
+
+  constructor(reader: ReadableStreamBYOBReader) {
+    super();
+    this.#reader = reader;
+  }
+
+  // A BYOB read transfers (detaches) the buffer it is given, so it reads
+  // into a private 64 KiB buffer, reused once its bytes were handed out:
+  // `p` stays the caller's, and small reads do not cost a stream read each.
+  protected async pull(): Promise<Uint8Array | null> {
+    const scratch = this.#scratch ?? new ArrayBuffer(SCRATCH_SIZE);
+    this.#scratch = undefined;
+    const { value, done } = await this.#reader.read(new Uint8Array(scratch));
+    if (value !== undefined) this.#scratch = value.buffer as ArrayBuffer;
+    return done ? null : value;
+  }
+
+  cancel(reason?: unknown): Promise<void> {
+    this.dropRest();
+    return this.#reader.cancel(reason);
+  }
+
+  protected release(): void {
+    this.#reader.releaseLock();
+  }
+}
+
+class DefaultStreamReader extends ChunkReader {
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+
+  constructor(reader: ReadableStreamDefaultReader<Uint8Array>) {
+    super();
+    this.#reader = reader;
+  }
+
+  protected async pull(): Promise<Uint8Array | null> {
+    while (true) {
+      const { value, done } = await this.#reader.read();
+      if (done) return null;
+      if (value.length > 0) return value;
+    }
+  }
+
+  cancel(reason?: unknown): Promise<void> {
+    this.dropRest();
+    return this.#reader.cancel(reason);
+  }
+
+  protected release(): void {
+    this.#reader.releaseLock();
   }
 }
 
@@ -116,9 +139,9 @@ class DefaultStreamReader implements StreamReader {
  * A `Reader` (such as `Deno.Conn` or `Deno.FsFile`) is returned unchanged.
  * A `ReadableStream` is locked and wrapped in a {@linkcode StreamReader}:
  * a byte stream (`type: "bytes"`, as `Deno.Conn.readable` is) is read with a
- * BYOB reader into a private reused 64 KiB buffer and copied into `p`, so
- * the caller's buffer is never detached; any other stream is read chunk by
- * chunk, keeping the rest of a chunk larger than `p` for the next read.
+ * BYOB reader into a private, reused 64 KiB buffer, so the caller's buffer
+ * is never detached; any other stream is read chunk by chunk. Either way
+ * the rest of a chunk larger than `p` is kept for the next read.
  *
  * @param source A reader or a readable byte stream.
  * @returns The reader itself, or a {@linkcode StreamReader} over the stream.

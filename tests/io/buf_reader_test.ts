@@ -136,6 +136,17 @@ Deno.test("BufReader readLine throws InvalidUtf8Error for a bad line and goes on
   await assert.rejects(truncated.readLine(), InvalidUtf8Error);
 });
 
+Deno.test("BufReader lines() reports an invalid line and goes on", async () => {
+  const bytes = new Uint8Array([0x61, 0x0a, 0xc3, 0x0a, 0x62, 0x0a, 0x63]);
+  const lines = new BufReader(chunkReader([bytes])).lines();
+  assert.equal(lines[Symbol.asyncIterator](), lines);
+  assert.deepEqual(await lines.next(), { value: "a", done: false });
+  await assert.rejects(lines.next(), InvalidUtf8Error);
+  assert.deepEqual(await lines.next(), { value: "b", done: false });
+  assert.deepEqual(await lines.next(), { value: "c", done: false });
+  assert.deepEqual(await lines.next(), { value: undefined, done: true });
+});
+
 Deno.test("BufReader keeps a lone trailing carriage return at end of stream", async () => {
   const reader = new BufReader(chunkReader([encoder.encode("x\r")]));
   assert.equal(await reader.readLine(), "x\r");
@@ -347,4 +358,75 @@ Deno.test("BufReader close and asyncDispose close the source; readable streams t
   const reader = new BufReader(stream);
   await reader.readable.cancel("enough");
   assert.ok(cancelled);
+});
+
+Deno.test("BufReader mixes readLine with byte reads for any split: lines decoded ahead are not lost", async () => {
+  type Op = { kind: "line" } | { kind: "exact" | "read" | "peek"; n: number } | {
+    kind: "buffered";
+  };
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    fc.constant({ kind: "line" as const }),
+    fc.constant({ kind: "buffered" as const }),
+    fc.record({
+      kind: fc.constantFrom("exact" as const, "read" as const, "peek" as const),
+      n: fc.integer({ min: 1, max: 12 }),
+    }),
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.constantFrom("ab", "c", "\n", "\r\n", "é"), { maxLength: 50 }).map((p) =>
+        p.join("")
+      ),
+      cutsArb,
+      fc.array(opArb, { maxLength: 40 }),
+      fc.integer({ min: 1, max: 16 }),
+      async (text, cuts, ops, capacity) => {
+        const bytes = encoder.encode(text);
+        const reader = new BufReader(chunkReader(split(bytes, cuts)), { capacity });
+        let at = 0; // the model: a cursor into `bytes`
+        for (const op of ops) {
+          if (op.kind === "line") {
+            const nl = bytes.indexOf(0x0a, at);
+            const end = nl === -1 ? bytes.length : nl + 1;
+            let stop = nl === -1 ? end : nl;
+            if (nl !== -1 && stop > at && bytes[stop - 1] === 0x0d) stop--;
+            const expected = at === bytes.length
+              ? null
+              : new TextDecoder().decode(bytes.subarray(at, stop));
+            at = end;
+            let got: string | null;
+            try {
+              got = await reader.readLine();
+            } catch (error) {
+              assert.ok(error instanceof InvalidUtf8Error); // a split "é" is fine: only whole lines decode
+              continue;
+            }
+            assert.equal(got, expected);
+          } else if (op.kind === "buffered") {
+            assert.ok(reader.buffered <= bytes.length - at);
+          } else if (op.kind === "peek") {
+            const view = await reader.peek(op.n);
+            assert.deepEqual([...view], [...bytes.subarray(at, at + op.n)]);
+          } else if (op.kind === "exact") {
+            if (bytes.length - at < op.n) continue;
+            assert.deepEqual([...await reader.readExact(op.n)], [...bytes.subarray(at, at + op.n)]);
+            at += op.n;
+          } else {
+            const p = new Uint8Array(op.n);
+            const n = await reader.read(p);
+            if (at === bytes.length) {
+              assert.equal(n, null);
+              continue;
+            }
+            assert.ok(n !== null && n > 0);
+            assert.deepEqual([...p.subarray(0, n)], [...bytes.subarray(at, at + n)]);
+            at += n;
+          }
+        }
+        const rest = await reader.readToEnd();
+        assert.deepEqual([...rest], [...bytes.subarray(at)]);
+      },
+    ),
+    { numRuns: 1000 },
+  );
 });

@@ -57,10 +57,12 @@ Deno.test("toReader releaseLock hands back the unread rest of a chunk and unlock
   assert.equal(stream.locked, false);
   const rest = await Array.fromAsync(stream);
   assert.deepEqual(rest, [new Uint8Array([5])]);
-  const byob = byteStream([new Uint8Array([1])]);
-  assert.deepEqual([...toReader(byob).releaseLock()], []);
+  const byob = byteStream([new Uint8Array([1, 2, 3]), new Uint8Array([4])]);
+  const byobReader = toReader(byob);
+  assert.equal(await byobReader.read(new Uint8Array(1)), 1);
+  assert.deepEqual([...byobReader.releaseLock()], [2, 3]);
   assert.equal(byob.locked, false);
-  await byob.cancel();
+  assert.deepEqual(await Array.fromAsync(byob), [new Uint8Array([4])]);
 });
 
 Deno.test("toReader cancel cancels the stream with the reason", async () => {
