@@ -1,26 +1,21 @@
-import { type Clock, systemClock } from "../time/clock.ts";
-import { Alarm } from "./_alarm.ts";
-import { UnaryStream } from "./_stream.ts";
+import { TimedStream } from "./_timed.ts";
 import { checkCount, checkMs, checkSource } from "./_validate.ts";
 import type { StreamIterator, StreamSource, TimedStreamOptions } from "./types.ts";
 
-class ChunksTimeout<T> extends UnaryStream<T, T[]> {
+class ChunksTimeout<T> extends TimedStream<T, T[]> {
   readonly #size: number;
   readonly #ms: number;
-  readonly #alarm: Alarm;
   #ended = false;
 
   constructor(
     source: StreamSource<T>,
     size: number,
     ms: number,
-    clock: Clock,
-    signal: AbortSignal | undefined,
+    options: TimedStreamOptions,
   ) {
-    super(source, signal);
+    super(source, options);
     this.#size = size;
     this.#ms = ms;
-    this.#alarm = new Alarm(clock, () => this.notify());
   }
 
   protected async pull(): Promise<IteratorResult<T[], undefined>> {
@@ -30,21 +25,21 @@ class ChunksTimeout<T> extends UnaryStream<T, T[]> {
       for (;;) {
         const result = this.poll();
         if (result?.done) {
-          this.#alarm.cancel();
+          this.disarm();
           if (batch.length === 0) return this.exhausted();
           this.#ended = true;
           return this.emit(batch);
         }
         if (result !== undefined) {
-          if (batch.push(result.value) === 1) this.#alarm.set(this.#ms);
+          if (batch.push(result.value) === 1) this.arm(this.#ms);
           if (batch.length === this.#size) {
-            this.#alarm.cancel();
+            this.disarm();
             return this.emit(batch);
           }
           continue;
         }
-        if (this.#alarm.fired) {
-          this.#alarm.cancel();
+        if (this.fired) {
+          this.disarm();
           return this.emit(batch);
         }
         await this.wait();
@@ -53,11 +48,6 @@ class ChunksTimeout<T> extends UnaryStream<T, T[]> {
     } catch (error) {
       throw this.fail(error);
     }
-  }
-
-  protected override teardown(reason: unknown): Promise<void> | void {
-    this.#alarm.cancel();
-    return super.teardown(reason);
   }
 }
 
@@ -106,5 +96,5 @@ export function chunksTimeout<T>(
   checkSource(source);
   checkCount(n, "n", 1);
   checkMs(ms, "ms");
-  return new ChunksTimeout(source, n, ms, options.clock ?? systemClock, options.signal);
+  return new ChunksTimeout(source, n, ms, options);
 }

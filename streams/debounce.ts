@@ -1,27 +1,23 @@
-import { type Clock, systemClock } from "../time/clock.ts";
-import { Alarm } from "./_alarm.ts";
-import { UnaryStream } from "./_stream.ts";
+import { TimedStream } from "./_timed.ts";
 import { checkMs, checkSource } from "./_validate.ts";
 import type { StreamIterator, StreamSource, TimedStreamOptions } from "./types.ts";
 
-class Debounce<T> extends UnaryStream<T, T> {
+class Debounce<T> extends TimedStream<T, T> {
   readonly #ms: number;
-  readonly #alarm: Alarm;
   #latest: T | undefined;
   #holding = false;
   #ended = false;
 
-  constructor(source: StreamSource<T>, ms: number, clock: Clock, signal: AbortSignal | undefined) {
-    super(source, signal);
+  constructor(source: StreamSource<T>, ms: number, options: TimedStreamOptions) {
+    super(source, options);
     this.#ms = ms;
-    this.#alarm = new Alarm(clock, () => this.notify());
   }
 
   protected async pull(): Promise<IteratorResult<T, undefined>> {
     try {
       for (;;) {
         if (this.#ended) return this.exhausted();
-        if (this.#holding && this.#alarm.fired) return this.emit(this.#release());
+        if (this.#holding && this.fired) return this.emit(this.#release());
         const result = this.poll();
         if (result?.done) {
           if (!this.#holding) return this.exhausted();
@@ -31,7 +27,7 @@ class Debounce<T> extends UnaryStream<T, T> {
         if (result !== undefined) {
           this.#latest = result.value;
           this.#holding = true;
-          this.#alarm.set(this.#ms);
+          this.arm(this.#ms);
           continue;
         }
         await this.wait();
@@ -46,12 +42,11 @@ class Debounce<T> extends UnaryStream<T, T> {
     const latest = this.#latest as T;
     this.#latest = undefined;
     this.#holding = false;
-    this.#alarm.cancel();
+    this.disarm();
     return latest;
   }
 
   protected override teardown(reason: unknown): Promise<void> | void {
-    this.#alarm.cancel();
     this.#latest = undefined;
     return super.teardown(reason);
   }
@@ -104,5 +99,5 @@ export function debounce<T>(
 ): StreamIterator<T> {
   checkSource(source);
   checkMs(ms, "ms");
-  return new Debounce(source, ms, options.clock ?? systemClock, options.signal);
+  return new Debounce(source, ms, options);
 }

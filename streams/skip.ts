@@ -1,29 +1,6 @@
-import { UnaryStream } from "./_stream.ts";
-import { checkCount, checkSource } from "./_validate.ts";
+import { checkCount } from "./_validate.ts";
+import { skipWhile } from "./skip_while.ts";
 import type { StreamIterator, StreamOptions, StreamSource } from "./types.ts";
-
-class Skip<T> extends UnaryStream<T, T> {
-  #left: number;
-
-  constructor(source: StreamSource<T>, n: number, signal: AbortSignal | undefined) {
-    super(source, signal);
-    this.#left = n;
-  }
-
-  protected async pull(): Promise<IteratorResult<T, undefined>> {
-    try {
-      for (;;) {
-        const result = await this.source.next();
-        if (this.closed) return this.finish();
-        if (result.done) return this.exhausted();
-        if (this.#left === 0) return this.emit(result.value);
-        this.#left--;
-      }
-    } catch (error) {
-      throw this.fail(error);
-    }
-  }
-}
 
 /**
  * Drops the first `n` items, then passes the rest on (tokio-stream's
@@ -50,7 +27,7 @@ export function skip<T>(
   n: number,
   options?: StreamOptions,
 ): StreamIterator<T> {
-  checkSource(source);
   checkCount(n, "n", 0);
-  return new Skip(source, n, options?.signal);
+  let left = n;
+  return skipWhile(source, () => left-- > 0, options);
 }

@@ -1,37 +1,5 @@
-import { UnaryStream } from "./_stream.ts";
-import { checkFunction, checkSource } from "./_validate.ts";
+import { whileStream } from "./_while.ts";
 import type { StreamIterator, StreamOptions, StreamSource } from "./types.ts";
-
-type Predicate<T> = (value: T, signal: AbortSignal) => unknown;
-
-class SkipWhile<T> extends UnaryStream<T, T> {
-  #fn: Predicate<T> | undefined;
-
-  constructor(source: StreamSource<T>, fn: Predicate<T>, signal: AbortSignal | undefined) {
-    super(source, signal);
-    this.#fn = fn;
-  }
-
-  protected async pull(): Promise<IteratorResult<T, undefined>> {
-    try {
-      for (;;) {
-        const result = await this.source.next();
-        if (this.closed) return this.finish();
-        if (result.done) return this.exhausted();
-        if (this.#fn === undefined) return this.emit(result.value);
-        let skip = this.#fn(result.value, this.taskSignal);
-        if (skip instanceof Promise) skip = await skip;
-        if (this.closed) return this.finish();
-        if (!skip) {
-          this.#fn = undefined;
-          return this.emit(result.value);
-        }
-      }
-    } catch (error) {
-      throw this.fail(error);
-    }
-  }
-}
 
 /**
  * Drops items while `fn` returns a truthy value (or a `Promise` of one);
@@ -59,7 +27,5 @@ export function skipWhile<T>(
   fn: (value: T, signal: AbortSignal) => unknown,
   options?: StreamOptions,
 ): StreamIterator<T> {
-  checkSource(source);
-  checkFunction(fn);
-  return new SkipWhile(source, fn, options?.signal);
+  return whileStream(source, fn, false, options);
 }

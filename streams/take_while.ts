@@ -1,31 +1,5 @@
-import { UnaryStream } from "./_stream.ts";
-import { checkFunction, checkSource } from "./_validate.ts";
+import { whileStream } from "./_while.ts";
 import type { StreamIterator, StreamOptions, StreamSource } from "./types.ts";
-
-type Predicate<T> = (value: T, signal: AbortSignal) => unknown;
-
-class TakeWhile<T> extends UnaryStream<T, T> {
-  readonly #fn: Predicate<T>;
-
-  constructor(source: StreamSource<T>, fn: Predicate<T>, signal: AbortSignal | undefined) {
-    super(source, signal);
-    this.#fn = fn;
-  }
-
-  protected async pull(): Promise<IteratorResult<T, undefined>> {
-    try {
-      const result = await this.source.next();
-      if (this.closed) return this.finish();
-      if (result.done) return this.exhausted();
-      let keep = this.#fn(result.value, this.taskSignal);
-      if (keep instanceof Promise) keep = await keep;
-      if (this.closed || !keep) return await this.finish();
-      return this.emit(result.value);
-    } catch (error) {
-      throw this.fail(error);
-    }
-  }
-}
 
 /**
  * Passes items on while `fn` returns a truthy value (or a `Promise` of
@@ -53,7 +27,5 @@ export function takeWhile<T>(
   fn: (value: T, signal: AbortSignal) => unknown,
   options?: StreamOptions,
 ): StreamIterator<T> {
-  checkSource(source);
-  checkFunction(fn);
-  return new TakeWhile(source, fn, options?.signal);
+  return whileStream(source, fn, true, options);
 }

@@ -1,47 +1,35 @@
-import { systemClock } from "../time/clock.ts";
-import { Alarm } from "./_alarm.ts";
-import { UnaryStream } from "./_stream.ts";
+import { TimedStream } from "./_timed.ts";
 import { checkMs, checkSource } from "./_validate.ts";
 import type { StreamIterator, StreamSource, TimedStreamOptions } from "./types.ts";
-import type { Clock } from "../time/clock.ts";
 
-class Throttle<T> extends UnaryStream<T, T> {
+class Throttle<T> extends TimedStream<T, T> {
   readonly #ms: number;
-  readonly #clock: Clock;
-  readonly #alarm: Alarm;
   #readyAt = -Infinity;
 
   constructor(source: StreamSource<T>, ms: number, options: TimedStreamOptions) {
-    super(source, options.signal);
+    super(source, options);
     this.#ms = ms;
-    this.#clock = options.clock ?? systemClock;
-    this.#alarm = new Alarm(this.#clock, () => this.notify());
   }
 
   protected async pull(): Promise<IteratorResult<T, undefined>> {
     try {
-      const early = this.#readyAt - this.#clock.now();
+      const early = this.#readyAt - this.clock.now();
       if (early > 0) {
-        this.#alarm.set(early);
-        while (!this.#alarm.fired) {
+        this.arm(early);
+        while (!this.fired) {
           await this.wait();
           if (this.closed) return this.finish();
         }
-        this.#alarm.cancel();
+        this.disarm();
       }
       const result = await this.source.next();
       if (this.closed) return this.finish();
       if (result.done) return this.exhausted();
-      this.#readyAt = this.#clock.now() + this.#ms;
+      this.#readyAt = this.clock.now() + this.#ms;
       return this.emit(result.value);
     } catch (error) {
       throw this.fail(error);
     }
-  }
-
-  protected override teardown(reason: unknown): Promise<void> | void {
-    this.#alarm.cancel();
-    return super.teardown(reason);
   }
 }
 

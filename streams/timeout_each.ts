@@ -1,29 +1,25 @@
-import { type Clock, systemClock } from "../time/clock.ts";
-import { Alarm } from "./_alarm.ts";
-import { UnaryStream } from "./_stream.ts";
+import { TimedStream } from "./_timed.ts";
 import { checkMs, checkSource } from "./_validate.ts";
 import type { StreamIterator, StreamSource, TimedStreamOptions } from "./types.ts";
 
-class TimeoutEach<T> extends UnaryStream<T, T> {
+class TimeoutEach<T> extends TimedStream<T, T> {
   readonly #ms: number;
-  readonly #alarm: Alarm;
 
-  constructor(source: StreamSource<T>, ms: number, clock: Clock, signal: AbortSignal | undefined) {
-    super(source, signal);
+  constructor(source: StreamSource<T>, ms: number, options: TimedStreamOptions) {
+    super(source, options);
     this.#ms = ms;
-    this.#alarm = new Alarm(clock, () => this.notify());
   }
 
   protected async pull(): Promise<IteratorResult<T, undefined>> {
     try {
-      this.#alarm.set(this.#ms);
+      this.arm(this.#ms);
       for (;;) {
         const result = this.poll();
         if (result !== undefined) {
-          this.#alarm.cancel();
+          this.disarm();
           return result.done ? this.exhausted() : this.emit(result.value);
         }
-        if (this.#alarm.fired) {
+        if (this.fired) {
           throw new DOMException(`No item within ${this.#ms} ms`, "TimeoutError");
         }
         await this.wait();
@@ -32,11 +28,6 @@ class TimeoutEach<T> extends UnaryStream<T, T> {
     } catch (error) {
       throw this.fail(error);
     }
-  }
-
-  protected override teardown(reason: unknown): Promise<void> | void {
-    this.#alarm.cancel();
-    return super.teardown(reason);
   }
 }
 
@@ -85,5 +76,5 @@ export function timeoutEach<T>(
 ): StreamIterator<T> {
   checkSource(source);
   checkMs(ms, "ms");
-  return new TimeoutEach(source, ms, options.clock ?? systemClock, options.signal);
+  return new TimeoutEach(source, ms, options);
 }

@@ -118,3 +118,19 @@ export async function* scheduled<T>(
     yield value;
   }
 }
+
+/** Counts how many tasks run at once. */
+export class Gauge {
+  running = 0;
+  most = 0;
+
+  /** Runs `work`, counted. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    this.most = Math.max(this.most, ++this.running);
+    try {
+      return await work();
+    } finally {
+      this.running--;
+    }
+  }
+}

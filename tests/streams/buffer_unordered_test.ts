@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { bufferUnordered, collect } from "@weir/weir/streams";
-import { count, from, ProbeIterable, probes, settle } from "./_probe.ts";
+import { count, from, Gauge, ProbeIterable, probes, settle } from "./_probe.ts";
 
 /** Tasks that finish when the test says so. */
 function gated() {
@@ -137,16 +137,16 @@ Deno.test("bufferUnordered yields every result once with at most n running", asy
       fc.array(fc.nat({ max: 20 }), { maxLength: 30 }),
       fc.integer({ min: 1, max: 6 }),
       async (delays, n) => {
-        let running = 0;
-        let most = 0;
-        const out = await collect(bufferUnordered(from(delays.keys()), n, async (i) => {
-          most = Math.max(most, ++running);
-          await settle(delays[i]!);
-          running--;
-          return i;
-        }));
+        const gauge = new Gauge();
+        const out = await collect(
+          bufferUnordered(from(delays.keys()), n, (i) =>
+            gauge.run(async () => {
+              await settle(delays[i]!);
+              return i;
+            })),
+        );
         assert.deepEqual(out.toSorted((a, b) => a - b), [...delays.keys()]);
-        assert.ok(most <= n);
+        assert.ok(gauge.most <= n);
       },
     ),
     { numRuns: 200 },

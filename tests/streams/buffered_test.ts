@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { buffered, collect } from "@weir/weir/streams";
-import { count, from, ProbeIterable, probes, settle } from "./_probe.ts";
+import { count, from, Gauge, ProbeIterable, probes, settle } from "./_probe.ts";
 
 Deno.test("buffered yields results in source order while tasks run concurrently", async () => {
   for (const probe of probes(() => [0, 1, 2])) {
@@ -64,16 +64,14 @@ Deno.test("buffered matches a sequential map with at most n running", async () =
       fc.array(fc.nat({ max: 20 }), { maxLength: 30 }),
       fc.integer({ min: 1, max: 6 }),
       async (delays, n) => {
-        let running = 0;
-        let most = 0;
-        const out = await collect(buffered(from(delays), n, async (d) => {
-          most = Math.max(most, ++running);
-          await settle(d);
-          running--;
-          return d * 2;
-        }));
+        const gauge = new Gauge();
+        const out = await collect(buffered(from(delays), n, (d) =>
+          gauge.run(async () => {
+            await settle(d);
+            return d * 2;
+          })));
         assert.deepEqual(out, delays.map((d) => d * 2));
-        assert.ok(most <= n);
+        assert.ok(gauge.most <= n);
       },
     ),
     { numRuns: 200 },
