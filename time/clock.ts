@@ -25,6 +25,8 @@ export interface Clock {
   setTimer(callback: () => void, ms: number): () => void;
 }
 
+const MAX_TIMEOUT = 2_147_483_647;
+
 /**
  * The real clock: `performance.now()` and `setTimeout`. Delays longer than
  * `setTimeout`'s 2^31-1 ms limit are chained, never fired early.
@@ -45,18 +47,23 @@ export const systemClock: Clock = {
     return performance.now();
   },
   setTimer(callback: () => void, ms: number): () => void {
-    const MAX = 2_147_483_647;
+    if (ms <= MAX_TIMEOUT) {
+      const id = setTimeout(callback, ms);
+      return () => clearTimeout(id);
+    }
+    // Longer than setTimeout allows: re-arm until the deadline is within reach.
     const deadline = performance.now() + ms;
     let id: ReturnType<typeof setTimeout> | undefined;
-    const arm = (delay: number) => {
-      id = setTimeout(() => {
-        const left = deadline - performance.now();
-        if (left > MAX) arm(MAX);
-        else if (left > 0 && delay === MAX) arm(left);
-        else callback();
-      }, Math.min(Math.max(0, delay), MAX));
+    const arm = () => {
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        id = undefined;
+        callback();
+        return;
+      }
+      id = setTimeout(arm, Math.min(left, MAX_TIMEOUT));
     };
-    arm(ms);
+    arm();
     return () => {
       if (id !== undefined) clearTimeout(id);
       id = undefined;
