@@ -81,3 +81,20 @@ Deno.test("buffered matches a sequential map with at most n running", async () =
 Deno.test("buffered throws RangeError for n < 1", () => {
   assert.throws(() => buffered(from([1]), 0, (x) => x), { name: "RangeError", message: /n must/ });
 });
+
+Deno.test("buffered aborted while tasks run rejects and aborts every task", async () => {
+  const source = new ProbeIterable(count());
+  const controller = new AbortController();
+  const signals: AbortSignal[] = [];
+  const pending = buffered(source, 3, (_n, signal) => {
+    signals.push(signal);
+    return new Promise<number>(() => {});
+  }, { signal: controller.signal }).next();
+  await settle();
+  assert.equal(signals.length, 3);
+  const reason = new Error("stop");
+  controller.abort(reason);
+  await assert.rejects(pending, (e) => e === reason);
+  assert.ok(signals.every((s) => s.aborted && s.reason === reason));
+  assert.equal(source.returns, 1);
+});

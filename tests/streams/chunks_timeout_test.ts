@@ -48,3 +48,17 @@ Deno.test("chunksTimeout throws for bad arguments", () => {
   });
   assert.throws(() => chunksTimeout(from([1]), 2, -1), { name: "RangeError", message: /ms must/ });
 });
+
+Deno.test("chunksTimeout aborted while a partial batch waits rejects and leaves no timer", async () => {
+  const clock = new FakeClock();
+  const source = new ProbeIterable([1], { hang: true });
+  const controller = new AbortController();
+  const pending = chunksTimeout(source, 3, 100, { clock, signal: controller.signal }).next();
+  await settle();
+  assert.equal(clock.pending, 1);
+  controller.abort(new Error("stop"));
+  await assert.rejects(pending, { message: "stop" });
+  assert.equal(clock.pending, 0);
+  await settle();
+  assert.equal(source.returns, 1);
+});

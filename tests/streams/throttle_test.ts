@@ -68,3 +68,19 @@ Deno.test("throttle throws for a bad ms", () => {
   }
   assert.throws(() => throttle(from([1]), "5" as never), TypeError);
 });
+
+Deno.test("throttle aborted while it waits rejects, pulls nothing more and leaves no timer", async () => {
+  const clock = new FakeClock();
+  const source = new ProbeIterable(count());
+  const controller = new AbortController();
+  const it = throttle(source, 100, { clock, signal: controller.signal });
+  await it.next();
+  const waiting = it.next();
+  await clock.tick(50);
+  assert.equal(clock.pending, 1);
+  controller.abort(new Error("stop"));
+  await assert.rejects(waiting, { message: "stop" });
+  assert.equal(clock.pending, 0);
+  assert.equal(source.nexts, 1);
+  assert.equal(source.returns, 1);
+});
