@@ -102,3 +102,37 @@ export async function rawPair(
     listener.close();
   }
 }
+
+/** An example's `main`, as each example exports it. */
+export type ExampleMain = (
+  args: string[],
+  options: { signal?: AbortSignal; log?: (line: string) => void },
+) => Promise<unknown>;
+
+/**
+ * Runs an example server's `main` in this process with a stop signal,
+ * capturing its output, and waits for its `listening on HOST:PORT` line.
+ */
+export async function startExample(
+  main: ExampleMain,
+  args: string[],
+): Promise<{ port: number; lines: string[]; stop(): Promise<void> } & AsyncDisposable> {
+  const controller = new AbortController();
+  const lines: string[] = [];
+  const listening = Promise.withResolvers<number>();
+  const running = main(args, {
+    signal: controller.signal,
+    log: (line) => {
+      lines.push(line);
+      const match = line.match(/^listening on [\d.]+:(\d+)$/);
+      if (match) listening.resolve(Number(match[1]));
+    },
+  });
+  running.catch((error) => listening.reject(error));
+  const port = await listening.promise;
+  const stop = async () => {
+    controller.abort();
+    await running;
+  };
+  return { port, lines, stop, [Symbol.asyncDispose]: stop };
+}

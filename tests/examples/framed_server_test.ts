@@ -1,0 +1,164 @@
+import assert from "node:assert/strict";
+import { main as client } from "../../examples/framed_client.ts";
+import { main as server, parseFramedServerArgs } from "../../examples/framed_server.ts";
+import { readToEnd, startExample, text } from "../_util/net.ts";
+
+const heartbeat = (i: number) => `message from server: ${i}\n`;
+const message = (i: number) => `client message: ${i}\n`;
+
+Deno.test("framed_server and framed_client run the seed's heartbeat exchange against each other", async () => {
+  await using srv = await startExample(server, [
+    "--port",
+    "0",
+    "--interval",
+    "2",
+    "--heartbeats",
+    "10",
+  ]);
+  const logged: string[] = [];
+  const result = await client(
+    ["--port", `${srv.port}`, "--interval", "2", "--messages", "12"],
+    { log: (line) => logged.push(line) },
+  );
+  assert.equal(result.sent, 12);
+  assert.deepEqual(result.received, Array.from({ length: 10 }, (_, i) => heartbeat(i + 1)));
+  assert.deepEqual(logged, result.received.map((t) => `recv from server: ${JSON.stringify(t)}`));
+  const received = srv.lines.filter((line) => line.startsWith("received "));
+  assert.deepEqual(received.map((line) => line.replace(/ from .*$/, "")), [
+    ...Array.from({ length: 12 }, (_, i) => `received ${JSON.stringify(message(i + 1))}`),
+    `received ${JSON.stringify("\n")}`,
+  ]);
+  assert.ok(srv.lines.some((line) => line.startsWith("closed connection from 127.0.0.1:")));
+});
+
+Deno.test("framed_server --echo writes every frame back between its heartbeats", async () => {
+  await using srv = await startExample(server, [
+    "--port",
+    "0",
+    "--interval",
+    "1",
+    "--heartbeats",
+    "5",
+    "--echo",
+    "--quiet",
+  ]);
+  const result = await client([
+    "--port",
+    `${srv.port}`,
+    "--interval",
+    "1",
+    "--messages",
+    "30",
+    "--quiet",
+  ]);
+  const beats = result.received.filter((t) => t.startsWith("message from server"));
+  const echoes = result.received.filter((t) => !t.startsWith("message from server"));
+  assert.deepEqual(beats, [1, 2, 3, 4, 5].map(heartbeat));
+  assert.deepEqual(echoes, [...Array.from({ length: 30 }, (_, i) => message(i + 1)), "\n"]);
+  assert.deepEqual(srv.lines.slice(1), [], "--quiet prints only the listening line");
+});
+
+Deno.test("framed_server speaks tokio-util's LengthDelimitedCodec wire format", async () => {
+  await using srv = await startExample(server, [
+    "--port",
+    "0",
+    "--heartbeats",
+    "2",
+    "--interval",
+    "1",
+    "--quiet",
+  ]);
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
+  await conn.write(new Uint8Array([0, 0, 0, 1, 0x0a]));
+  await conn.closeWrite();
+  const wire = await readToEnd(conn);
+  conn.close();
+  const frame1 = heartbeat(1);
+  assert.deepEqual([...wire.subarray(0, 4)], [0, 0, 0, 0x17]);
+  assert.equal(text(wire.subarray(4, 4 + 0x17)), frame1);
+  assert.deepEqual([...wire.subarray(27, 31)], [0, 0, 0, 0x17]);
+  assert.equal(text(wire.subarray(31)), heartbeat(2));
+});
+
+Deno.test("framed_server shuts down gracefully: heartbeats stop, FIN goes out, the client winds down", async () => {
+  const srv = await startExample(server, [
+    "--port",
+    "0",
+    "--interval",
+    "1",
+    "--heartbeats",
+    "100000",
+    "--quiet",
+  ]);
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
+  const first = new Uint8Array(27);
+  for (let got = 0; got < 27;) got += (await conn.read(first.subarray(got)))!;
+  assert.equal(text(first.subarray(4)), heartbeat(1));
+  const stopping = srv.stop();
+  const rest = await readToEnd(conn); // ends with the server's FIN
+  // Only whole heartbeat frames came before the FIN, numbered on from 2.
+  let at = 0;
+  let next = 2;
+  while (at < rest.length) {
+    const length = new DataView(rest.buffer, rest.byteOffset + at).getUint32(0);
+    assert.equal(text(rest.subarray(at + 4, at + 4 + length)), heartbeat(next++));
+    at += 4 + length;
+  }
+  assert.equal(at, rest.length);
+  // Our side is still open after the server's FIN; closing it lets the server finish.
+  await conn.write(new Uint8Array([0, 0, 0, 0]));
+  conn.close();
+  await stopping;
+});
+
+Deno.test("framed_server rejects bad flags", () => {
+  assert.throws(() => parseFramedServerArgs(["--port", "x"]), RangeError);
+  assert.throws(() => parseFramedServerArgs(["--interval", "0"]), RangeError);
+  assert.throws(() => parseFramedServerArgs(["--bogus"]));
+  assert.deepEqual(parseFramedServerArgs([]), {
+    hostname: "127.0.0.1",
+    port: 8080,
+    interval: 100,
+    heartbeats: 99,
+    echo: false,
+    quiet: false,
+  });
+});
+
+Deno.test("framed_server as a program prints the listening line and exits 0 on SIGINT", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      new URL("../../examples/framed_server.ts", import.meta.url).pathname,
+      "--port",
+      "0",
+      "--echo",
+      "--heartbeats",
+      "0",
+      "--quiet",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const reader = child.stdout.getReader();
+  let out = "";
+  while (!out.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out += text(value);
+  }
+  const match = out.match(/^listening on 127\.0\.0\.1:(\d+)\n/);
+  assert.ok(match, out);
+  // One framed echo through the real process.
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(match[1]) });
+  await conn.write(new Uint8Array([0, 0, 0, 2, 7, 8]));
+  await conn.closeWrite();
+  assert.deepEqual([...await readToEnd(conn)], [0, 0, 0, 2, 7, 8]);
+  conn.close();
+  child.kill("SIGINT");
+  reader.releaseLock();
+  const { code } = await child.output();
+  assert.equal(code, 0);
+});
