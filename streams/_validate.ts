@@ -1,3 +1,5 @@
+import type { StreamOptions } from "./types.ts";
+
 /** Throws a `TypeError` naming `name` unless `source` is an `AsyncIterable` or a `ReadableStream`. */
 export function checkSource(source: unknown, name = "source"): void {
   if (
@@ -8,6 +10,19 @@ export function checkSource(source: unknown, name = "source"): void {
   throw new TypeError(
     `${name} must be an AsyncIterable or a ReadableStream, got ${describe(source)}`,
   );
+}
+
+/** Separates trailing options from the sources and validates the sources. */
+export function splitOptions<S>(
+  args: readonly (S | StreamOptions)[],
+): [S[], StreamOptions | undefined] {
+  const last = args.at(-1);
+  const hasOptions = last !== undefined && last !== null && !(last instanceof ReadableStream) &&
+    typeof (last as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== "function" &&
+    typeof last === "object";
+  const sources = (hasOptions ? args.slice(0, -1) : args.slice()) as S[];
+  sources.forEach((source, i) => checkSource(source, `sources[${i}]`));
+  return [sources, hasOptions ? last as StreamOptions : undefined];
 }
 
 /** Throws a `TypeError` naming `name` unless `fn` is a function. */

@@ -1,6 +1,6 @@
 import { FanIn } from "./_fan_in.ts";
 import { BaseStream } from "./_stream.ts";
-import { checkSource } from "./_validate.ts";
+import { splitOptions } from "./_validate.ts";
 import type { StreamIterator, StreamOptions, StreamSource } from "./types.ts";
 
 class Merge<T> extends BaseStream<T> {
@@ -69,17 +69,4 @@ export function merge<T>(
 ): StreamIterator<T> {
   const [sources, options] = splitOptions(args);
   return new Merge(sources, options?.signal);
-}
-
-/** Separates trailing options from the sources and validates the sources. */
-export function splitOptions<S>(
-  args: readonly (S | StreamOptions)[],
-): [S[], StreamOptions | undefined] {
-  const last = args.at(-1);
-  const hasOptions = last !== undefined && last !== null && !(last instanceof ReadableStream) &&
-    typeof (last as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== "function" &&
-    typeof last === "object";
-  const sources = (hasOptions ? args.slice(0, -1) : args.slice()) as S[];
-  sources.forEach((source, i) => checkSource(source, `sources[${i}]`));
-  return [sources, hasOptions ? last as StreamOptions : undefined];
 }

@@ -1,7 +1,7 @@
 import { Lane } from "./_lane.ts";
 import { BaseStream } from "./_stream.ts";
+import { splitOptions } from "./_validate.ts";
 import type { StreamIterator, StreamOptions, StreamSource } from "./types.ts";
-import { splitOptions } from "./merge.ts";
 
 class Zip<T extends unknown[]> extends BaseStream<T> {
   readonly #sources: readonly StreamSource<unknown>[];
