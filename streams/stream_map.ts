@@ -13,7 +13,10 @@ import type { StreamSource } from "./types.ts";
  * stays usable: insert more sources and call `next()` again (a `for await`
  * loop ends at the first empty moment). `return()` (a `break`) and
  * disposal cancel every source and empty the map. If a source throws,
- * `next()` rejects with that error and every source is cancelled.
+ * `next()` rejects with that error and every source is cancelled. The map
+ * takes no signal: to stop a loop on one, read it through a combinator,
+ * e.g. `takeUntil(map, signal)` (quiet end) or `forEach(map, fn, { signal })`
+ * (rejects); either cancels the sources.
  *
  * @typeParam K The key type (compared like `Map` keys).
  * @typeParam V The item type.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { StreamMap } from "@weir/weir/streams";
+import { StreamMap, takeUntil } from "@weir/weir/streams";
 import { count, from, ProbeIterable, ProbeStream, settle } from "./_probe.ts";
 
 Deno.test("StreamMap yields [key, item] pairs and drops sources that ended", async () => {
@@ -118,4 +118,19 @@ Deno.test("StreamMap throws TypeError for a bad source", () => {
   const map = new StreamMap<string, number>();
   assert.throws(() => map.insert("k", [1] as never), TypeError);
   assert.throws(() => new StreamMap([["k", 3 as never]]), TypeError);
+});
+
+Deno.test("StreamMap read through takeUntil stops on a signal and cancels its sources", async () => {
+  const stop = new AbortController();
+  const source = new ProbeIterable<number>([1], { hang: true });
+  const map = new StreamMap([["k", source]]);
+  const it = takeUntil(map, stop.signal);
+  assert.deepEqual(await it.next(), { done: false, value: ["k", 1] });
+  const pending = it.next();
+  await settle();
+  stop.abort();
+  assert.deepEqual(await pending, { done: true, value: undefined });
+  await settle();
+  assert.equal(source.returns, 1);
+  assert.equal(map.size, 0);
 });
