@@ -29,3 +29,4 @@ export * from "./datagram_too_large_error.ts";
 export * from "./framed_driver.ts";
 export * from "./connection_driver.ts";
 export * from "./shutdown_on_signals.ts";
+export * from "./serve_parallel.ts";
