@@ -1,25 +1,39 @@
 /**
- * Bytes in motion: the {@linkcode Reader}/{@linkcode Writer} contracts,
- * {@linkcode ByteBuffer}, buffered readers and writers, `copy`,
- * `copyBidirectional` with half-close, and an in-memory `duplex` pipe.
+ * Bytes in motion, after `tokio::io`: the {@linkcode Reader}/{@linkcode Writer}
+ * contracts, {@linkcode ByteBuffer}, buffered reading ({@linkcode BufReader}:
+ * lines, delimiters, exact reads, peeking) and writing ({@linkcode BufWriter}),
+ * {@linkcode copy}, {@linkcode copyBidirectional} with half-close,
+ * {@linkcode readAll}, {@linkcode readExact}, {@linkcode writeAll}, and an
+ * in-memory {@linkcode duplex} pipe pair that behaves like a TCP connection.
  *
  * Every consumer accepts a `read(p)` reader (the fast path, what `Deno.Conn`
  * and `Deno.FsFile` are) or a `ReadableStream<Uint8Array>`, and a `write(p)`
- * writer or a `WritableStream<Uint8Array>`; {@linkcode toReader} and
- * {@linkcode toWriter} convert.
+ * writer or a `WritableStream<Uint8Array>`; {@linkcode toReader},
+ * {@linkcode toWriter}, {@linkcode toReadable} and {@linkcode toWritable}
+ * convert. Operations that wait take `{ signal }` and document their
+ * cancellation safety; limits ({@linkcode BufferFullError}), truncation
+ * ({@linkcode UnexpectedEofError}) and bad text ({@linkcode InvalidUtf8Error})
+ * have typed errors.
  *
  * ```ts
- * import { toReader, toWriter, writeAll } from "@weir/weir/io";
+ * import { BufReader, BufWriter, copyBidirectional, duplex } from "@weir/weir/io";
  * import assert from "node:assert/strict";
  *
- * const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
- * const writer = toWriter(writable);
- * const done = writeAll(writer, new TextEncoder().encode("frame")).then(() => writer.close());
- * const reader = toReader(readable);
- * const p = new Uint8Array(16);
- * const n = await reader.read(p);
- * assert.equal(new TextDecoder().decode(p.subarray(0, n ?? 0)), "frame");
- * await done;
+ * // A line protocol over an in-memory connection, through a proxy.
+ * const [client, proxyIn] = duplex(1024);
+ * const [proxyOut, server] = duplex(1024);
+ * const proxy = copyBidirectional(proxyIn, proxyOut);
+ *
+ * const requests = new BufWriter(client);
+ * await requests.write(new TextEncoder().encode("HELLO\r\nWORLD\n"));
+ * await requests.closeWrite(); // flush, then half-close
+ *
+ * const lines = new BufReader(server);
+ * assert.deepEqual(await Array.fromAsync(lines.lines()), ["HELLO", "WORLD"]);
+ * await server.closeWrite();
+ * assert.equal(await client.read(new Uint8Array(1)), null);
+ * assert.deepEqual(await proxy, [13, 0]);
+ * for (const end of [client, proxyIn, proxyOut, server]) end.close();
  * ```
  *
  * @module

@@ -61,6 +61,47 @@ Deno.test("BufReader lines are the same for any split of the input, source kind 
   );
 });
 
+Deno.test("BufReader lines of arbitrary bytes: valid lines decode, each invalid one errors alone", async () => {
+  const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const byteArb = fc.constantFrom(0x0a, 0x0d, 0x61, 0xc3, 0xa9, 0xef, 0xbb, 0xbf, 0xbd, 0xff);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(byteArb, { maxLength: 80 }).map((a) => new Uint8Array(a)),
+      cutsArb,
+      fc.integer({ min: 1, max: 16 }),
+      async (bytes, cuts, capacity) => {
+        const expected: string[] = [];
+        let start = 0;
+        while (start < bytes.length) {
+          const nl = bytes.indexOf(0x0a, start);
+          const end = nl === -1 ? bytes.length : nl;
+          const stop = nl !== -1 && end > start && bytes[end - 1] === 0x0d ? end - 1 : end;
+          try {
+            expected.push(strict.decode(bytes.subarray(start, stop)));
+          } catch {
+            expected.push("<invalid>");
+          }
+          start = end + 1;
+        }
+        const reader = new BufReader(chunkReader(split(bytes, cuts)), { capacity });
+        const got: string[] = [];
+        while (true) {
+          try {
+            const line = await reader.readLine();
+            if (line === null) break;
+            got.push(line);
+          } catch (error) {
+            assert.ok(error instanceof InvalidUtf8Error);
+            got.push("<invalid>");
+          }
+        }
+        assert.deepEqual(got, expected);
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});
+
 Deno.test("BufReader readUntil segments are the same for any split of the input", async () => {
   await fc.assert(
     fc.asyncProperty(
@@ -145,6 +186,14 @@ Deno.test("BufReader lines() reports an invalid line and goes on", async () => {
   assert.deepEqual(await lines.next(), { value: "b", done: false });
   assert.deepEqual(await lines.next(), { value: "c", done: false });
   assert.deepEqual(await lines.next(), { value: undefined, done: true });
+});
+
+Deno.test("BufReader keeps real U+FFFD characters and byte order marks in lines", async () => {
+  const text = "\uFEFFbom\nreplacement \uFFFD char\n\uFEFFlast";
+  for (const cuts of [[], [1], [4, 9]]) {
+    const reader = new BufReader(chunkReader(split(encoder.encode(text), cuts)));
+    assert.deepEqual(await Array.fromAsync(reader.lines()), text.split("\n"));
+  }
 });
 
 Deno.test("BufReader keeps a lone trailing carriage return at end of stream", async () => {
