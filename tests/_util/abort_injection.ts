@@ -49,10 +49,8 @@ export interface InjectOptions {
   maxRuns?: number;
 }
 
-/** Abort points covered in one module. */
+/** Abort points covered for one API. */
 export interface Coverage {
-  /** The APIs exercised. */
-  readonly apis: string[];
   /** Runs with an injected abort (one per abort point). */
   points: number;
   /** Of those, runs where the abort landed while the call was still pending. */
@@ -61,7 +59,7 @@ export interface Coverage {
 
 const MAX_TURNS = 200_000;
 const MAX_WAIT_MS = 5_000;
-const coverage = new Map<string, Coverage>();
+const coverage = new Map<string, Map<string, Coverage>>();
 
 type Plan =
   | { readonly at: "never" }
@@ -94,27 +92,38 @@ export async function injectAborts<T>(
   const count = baseline.steps - first;
   const stride = Math.max(1, Math.ceil(count / maxRuns));
   for (let k = first; k < baseline.steps; k += stride) plans.push({ at, k });
-  const entry = coverage.get(module) ?? { apis: [], points: 0, whilePending: 0 };
-  coverage.set(module, entry);
-  if (!entry.apis.includes(api)) entry.apis.push(api);
+  let whilePending = 0;
   for (const plan of plans) {
     const { aborted } = await runOnce(label, make, plan, granularity, otherRejections);
-    entry.points++;
-    if (aborted) entry.whilePending++;
+    if (aborted) whilePending++;
   }
+  // A scenario whose call never waited tests nothing: the call settled
+  // before every abort but the one given up front.
+  if (whilePending < 2) {
+    throw new Error(`${label}: only ${whilePending} of ${plans.length} aborts landed mid-call`);
+  }
+  const apis = coverage.get(module) ?? new Map<string, Coverage>();
+  coverage.set(module, apis);
+  const entry = apis.get(api) ?? { points: 0, whilePending: 0 };
+  apis.set(api, entry);
+  entry.points += plans.length;
+  entry.whilePending += whilePending;
   return plans.length;
 }
 
-/** What {@linkcode injectAborts} recorded for `module`. */
-export function coverageOf(module: string): Coverage {
-  return coverage.get(module) ?? { apis: [], points: 0, whilePending: 0 };
+/** What {@linkcode injectAborts} recorded for `module`, per API. */
+export function coverageOf(module: string): ReadonlyMap<string, Coverage> {
+  return coverage.get(module) ?? new Map();
 }
 
-/** One line for the report: APIs, abort points, and how many landed mid-wait. */
+/** A line for the report: APIs, abort points, and how many landed mid-call. */
 export function describeCoverage(module: string): string {
-  const { apis, points, whilePending } = coverageOf(module);
+  const apis = [...coverageOf(module)];
+  const points = apis.reduce((sum, [, c]) => sum + c.points, 0);
+  const pending = apis.reduce((sum, [, c]) => sum + c.whilePending, 0);
+  const each = apis.map(([api, c]) => `${api} ${c.points}`).join(", ");
   return `abort injection ${module}: ${apis.length} APIs, ${points} abort points ` +
-    `(${whilePending} while the call was pending): ${apis.join(", ")}`;
+    `(${pending} while the call was pending): ${each}`;
 }
 
 async function runOnce<T>(
@@ -126,6 +135,7 @@ async function runOnce<T>(
 ): Promise<RunResult> {
   const scenario = await make();
   const controller = new AbortController();
+  const listeners = countListeners(controller.signal);
   const reason = new DOMException(`Injected abort (${label})`, "AbortError");
   let outcome: Settled<T> | undefined;
   let aborted = false;
@@ -175,10 +185,60 @@ async function runOnce<T>(
       throw new Error(`${label}: the run without an abort rejected`, { cause: settled.reason });
     }
     await scenario.check(settled, aborted);
+    // A call that settled without an abort must not leave its abort
+    // listener behind: long-lived signals would collect them.
+    if (!controller.signal.aborted && listeners() > 0) {
+      throw new Error(
+        `${label}: ${listeners()} abort listeners left on the signal after it settled`,
+      );
+    }
     return { aborted, steps };
   } finally {
     await scenario.dispose?.();
   }
+}
+
+/**
+ * Resolves what `promise` resolves, or throws once it stayed pending for
+ * `turns` microtask turns: for waits that must complete without I/O or timers,
+ * so a broken invariant fails the test instead of hanging it.
+ */
+export async function soon<T>(promise: Promise<T>, what: string, turns = 10_000): Promise<T> {
+  let outcome: Settled<T> | undefined;
+  promise.then(
+    (value) => outcome = { status: "fulfilled", value },
+    (reason) => outcome = { status: "rejected", reason },
+  );
+  for (let i = 0; outcome === undefined; i++) {
+    if (i === turns) throw new Error(`Still pending after ${turns} microtask turns: ${what}`);
+    await Promise.resolve();
+  }
+  if (outcome.status === "rejected") throw outcome.reason;
+  return outcome.value;
+}
+
+/** Whether `promise` is still pending after `turns` microtask turns. */
+export async function stillPending(promise: Promise<unknown>, turns = 50): Promise<boolean> {
+  let done = false;
+  promise.then(() => done = true, () => done = true);
+  for (let i = 0; i < turns && !done; i++) await Promise.resolve();
+  return !done;
+}
+
+/** Counts the "abort" listeners attached to `signal` and not yet removed. */
+function countListeners(signal: AbortSignal): () => number {
+  const live = new Set<unknown>();
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = (type: string, listener: unknown, options?: unknown) => {
+    if (type === "abort" && listener !== null) live.add(listener);
+    add(type, listener as EventListener, options as AddEventListenerOptions);
+  };
+  signal.removeEventListener = (type: string, listener: unknown, options?: unknown) => {
+    if (type === "abort") live.delete(listener);
+    remove(type, listener as EventListener, options as EventListenerOptions);
+  };
+  return () => live.size;
 }
 
 /** Steps microtask turns until the call settled and the drive finished. */
