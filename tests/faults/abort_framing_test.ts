@@ -19,6 +19,7 @@ import {
   soon,
   stillPending,
 } from "../_util/abort_injection.ts";
+import { readRest, readSome } from "./_pipes.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -118,35 +119,21 @@ async function writeCase(boundary: number) {
   await frames.send(encoder.encode("a"));
   await frames.feed(encoder.encode("b"));
   const received: number[] = [];
-  const readSome = async () => {
-    const controller = new AbortController();
-    const p = new Uint8Array(3);
-    const read = b.read(p, { signal: controller.signal });
-    const pending = await stillPending(read, 20);
-    controller.abort();
-    const n = await read.catch(() => 0);
-    if (!pending) received.push(...p.subarray(0, n ?? 0));
-  };
+  const readNow = async () => received.push(...await readSome(b, 3));
   return {
     frames,
     async drive(point: () => Promise<void>) {
       for (let i = 0; i < 8; i++) {
         await point();
-        await readSome();
+        await readNow();
       }
     },
     /** Closes the writer (flushing) while reading the pipe to its end: the frames on the wire. */
     async wire(): Promise<string[]> {
       const closing = frames.close();
-      for (let i = 0; i < 100 && (await stillPending(closing, 20)); i++) await readSome();
+      for (let i = 0; i < 100 && (await stillPending(closing, 20)); i++) await readNow();
       await soon(closing, "close");
-      for (let i = 0; i < 100; i++) {
-        const p = new Uint8Array(64);
-        const n = await soon(b.read(p), "the rest");
-        if (n === null) break;
-        received.push(...p.subarray(0, n));
-      }
-      return framesIn(new Uint8Array(received));
+      return framesIn(new Uint8Array([...received, ...await readRest(b)]));
     },
     dispose() {
       a.close();

@@ -15,43 +15,22 @@ import {
   readExact,
   writeAll,
 } from "@weir/weir/io";
-import {
-  coverageOf,
-  describeCoverage,
-  injectAborts,
-  soon,
-  stillPending,
-} from "../_util/abort_injection.ts";
+import { coverageOf, describeCoverage, injectAborts, soon } from "../_util/abort_injection.ts";
+import { readRest, readSome } from "./_pipes.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const CHUNKS = ["hel", "lo wor", "ld\nbye\n"];
 const ALL = CHUNKS.join("");
 
-/** Reads `end` until end of stream (bounded: the writer must have finished). */
+/** `end` read to its end, as text. */
 async function rest(end: { read(p: Uint8Array): Promise<number | null> }): Promise<string> {
-  let out = "";
-  const buf = new Uint8Array(64);
-  for (let i = 0; i < 1000; i++) {
-    const n = await soon(end.read(buf), "a read of the rest");
-    if (n === null) return out;
-    out += decoder.decode(buf.subarray(0, n));
-  }
-  throw new Error("Stream did not end");
+  return decoder.decode(await readRest(end));
 }
 
-/**
- * Reads what `end` has within a few turns, without waiting for more: the
- * drive must not depend on the call under test (duplex reads are cancel safe).
- */
-async function readSome(end: DuplexStream, size: number): Promise<string> {
-  const controller = new AbortController();
-  const p = new Uint8Array(size);
-  const read = end.read(p, { signal: controller.signal });
-  const pending = await stillPending(read, 20);
-  controller.abort();
-  const n = await read.catch(() => 0);
-  return pending ? "" : decoder.decode(p.subarray(0, n ?? 0));
+/** What `end` has right now, as text (see {@linkcode readSome}). */
+async function textNow(end: DuplexStream, size: number): Promise<string> {
+  return decoder.decode(await readSome(end, size));
 }
 
 /** Writes CHUNKS into `end`, one per step, then half-closes it. */
@@ -147,7 +126,7 @@ Deno.test("duplex write to a full pipe aborted at any point writes nothing", asy
       async drive(point) {
         for (let i = 0; i < 2; i++) {
           await point();
-          received += await readSome(b, 2);
+          received += await textNow(b, 2);
         }
       },
       async check(outcome) {
@@ -175,7 +154,7 @@ async function bufWriterCase() {
     async drain(point: () => Promise<void>) {
       for (let i = 0; i < 8; i++) {
         await point();
-        received += await readSome(b, 3);
+        received += await textNow(b, 3);
       }
     },
     /** Flushes and half-closes the writer while reading the pipe to its end. */
@@ -245,7 +224,7 @@ Deno.test("writeAll aborted at any point writes a prefix, never a repeat", async
       async drive(point) {
         for (let i = 0; i < 4; i++) {
           await point();
-          received += await readSome(b, 5);
+          received += await textNow(b, 5);
         }
       },
       async check(outcome) {
