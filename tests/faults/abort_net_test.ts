@@ -251,7 +251,8 @@ Deno.test("Connection writeAll to a peer that reads slowly, aborted at any step,
           await readStep();
         }
         // Then read on until everything arrived or the writer stopped.
-        for (let idle = 0, i = 0; i < 2000 && total < size && idle < 3; i++) {
+        let idle = 0;
+        for (let i = 0; i < 2000 && total < size && idle < 3; i++) {
           idle = (await readStep()) ? 0 : idle + 1;
         }
       },
