@@ -8,17 +8,25 @@
  * the read-await-write runs as one critical section; the lock is handed out
  * first come, first served and released when `guard` leaves its scope.
  *
+ * Last, the seed's deadlock: task 1 locks A then B, task 2 locks B then A.
+ * weir has no deadlock detection (take locks in one fixed order), but every
+ * `lock()` takes a signal, so task 2 bounds its wait for A with
+ * `timeout(--lock-timeout, (signal) => a.lock({ signal }))`, gives up,
+ * releases B, and task 1 completes. An aborted `lock()` holds nothing.
+ *
  * ```sh
- * deno run examples/mutex_counter.ts [--tasks 10]
+ * deno run examples/mutex_counter.ts [--tasks 10] [--lock-timeout 100]
  * ```
  *
- * Prints `without a lock: Counter: 1`, `with Mutex: Counter: 10` and the
- * order in which the tasks held the lock.
+ * Prints `without a lock: Counter: 1`, `with Mutex: Counter: 10`, the
+ * order in which the tasks held the lock, then
+ * `Task 2 timed out, releasing locks` and `Task 1 got both locks`.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { Mutex } from "@weir/weir/sync";
+import { sleep, timeout } from "@weir/weir/time";
 
 /** How {@linkcode main} is run: where lines are printed. */
 export interface RunOptions {
@@ -33,6 +41,8 @@ export interface MutexCounterResult {
   locked: number;
   /** Task ids in the order they held the lock. */
   order: number[];
+  /** Part 3: which task finished with both locks, which gave up. */
+  deadlock: { completed: number[]; gaveUp: number[] };
 }
 
 /** Stands for any async step inside the critical section. */
@@ -44,11 +54,18 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Mu
   const { values } = parseArgs({
     args,
     strict: true,
-    options: { tasks: { type: "string", default: "10" } },
+    options: {
+      tasks: { type: "string", default: "10" },
+      "lock-timeout": { type: "string", default: "100" },
+    },
   });
   const tasks = Number(values.tasks);
   if (!Number.isInteger(tasks) || tasks < 1) {
     throw new RangeError(`--tasks must be an integer >= 1: ${values.tasks}`);
+  }
+  const lockTimeout = Number(values["lock-timeout"]);
+  if (!Number.isInteger(lockTimeout) || lockTimeout < 1) {
+    throw new RangeError(`--lock-timeout must be an integer >= 1: ${values["lock-timeout"]}`);
   }
   const ids = Array.from({ length: tasks }, (_, i) => i);
 
@@ -69,10 +86,36 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Mu
     await roundTrip(); // the others wait for the lock
     guard.value = seen + 1;
   }));
-  using guard = await counter.lock();
-  log(`with Mutex: Counter: ${guard.value}`);
+  const locked = counter.tryLock()!.value;
+  log(`with Mutex: Counter: ${locked}`);
   log(`lock order: ${order.join(", ")}`);
-  return { unlocked: plain, locked: guard.value, order };
+
+  // Two locks, taken in opposite orders.
+  const a = new Mutex("A");
+  const b = new Mutex("B");
+  const deadlock = { completed: [] as number[], gaveUp: [] as number[] };
+  const lockBoth = async (
+    id: number,
+    first: Mutex<string>,
+    second: Mutex<string>,
+    bounded: boolean,
+  ) => {
+    using _first = await first.lock();
+    await sleep(10); // the other task takes its first lock meanwhile
+    try {
+      using _second = bounded
+        ? await timeout(lockTimeout, (signal) => second.lock({ signal }))
+        : await second.lock();
+      deadlock.completed.push(id);
+      log(`Task ${id} got both locks`);
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === "TimeoutError")) throw error;
+      deadlock.gaveUp.push(id);
+      log(`Task ${id} timed out, releasing locks`);
+    }
+  };
+  await Promise.all([lockBoth(1, a, b, false), lockBoth(2, b, a, true)]);
+  return { unlocked: plain, locked, order, deadlock };
 }
 
 if (import.meta.main) await main(Deno.args);

@@ -1,7 +1,10 @@
 /**
- * Choosing between ready operations with weir's `select` (Tokio's
- * `select!`), fair by default and in priority order with `biased: true`.
+ * Choosing between operations with weir's `select` (Tokio's `select!`),
+ * fair by default and in priority order with `biased: true`.
  *
+ * 0. Racing: three operations taking 300, 100 and 200 ms; the first to
+ *    finish (`B`, at 100 ms) wins, and the other two are aborted through
+ *    their `AbortSignal`s before `select` returns (where Tokio drops them).
  * 1. Fairness: two branches that are both ready at once race `--trials`
  *    times. Unbiased, each wins about half the time (the start branch is
  *    random, so an always-ready branch cannot starve the other); biased,
@@ -35,6 +38,8 @@ export interface RunOptions {
 
 /** What {@linkcode main} observed. */
 export interface SelectBiasedResult {
+  /** Part 0: the winner, when it won, and which losers were aborted. */
+  race: { winner: string; at: number; aborted: string[] };
   /** Part 1: how often the first branch won, biased and not. */
   biasedWins: number;
   unbiasedWins: number;
@@ -108,6 +113,26 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Se
   const lowEvery = integer("low-every", values["low-every"], 1);
   const work = integer("work", values.work, 0);
 
+  // 0. a race
+  const raceStart = clock.now();
+  const aborted: string[] = [];
+  const operation = (name: string, ms: number) => async (signal: AbortSignal) => {
+    try {
+      await sleep(ms, { signal, clock });
+      return `${name} completed`;
+    } catch (error) {
+      aborted.push(name);
+      throw error;
+    }
+  };
+  const first = await select([operation("A", 300), operation("B", 100), operation("C", 200)]);
+  const race = {
+    winner: first.value,
+    at: Math.round(clock.now() - raceStart),
+    aborted: aborted.toSorted(),
+  };
+  log(`[${race.at} ms] race: ${race.winner}; aborted: ${race.aborted.join(", ")}`);
+
   // 1. fairness
   const firstWins = async (biased: boolean) => {
     let wins = 0;
@@ -168,7 +193,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Se
     ]);
     log(`live: ${inversions} low items handled while a high one waited`);
   }
-  return { biasedWins, unbiasedWins, drained, live, inversions };
+  return { race, biasedWins, unbiasedWins, drained, live, inversions };
 }
 
 if (import.meta.main) await main(Deno.args);

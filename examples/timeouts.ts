@@ -9,7 +9,8 @@
  *    drops the future).
  * 2. Fallback: the primary source (5 units) misses its 2-unit budget, the
  *    fallback (0.5 units) answers.
- * 3. Collective: one 5-unit timeout around three 1-unit tasks run at once.
+ * 3. Collective: one 5-unit timeout around three 1-unit tasks run at once
+ *    with `join` (Tokio's `join!`).
  * 4. Individual: each task gets its own limit (1, 2 and 3 units) for 1.5
  *    units of work: the first times out, the others finish.
  *
@@ -20,6 +21,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { join } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock, timeout } from "@weir/weir/time";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
@@ -86,7 +88,9 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Ti
   // 3. one timeout for all three
   const collective = await timeout(
     5 * unit,
-    (signal) => Promise.all([1, 2, 3].map((id) => work(1, `Task ${id} completed`, signal))),
+    // join (Tokio's join!) waits for all three; if one failed it would still
+    // let the others settle before rejecting, leaving nothing running.
+    (signal) => join(...[1, 2, 3].map((id) => () => work(1, `Task ${id} completed`, signal))),
     { clock },
   );
   print(`collective: ${collective.join(", ")}`);

@@ -13,6 +13,17 @@ async function drive<T>(clock: FakeClock, promise: Promise<T>): Promise<T> {
   return await promise;
 }
 
+Deno.test("select_biased main races three operations and aborts the losers first", async () => {
+  const clock = new FakeClock();
+  const lines: string[] = [];
+  const result = await drive(
+    clock,
+    main(["--trials", "1"], { log: (line) => lines.push(line), clock }),
+  );
+  assert.deepEqual(result.race, { winner: "B completed", at: 100, aborted: ["A", "C"] });
+  assert.equal(lines[0], "[100 ms] race: B completed; aborted: A, C");
+});
+
 Deno.test("select_biased main biased always takes the first ready branch, unbiased is fair", async () => {
   const clock = new FakeClock();
   const result = await drive(clock, main(["--trials", "2000"], { log: () => {}, clock }));
