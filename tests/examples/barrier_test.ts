@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/barrier.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
 Deno.test("barrier main releases everyone together, with one leader per round", async () => {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const run = main(["--tasks", "3", "--step", "50", "--rounds", "2"], {
-    log: (line) => lines.push(line),
-    clock,
-  });
-  await clock.runAll();
-  const passages = await run;
+  const { result: passages, lines } = await runOnFakeClock(main, [
+    "--tasks",
+    "3",
+    "--step",
+    "50",
+    "--rounds",
+    "2",
+  ]);
   assert.equal(passages.length, 6);
   for (const round of [1, 2]) {
     const inRound = passages.filter((p) => p.round === round);
@@ -26,9 +27,13 @@ Deno.test("barrier main releases everyone together, with one leader per round", 
 
 Deno.test("barrier main lets nobody through before every task arrived", async () => {
   const clock = new FakeClock();
-  const run = main(["--tasks", "4", "--step", "10", "--rounds", "1"], { log: () => {}, clock });
-  await clock.tick(29);
-  assert.equal(await Promise.race([run, Promise.resolve("waiting")]), "waiting");
+  const lines: string[] = [];
+  const run = main(["--tasks", "4", "--step", "10", "--rounds", "1"], {
+    log: (line) => lines.push(line),
+    clock,
+  });
+  await clock.tick(29); // task 3 is still doing its 30 ms of setup
+  assert.equal(lines.filter((line) => line.includes("proceeding")).length, 0);
   await clock.runAll();
   const passages = await run;
   assert.ok(passages.every((p) => p.at === 30));

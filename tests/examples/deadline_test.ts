@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/deadline.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
 Deno.test("deadline main cuts every operation at the one shared deadline", async () => {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const run = main(["--deadline", "500", "--step", "200"], {
-    log: (line) => lines.push(line),
-    clock,
-  });
-  await clock.runAll();
-  const result = await run;
+  const { result, lines, clock } = await runOnFakeClock(main, [
+    "--deadline",
+    "500",
+    "--step",
+    "200",
+  ]);
   assert.deepEqual(result.concurrent, [
     { ok: true, at: 200 },
     { ok: true, at: 400 },
@@ -37,14 +35,12 @@ Deno.test("deadline main cuts every operation at the one shared deadline", async
 });
 
 Deno.test("deadline main fails at once when the budget is already spent", async () => {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const run = main(["--deadline", "500", "--step", "300"], {
-    log: (line) => lines.push(line),
-    clock,
-  });
-  await clock.runAll();
-  const { sequential } = await run;
+  const { result: { sequential }, lines } = await runOnFakeClock(main, [
+    "--deadline",
+    "500",
+    "--step",
+    "300",
+  ]);
   assert.deepEqual(sequential, [
     { ok: true, at: 800 },
     { ok: false, at: 1000 },

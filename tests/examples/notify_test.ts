@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/notify.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
 Deno.test("notify main wakes on notifyOne, stores one permit, and notifyWaiters stores none", async () => {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const run = main(["--delay", "100", "--waiters", "3"], {
-    log: (line) => lines.push(line),
-    clock,
-  });
-  await clock.runAll();
-  const result = await run;
+  const { result, lines, clock } = await runOnFakeClock(main, ["--delay", "100", "--waiters", "3"]);
   assert.deepEqual(result, {
     receivedAt: 100,
     permitUsed: true,

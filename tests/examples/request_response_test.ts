@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/request_response.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
 Deno.test("request_response main routes each reply to its requester and survives a timed-out client", async () => {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const run = main(["--clients", "5", "--timeout", "50", "--slow", "100"], {
-    log: (line) => lines.push(line),
-    clock,
-  });
-  await clock.runAll();
-  const result = await run;
+  const { result, lines } = await runOnFakeClock(main, [
+    "--clients",
+    "5",
+    "--timeout",
+    "50",
+    "--slow",
+    "100",
+  ]);
   assert.deepEqual(result.replies, [0, 20, 40, 60, 80]);
   assert.equal(result.cancelled, 1);
   assert.equal(result.processed, 7, "1 + 5 + the request after the timeout");

@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/rwlock.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
 Deno.test("rwlock main shares reads and makes later readers wait for a queued writer", async () => {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const run = main(["--hold", "100"], { log: (line) => lines.push(line), clock });
-  await clock.runAll();
-  const result = await run;
+  const { result, lines } = await runOnFakeClock(main, ["--hold", "100"]);
   assert.equal(
     result.peakReaders,
     3,

@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/timeouts.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
 Deno.test("timeouts main aborts late work, falls back, and bounds groups and single tasks", async () => {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const run = main(["--unit", "100"], { log: (line) => lines.push(line), clock });
-  await clock.runAll();
-  const result = await run;
+  const { result, lines, clock } = await runOnFakeClock(main, ["--unit", "100"]);
   assert.deepEqual(result, {
     basicAborted: true,
     fallback: "Fallback data",

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/watch_config.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
 Deno.test("watch_config main shows a slow receiver seeing only the newest config, both see the last", async () => {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const run = main(["--updates", "3", "--interval", "100", "--slow", "250"], {
-    log: (line) => lines.push(line),
-    clock,
-  });
-  await clock.runAll();
-  const result = await run;
+  const { result, lines } = await runOnFakeClock(main, [
+    "--updates",
+    "3",
+    "--interval",
+    "100",
+    "--slow",
+    "250",
+  ]);
   assert.deepEqual(result.fast, [1, 2, 3]);
   assert.deepEqual(result.slow, [1, 3], "version 2 was replaced before the slow receiver looked");
   assert.ok(
@@ -22,10 +22,10 @@ Deno.test("watch_config main shows a slow receiver seeing only the newest config
 });
 
 Deno.test("watch_config main without a slow receiver sees every version", async () => {
-  const clock = new FakeClock();
-  const run = main(["--updates", "4", "--interval", "10", "--slow", "0"], { log: () => {}, clock });
-  await clock.runAll();
-  assert.deepEqual(await run, { fast: [1, 2, 3, 4], slow: [1, 2, 3, 4] });
+  assert.deepEqual(
+    (await runOnFakeClock(main, ["--updates", "4", "--interval", "10", "--slow", "0"])).result,
+    { fast: [1, 2, 3, 4], slow: [1, 2, 3, 4] },
+  );
 });
 
 Deno.test("watch_config main rejects bad flags", async () => {
