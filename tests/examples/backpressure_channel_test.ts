@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/backpressure_channel.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
-async function run(args: string[]) {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const done = main(args, { log: (line) => lines.push(line), clock });
-  await clock.runAll();
-  return { result: await done, lines, end: clock.now() };
-}
+const run = (args: string[]) => runOnFakeClock(main, args);
 
 Deno.test("backpressure_channel main holds the producer to the consumer's pace", async () => {
-  const { result, end } = await run(["--capacity", "2", "--items", "8", "--delay", "100"]);
+  const { result, clock } = await run(["--capacity", "2", "--items", "8", "--delay", "100"]);
   assert.deepEqual(result.order, [0, 1, 2, 3, 4, 5, 6, 7], "FIFO");
   assert.ok(result.peakQueued <= 2, "the queue never exceeds its capacity");
   assert.equal(result.peakQueued, 2);
@@ -21,7 +15,7 @@ Deno.test("backpressure_channel main holds the producer to the consumer's pace",
     assert.ok(at >= result.processedAt[Math.max(0, i - 3)]!, `item ${i}`)
   );
   assert.equal(result.sentAt[7], 500, "the producer finished well after it could have alone");
-  assert.equal(end, 800);
+  assert.equal(clock.now(), 800);
 });
 
 Deno.test("backpressure_channel main prints the timeline", async () => {

@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/pool.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
-async function run(args: string[]) {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const done = main(args, { log: (line) => lines.push(line), clock });
-  await clock.runAll();
-  return { result: await done, lines, pending: clock.pending };
-}
+const run = (args: string[]) => runOnFakeClock(main, args);
 
 Deno.test("pool main never opens more than --size connections and reuses them", async () => {
-  const { result, lines, pending } = await run([
+  const { result, lines, clock } = await run([
     "--size",
     "5",
     "--tasks",
@@ -32,7 +26,7 @@ Deno.test("pool main never opens more than --size connections and reuses them", 
     5,
     "drain closes them all",
   );
-  assert.equal(pending, 0);
+  assert.equal(clock.pending, 0);
 });
 
 Deno.test("pool main serves every task even with a single connection", async () => {

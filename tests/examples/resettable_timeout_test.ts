@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/resettable_timeout.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
-async function run(args: string[]) {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const done = main(args, { log: (line) => lines.push(line), clock });
-  await clock.runAll();
-  return { ...(await done), lines, pending: clock.pending };
-}
+const run = (args: string[]) => runOnFakeClock(main, args);
 
 Deno.test("resettable_timeout main fires exactly --idle ms after the last message", async () => {
-  const { receivedAt, timedOutAt, lines, pending } = await run([]);
+  const { result: { receivedAt, timedOutAt }, lines, clock } = await run([]);
   assert.deepEqual(receivedAt, [80, 160, 240], "each message arrived before the idle deadline");
   assert.equal(timedOutAt, 440, "240 ms (last activity) + 200 ms");
   assert.deepEqual(lines, [
@@ -21,11 +15,11 @@ Deno.test("resettable_timeout main fires exactly --idle ms after the last messag
     "[440 ms] Timeout - no messages for 200 ms",
     "[540 ms] producer: the consumer is gone, Message 3 not delivered",
   ]);
-  assert.equal(pending, 0, "no timer is left");
+  assert.equal(clock.pending, 0, "no timer is left");
 });
 
 Deno.test("resettable_timeout main keeps going while messages come faster than the timeout", async () => {
-  const { receivedAt, timedOutAt } = await run([
+  const { result: { receivedAt, timedOutAt } } = await run([
     "--idle",
     "50",
     "--every",
@@ -40,7 +34,7 @@ Deno.test("resettable_timeout main keeps going while messages come faster than t
 });
 
 Deno.test("resettable_timeout main times out without any message", async () => {
-  const { receivedAt, timedOutAt } = await run(["--idle", "30", "--every", "100"]);
+  const { result: { receivedAt, timedOutAt } } = await run(["--idle", "30", "--every", "100"]);
   assert.deepEqual(receivedAt, []);
   assert.equal(timedOutAt, 30);
 });

@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/retry_backoff.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
-async function run(args: string[]) {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const done = main(args, { log: (line) => lines.push(line), clock });
-  await clock.runAll();
-  return { ...(await done), lines, pending: clock.pending };
-}
+const run = (args: string[]) => runOnFakeClock(main, args);
 
 Deno.test("retry_backoff main times out a hung attempt, backs off exponentially, then succeeds", async () => {
-  const { result, startedAt, lines, pending } = await run([]);
+  const { result: { result, startedAt }, lines, clock } = await run([]);
   assert.equal(result, "Success!");
   assert.deepEqual(startedAt, [0, 300, 500], "200 ms timeout + 100 ms, then 200 ms");
   assert.deepEqual(lines, [
@@ -22,11 +16,11 @@ Deno.test("retry_backoff main times out a hung attempt, backs off exponentially,
     "[500 ms] attempt 3 started",
     "[500 ms] Result: Success!",
   ]);
-  assert.equal(pending, 0);
+  assert.equal(clock.pending, 0);
 });
 
 Deno.test("retry_backoff main gives up after --max-attempts with every delay doubled", async () => {
-  const { result, startedAt, lines } = await run([
+  const { result: { result, startedAt }, lines } = await run([
     "--hang",
     "0",
     "--fail",

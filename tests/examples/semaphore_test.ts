@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/semaphore.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
-async function run(args: string[]) {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const done = main(args, { log: (line) => lines.push(line), clock });
-  await clock.runAll();
-  return { result: await done, lines };
-}
+const run = (args: string[]) => runOnFakeClock(main, args);
 
 Deno.test("semaphore main never runs more tasks than permits, in FIFO order", async () => {
   const { result, lines } = await run(["--permits", "2", "--tasks", "5", "--work", "100"]);

@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/try_send.ts";
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
-async function run(args: string[]) {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const done = main(args, { log: (line) => lines.push(line), clock });
-  await clock.runAll();
-  return { result: await done, lines };
-}
+const run = (args: string[]) => runOnFakeClock(main, args);
 
 Deno.test("try_send main tells full from closed and hands the value back", async () => {
   const { lines } = await run(["--samples", "1"]);
