@@ -1,28 +1,14 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/buffer_unordered.ts";
-
-/** Fires fake timers until `promise` settles, yielding a macrotask between runs. */
-async function drive<T>(clock: FakeClock, promise: Promise<T>): Promise<T> {
-  let settled = false;
-  promise.then(() => settled = true, () => settled = true);
-  for (let turn = 0; !settled && turn < 100; turn++) {
-    await clock.runAll();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  return await promise;
-}
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
 Deno.test("buffer_unordered main bounds concurrency and orders results as documented", async () => {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const result = await drive(
-    clock,
-    main(["--concurrency", "3", "--durations", "300,100,200,100,50"], {
-      log: (line) => lines.push(line),
-      clock,
-    }),
-  );
+  const { result, lines, clock } = await runOnFakeClock(main, [
+    "--concurrency",
+    "3",
+    "--durations",
+    "300,100,200,100,50",
+  ]);
   assert.deepEqual(
     result.unordered,
     { results: [4, 6, 8, 10, 2], elapsed: 300, peak: 3 },
@@ -38,13 +24,14 @@ Deno.test("buffer_unordered main bounds concurrency and orders results as docume
 });
 
 Deno.test("buffer_unordered main with equal durations takes total / concurrency", async () => {
-  const clock = new FakeClock();
   const durations = Array(20).fill("100").join(",");
   for (const [n, ms] of [[1, 2000], [2, 1000], [5, 400], [10, 200], [20, 100]]) {
-    const result = await drive(
-      clock,
-      main(["--concurrency", `${n}`, "--durations", durations], { log: () => {}, clock }),
-    );
+    const { result } = await runOnFakeClock(main, [
+      "--concurrency",
+      `${n}`,
+      "--durations",
+      durations,
+    ]);
     assert.equal(result.unordered.elapsed, ms, `concurrency ${n}`);
     assert.equal(result.unordered.peak, n);
   }

@@ -1,63 +1,37 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/select_biased.ts";
-
-/** Fires fake timers until `promise` settles, yielding a macrotask between runs. */
-async function drive<T>(clock: FakeClock, promise: Promise<T>): Promise<T> {
-  let settled = false;
-  promise.then(() => settled = true, () => settled = true);
-  for (let turn = 0; !settled && turn < 100; turn++) {
-    await clock.runAll();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  return await promise;
-}
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
 Deno.test("select_biased main races three operations and aborts the losers first", async () => {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const result = await drive(
-    clock,
-    main(["--trials", "1"], { log: (line) => lines.push(line), clock }),
-  );
+  const { result, lines } = await runOnFakeClock(main, ["--trials", "1"]);
   assert.deepEqual(result.race, { winner: "B completed", at: 100, aborted: ["A", "C"] });
   assert.equal(lines[0], "[100 ms] race: B completed; aborted: A, C");
 });
 
 Deno.test("select_biased main biased always takes the first ready branch, unbiased is fair", async () => {
-  const clock = new FakeClock();
-  const result = await drive(clock, main(["--trials", "2000"], { log: () => {}, clock }));
+  const { result } = await runOnFakeClock(main, ["--trials", "2000"]);
   assert.equal(result.biasedWins, 2000);
   // Binomial(2000, 0.5): outside 800..1200 with probability far below 1e-15.
   assert.ok(result.unbiasedWins > 800 && result.unbiasedWins < 1200, `${result.unbiasedWins}`);
 });
 
 Deno.test("select_biased main drains every high-priority item before any low one", async () => {
-  const clock = new FakeClock();
-  const result = await drive(clock, main(["--trials", "1"], { log: () => {}, clock }));
+  const { result } = await runOnFakeClock(main, ["--trials", "1"]);
   assert.deepEqual(result.drained, ["HIGH 1", "HIGH 2", "HIGH 3", "low 1", "low 2", "low 3"]);
 });
 
 Deno.test("select_biased main loses nothing and never serves low while high waits", async () => {
   for (const [high, low, work] of [[100, 50, 30], [30, 10, 25], [10, 10, 40], [7, 3, 0]]) {
-    const clock = new FakeClock();
-    const lines: string[] = [];
-    const result = await drive(
-      clock,
-      main([
-        "--trials",
-        "1",
-        "--high-every",
-        `${high}`,
-        "--low-every",
-        `${low}`,
-        "--work",
-        `${work}`,
-      ], {
-        log: (line) => lines.push(line),
-        clock,
-      }),
-    );
+    const { result, lines } = await runOnFakeClock(main, [
+      "--trials",
+      "1",
+      "--high-every",
+      `${high}`,
+      "--low-every",
+      `${low}`,
+      "--work",
+      `${work}`,
+    ]);
     assert.deepEqual(result.live.toSorted(), [
       "HIGH 1",
       "HIGH 2",

@@ -1,22 +1,9 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/stream_combinators.ts";
-
-/** Fires fake timers until `promise` settles, yielding a macrotask between runs. */
-async function drive<T>(clock: FakeClock, promise: Promise<T>): Promise<T> {
-  let settled = false;
-  promise.then(() => settled = true, () => settled = true);
-  for (let turn = 0; !settled && turn < 100; turn++) {
-    await clock.runAll();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  return await promise;
-}
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
 Deno.test("stream_combinators main gives the seed's results, lazily and on time", async () => {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const result = await drive(clock, main([], { log: (line) => lines.push(line), clock }));
+  const { result, lines, clock } = await runOnFakeClock(main, []);
   assert.deepEqual(result.fromChannel, [0, 1, 2, 3, 4]);
   assert.deepEqual(result.lazy, [0, 4, 8]);
   assert.equal(result.pulled, 5, "take(3) stopped the endless counter after 0..4");
