@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "@weir/weir/time";
 import { main } from "../../examples/graceful_shutdown.ts";
-
-function run(args: string[], signal?: AbortSignal) {
-  const clock = new FakeClock();
-  const lines: string[] = [];
-  const done = main(args, {
-    log: (line) => lines.push(line),
-    clock,
-    ...(signal ? { signal } : {}),
-  });
-  return { clock, lines, done };
-}
+import { runOnFakeClock } from "./_fake_clock_run.ts";
 
 Deno.test("graceful_shutdown main stops every worker within one tick, first tick immediate", async () => {
-  const { clock, lines, done } = run([
+  const { result, lines, clock } = await runOnFakeClock(main, [
     "--workers",
     "2",
     "--interval",
@@ -24,8 +14,6 @@ Deno.test("graceful_shutdown main stops every worker within one tick, first tick
     "--duration",
     "350",
   ]);
-  await clock.runAll();
-  const result = await done;
   assert.deepEqual(
     result,
     { jobs: [4, 4], forced: false, stoppedAt: 350 },
@@ -38,7 +26,7 @@ Deno.test("graceful_shutdown main stops every worker within one tick, first tick
 });
 
 Deno.test("graceful_shutdown main lets a running job finish", async () => {
-  const { clock, lines, done } = run([
+  const { result, lines } = await runOnFakeClock(main, [
     "--workers",
     "1",
     "--interval",
@@ -48,8 +36,6 @@ Deno.test("graceful_shutdown main lets a running job finish", async () => {
     "--duration",
     "350",
   ]);
-  await clock.runAll();
-  const result = await done;
   assert.deepEqual(result, { jobs: [4], forced: false, stoppedAt: 380 });
   assert.deepEqual(lines.slice(-4), [
     "[350 ms] shutdown requested: letting running jobs finish",
@@ -60,7 +46,7 @@ Deno.test("graceful_shutdown main lets a running job finish", async () => {
 });
 
 Deno.test("graceful_shutdown main aborts running jobs once the grace period is over", async () => {
-  const { clock, lines, done } = run([
+  const { result, lines, clock } = await runOnFakeClock(main, [
     "--workers",
     "2",
     "--job",
@@ -70,8 +56,6 @@ Deno.test("graceful_shutdown main aborts running jobs once the grace period is o
     "--grace",
     "100",
   ]);
-  await clock.runAll();
-  const result = await done;
   assert.deepEqual(result, { jobs: [1, 1], forced: true, stoppedAt: 450 });
   assert.ok(lines.includes("[450 ms] grace period of 100 ms over: aborting 2 running jobs"));
   assert.ok(lines.includes("[450 ms] worker 1: job 1 abandoned"));
@@ -80,7 +64,13 @@ Deno.test("graceful_shutdown main aborts running jobs once the grace period is o
 
 Deno.test("graceful_shutdown main shuts down when its signal aborts (Ctrl+C)", async () => {
   const controller = new AbortController();
-  const { clock, lines, done } = run(["--workers", "3", "--job", "10"], controller.signal);
+  const clock = new FakeClock();
+  const lines: string[] = [];
+  const done = main(["--workers", "3", "--job", "10"], {
+    log: (line) => lines.push(line),
+    clock,
+    signal: controller.signal,
+  });
   await clock.tick(150);
   assert.ok(!lines.some((line) => line.includes("shutdown")), "runs until the signal");
   controller.abort();
