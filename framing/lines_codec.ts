@@ -57,6 +57,16 @@ export interface LinesCodecOptions {
  */
 export class LinesCodec implements Decoder<string>, Encoder<string> {
   #scanner: DelimiterScanner;
+  // Complete lines are decoded together (one UTF-8 decode per read, not
+  // one per line) and handed out one by one from `#batch`.
+  #batch: string | undefined;
+  #batchAt = 0;
+  #batchAscii = false;
+  #batchBuf: ByteBuffer | undefined;
+  /** `buf.length` after the last line taken from the batch. */
+  #batchLength = 0;
+  /** Bytes ahead known to hold invalid UTF-8: decoded line by line. */
+  #perLine = 0;
 
   /**
    * Creates a codec.
@@ -107,8 +117,14 @@ export class LinesCodec implements Decoder<string>, Encoder<string> {
    * ```
    */
   decode(buf: ByteBuffer): string | undefined {
+    if (this.#batch !== undefined) {
+      if (buf === this.#batchBuf && buf.length >= this.#batchLength) return this.#fromBatch(buf);
+      this.#batch = undefined; // the buffer was used by someone else meanwhile
+    }
     const at = this.#scanner.scan(buf);
     if (at < 0) return undefined;
+    if (this.#perLine === 0 && this.#startBatch(buf, at)) return this.#fromBatch(buf);
+    this.#perLine = Math.max(0, this.#perLine - at - 1);
     return takeLine(buf, at, at + 1);
   }
 
@@ -142,6 +158,39 @@ export class LinesCodec implements Decoder<string>, Encoder<string> {
     const n = buf.length;
     if (n === 0 || (n === 1 && buf.at(0) === CR)) return undefined;
     return takeLine(buf, n, n);
+  }
+
+  /** Decodes every complete line buffered, when there are several; false if not. */
+  #startBatch(buf: ByteBuffer, first: number): boolean {
+    const bytes = buf.bytes();
+    const last = bytes.lastIndexOf(LF);
+    if (last === first) return false;
+    try {
+      this.#batch = utf8.decode(bytes.subarray(0, last + 1));
+    } catch {
+      this.#perLine = last + 1;
+      return false;
+    }
+    this.#batchAt = 0;
+    // UTF-16 length equals byte length only when every character is ASCII:
+    // then string offsets are byte offsets.
+    this.#batchAscii = this.#batch.length === last + 1;
+    this.#batchBuf = buf;
+    return true;
+  }
+
+  #fromBatch(buf: ByteBuffer): string {
+    const text = this.#batch!;
+    const at = this.#batchAt;
+    const lf = text.indexOf("\n", at);
+    const size = this.#batchAscii ? lf - at : buf.indexOf(LF);
+    if (lf + 1 === text.length) this.#batch = undefined;
+    else this.#batchAt = lf + 1;
+    buf.consume(size + 1);
+    this.#batchLength = buf.length;
+    const max = this.#scanner.maxLength;
+    if (size > max) throw new LineTooLongError(size, max);
+    return text.slice(at, lf > at && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf);
   }
 
   /**

@@ -1,18 +1,44 @@
 /**
- * Frames over byte streams, as tokio-util's codec module: the
- * {@linkcode Decoder}/{@linkcode Encoder} contracts, lines, any-delimiter,
- * length-delimited, varint, bytes and JSON codecs, `FramedRead`/`FramedWrite`/
- * `Framed` over any reader, writer or Web Stream, and datagram framing.
+ * Frames over byte streams, as tokio-util's codec module.
+ *
+ * - Contracts: {@linkcode Decoder} (`decode(buf)` returns a frame or
+ *   `undefined` for "need more", `decodeEof(buf)` for the tail) and
+ *   {@linkcode Encoder} (`encode(item, out)` appends to a `ByteBuffer`).
+ *   Custom codecs are plain objects with those methods.
+ * - Codecs: {@linkcode LinesCodec}, {@linkcode AnyDelimiterCodec},
+ *   {@linkcode LengthDelimitedCodec} (every tokio-util builder option,
+ *   byte for byte), {@linkcode VarintLengthCodec} (`it-length-prefixed`
+ *   wire format), {@linkcode BytesCodec}, {@linkcode JsonCodec} (NDJSON)
+ *   and {@linkcode jsonCodec} over any byte codec.
+ * - Framers: {@linkcode FramedRead} (async iterator and `readable`),
+ *   {@linkcode FramedWrite} (`feed`/`send`/`flush`/`close`, `writable`),
+ *   {@linkcode Framed} (both, over one connection), the
+ *   {@linkcode decoderStream}/{@linkcode encoderStream} transforms, and
+ *   {@linkcode DatagramFramed} for UDP.
+ * - Errors: {@linkcode FrameTooLargeError} (and {@linkcode LineTooLongError})
+ *   name the limit and the size; a stream that ends mid-frame throws
+ *   `UnexpectedEofError` from `@weir/weir/io`.
+ *
+ * Framers read with `read(p)` straight into their buffer when the source
+ * is a reader (`Deno.Conn`), decode every frame a read completes without
+ * awaiting, hand frames out as zero-copy views the buffer never reuses,
+ * and write many fed frames in one write.
  *
  * ```ts
- * import { LengthDelimitedCodec } from "@weir/weir/framing";
- * import { ByteBuffer } from "@weir/weir/io";
+ * import { Framed, LengthDelimitedCodec } from "@weir/weir/framing";
+ * import { duplex } from "@weir/weir/io";
  * import assert from "node:assert/strict";
  *
- * const codec = new LengthDelimitedCodec();
- * const buf = new ByteBuffer();
- * codec.encode(new TextEncoder().encode("message from server: 1\n"), buf);
- * assert.deepEqual([...buf.bytes().subarray(0, 4)], [0, 0, 0, 0x17]);
+ * using pair = duplex();
+ * const [client, server] = pair;
+ * const tx = new Framed(server, new LengthDelimitedCodec());
+ * await tx.send(new TextEncoder().encode("message from server: 1\n"));
+ * await tx.close();
+ *
+ * // On the wire: 00 00 00 17, then the 23 bytes.
+ * const header = new Uint8Array(4);
+ * await client.read(header);
+ * assert.deepEqual([...header], [0, 0, 0, 0x17]);
  * ```
  *
  * @module

@@ -159,3 +159,48 @@ Deno.test("LinesCodec gives the same frames and errors for any chunking of any b
     { numRuns: 1000 },
   );
 });
+
+Deno.test("LinesCodec decodes many buffered lines at once, ASCII or not, with the same results", () => {
+  for (const input of ["a\nbb\r\nccc\n", "é\n✓✓\r\n😀\nz\n", "\uFEFFbom\nx\n"]) {
+    const codec = new LinesCodec();
+    const buf = bufferOf(input + "rest");
+    const lines: string[] = [];
+    for (let line = codec.decode(buf); line !== undefined; line = codec.decode(buf)) {
+      lines.push(line);
+    }
+    assert.deepEqual(lines, input.split("\n").slice(0, -1).map((l) => l.replace(/\r$/, "")));
+    assert.equal(new TextDecoder().decode(buf.bytes()), "rest");
+  }
+});
+
+Deno.test("LinesCodec reports an over-long line inside a batch and an invalid one, then goes on", () => {
+  const codec = new LinesCodec({ maxLength: 3 });
+  const buf = bufferOf("ok\ntoo long\nabc\n");
+  assert.equal(codec.decode(buf), "ok");
+  assert.throws(() => codec.decode(buf), (error) => {
+    assert.ok(error instanceof LineTooLongError);
+    assert.equal(error.size, 8);
+    return true;
+  });
+  assert.equal(codec.decode(buf), "abc");
+  const lines = new LinesCodec();
+  const bad = bufferOf("a\n");
+  bad.append(new Uint8Array([0xff, 0x0a]));
+  bad.append(text("b\nc\n"));
+  assert.equal(lines.decode(bad), "a");
+  assert.throws(() => lines.decode(bad), InvalidUtf8Error);
+  assert.equal(lines.decode(bad), "b");
+  assert.equal(lines.decode(bad), "c");
+  assert.equal(lines.decode(bad), undefined);
+});
+
+Deno.test("LinesCodec drops its decoded batch when the buffer was consumed by someone else", () => {
+  const codec = new LinesCodec();
+  const buf = bufferOf("one\ntwo\nthree\n");
+  assert.equal(codec.decode(buf), "one");
+  buf.consume(4); // "two\n" taken behind the codec's back
+  assert.equal(codec.decode(buf), "three");
+  const other = bufferOf("x\ny\n");
+  assert.equal(codec.decode(other), "x");
+  assert.equal(codec.decode(bufferOf("z\n")), "z", "a different buffer is decoded afresh");
+});
