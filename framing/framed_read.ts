@@ -49,7 +49,9 @@ const done: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
  * is final too: unlike Tokio, a source that produces bytes again after
  * reporting its end is not read again.
  *
- * Frames are the caller's: views into memory the buffer never reuses.
+ * Frames are the caller's: views into memory the buffer never reuses. A
+ * frame kept for long keeps its read chunk (up to `capacity` bytes)
+ * alive; `slice()` small frames you store.
  *
  * Breaking out of `for await` (or cancelling `readable`) ends the
  * iteration and cancels a stream source; a `Reader` is left open, as it
