@@ -19,7 +19,8 @@
  * ```sh
  * deno run --allow-net=127.0.0.1 examples/slow_reader_server.ts --port 8080
  * deno run --allow-net=127.0.0.1 examples/naive_select_stall.ts [--hostname 127.0.0.1] \
- *   [--port 8080] [--size 102400] [--interval 10] [--queue 64] [--stall 500] [--quiet]
+ *   [--port 8080] [--size 102400] [--interval 10] [--queue 64] [--stall 500] \
+ *   [--rounds N] [--quiet]
  * ```
  *
  * @module
@@ -50,7 +51,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Cl
   log(`connected to ${config.hostname}:${config.port}`);
   const [tx, rx] = mpsc<Uint8Array>(config.queue);
   const stopProducer = new AbortController();
-  const producing = produce(tx, payload(config.size), config.interval, stopProducer.signal);
+  const producing = produce(tx, payload(config.size), config, stopProducer.signal);
   producing.catch(() => {}); // stopped below
   const lines = new BufReader(conn);
   using watch = new StallWatch(config.stall, log);

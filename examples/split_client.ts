@@ -4,12 +4,13 @@
  * blocked on a peer that does not read never stops the reads.
  *
  * A producer queues a `--size`-byte message (`aaa…`, 100 KiB by default)
- * every `--interval` ms into a bounded channel (`--queue` messages); the
- * writer task writes them one by one (`client's written #N`), the reader
- * task prints every line the server sends (`read: …`). When a write stays
- * blocked for `--stall` ms the client reports how many lines it read
- * meanwhile: against `slow_reader_server.ts` that count keeps growing
- * (`reads go on`), where `naive_select_stall.ts` reports `reads stopped`.
+ * every `--interval` ms into a bounded channel (`--queue` messages),
+ * forever or `--rounds` times; the writer task writes them one by one
+ * (`client's written #N`), then half-closes; the reader task prints every
+ * line the server sends (`read: …`). When a write stays blocked for
+ * `--stall` ms the client reports how many lines it read meanwhile: against
+ * `slow_reader_server.ts` that count keeps growing (`reads go on`), where
+ * `naive_select_stall.ts` reports `reads stopped`.
  *
  * The three tasks run under `tryJoin`: the first error (the server going
  * away fails a write) stops the others. Ctrl+C stops all three.
@@ -17,7 +18,8 @@
  * ```sh
  * deno run --allow-net=127.0.0.1 examples/slow_reader_server.ts --port 8080
  * deno run --allow-net=127.0.0.1 examples/split_client.ts [--hostname 127.0.0.1] \
- *   [--port 8080] [--size 102400] [--interval 10] [--queue 64] [--stall 500] [--quiet]
+ *   [--port 8080] [--size 102400] [--interval 10] [--queue 64] [--stall 500] \
+ *   [--rounds N] [--quiet]
  * ```
  *
  * This file also exports the producer, the payload and the stall watch the
@@ -40,6 +42,7 @@ export interface ClientConfig {
   interval: number;
   queue: number;
   stall: number;
+  rounds: number;
   quiet: boolean;
 }
 
@@ -77,6 +80,7 @@ export function parseClientArgs(args: string[]): ClientConfig {
       interval: { type: "string", default: "10" },
       queue: { type: "string", default: "64" },
       stall: { type: "string", default: "500" },
+      rounds: { type: "string", default: "Infinity" },
       quiet: { type: "boolean", default: false },
     },
   });
@@ -87,6 +91,7 @@ export function parseClientArgs(args: string[]): ClientConfig {
     interval: integer("interval", values.interval, 0),
     queue: integer("queue", values.queue, 1),
     stall: integer("stall", values.stall, 1),
+    rounds: values.rounds === "Infinity" ? Infinity : integer("rounds", values.rounds, 0),
     quiet: values.quiet,
   };
 }
@@ -99,18 +104,18 @@ export function payload(size: number): Uint8Array {
 /**
  * Queues `message` every `interval` ms (the seed's producer task), waiting
  * while the queue is full, until `signal` aborts (then it rejects) or
- * `rounds` messages were queued (then it closes `tx`).
+ * `rounds` messages were queued (then it closes `tx`, and the writer
+ * half-closes once they are written).
  */
 export async function produce(
   tx: Sender<Uint8Array>,
   message: Uint8Array,
-  interval: number,
+  config: ClientConfig,
   signal: AbortSignal,
-  rounds = Infinity,
 ): Promise<void> {
-  for (let i = 0; i < rounds; i++) {
+  for (let i = 0; i < config.rounds; i++) {
     await tx.send(message, { signal });
-    await sleep(interval, { signal });
+    await sleep(config.interval, { signal });
   }
   tx.close();
 }
@@ -174,8 +179,8 @@ export async function readLines(
   log("server closed the connection");
 }
 
-/** The writer task: writes each queued message in full. */
-async function writeMessages(
+/** The writer task: writes each queued message in full, then half-closes (FIN). */
+export async function writeMessages(
   writer: WriteHalf,
   rx: Receiver<Uint8Array>,
   watch: StallWatch,
@@ -189,6 +194,8 @@ async function writeMessages(
     watch.wrote();
     if (!config.quiet) log(`client's written #${watch.written}`);
   }
+  await writer.closeWrite();
+  log(`all ${watch.written} messages written, write side closed`);
 }
 
 /**
@@ -210,7 +217,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Cl
   const stop = (joined: AbortSignal) => signal ? AbortSignal.any([joined, signal]) : joined;
   try {
     await tryJoin(
-      (joined) => produce(tx, payload(config.size), config.interval, stop(joined)),
+      (joined) => produce(tx, payload(config.size), config, stop(joined)),
       (joined) => readLines(reader, watch, config, log, stop(joined)),
       (joined) => writeMessages(writer, rx, watch, config, log, stop(joined)),
     );

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { main as slowReader } from "../../examples/slow_reader_server.ts";
 import { main as client, parseClientArgs } from "../../examples/split_client.ts";
+import { main as echoServer } from "../../examples/tcp_echo_server.ts";
 import { startExample, waitFor } from "../_util/net.ts";
 
 const written = (lines: string[]) => lines.filter((line) => line.startsWith("written: ")).length;
@@ -31,6 +32,20 @@ Deno.test("split_client keeps reading while its writes are blocked by a peer tha
   assert.equal(lines[0], `connected to 127.0.0.1:${srv.port}`);
 });
 
+Deno.test("split_client --rounds writes every message, half-closes, and ends when the server does", async () => {
+  await using srv = await startExample(echoServer, ["--port", "0", "--quiet"]);
+  const lines: string[] = [];
+  const result = await client(
+    ["--port", `${srv.port}`, "--interval", "0", "--rounds", "5", "--size", "10"],
+    { log: (line) => lines.push(line) },
+  );
+  // The echo comes back as one unterminated line, ended by the server's FIN.
+  assert.deepEqual(result, { written: 5, linesRead: 1 });
+  assert.deepEqual(lines.filter((line) => line.startsWith("read: ")), [`read: ${"a".repeat(50)}`]);
+  assert.ok(lines.includes("all 5 messages written, write side closed"));
+  assert.equal(lines.at(-1), "server closed the connection");
+});
+
 Deno.test("split_client parseClientArgs checks its flags", () => {
   assert.deepEqual(parseClientArgs([]), {
     hostname: "127.0.0.1",
@@ -39,8 +54,10 @@ Deno.test("split_client parseClientArgs checks its flags", () => {
     interval: 10,
     queue: 64,
     stall: 500,
+    rounds: Infinity,
     quiet: false,
   });
+  assert.equal(parseClientArgs(["--rounds", "3"]).rounds, 3);
   assert.throws(() => parseClientArgs(["--size", "0"]), /--size must be an integer >= 1: 0/);
   assert.throws(() => parseClientArgs(["--port", "x"]), /--port/);
   assert.throws(() => parseClientArgs(["--nope"]), TypeError);
