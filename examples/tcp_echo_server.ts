@@ -33,7 +33,7 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
-const MIN_BUFFER = 2048;
+const MIN_BUFFER = 1024;
 const MAX_BUFFER = 65536;
 /** Small reads in a row before the buffer shrinks. */
 const SHRINK_AFTER = 16;

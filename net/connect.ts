@@ -1,5 +1,7 @@
 import { type Clock, systemClock } from "../time/clock.ts";
 import { Connection } from "./connection.ts";
+import type { TlsAddress } from "./tls_options.ts";
+import { upgradeTls } from "./upgrade_tls.ts";
 
 /** A TCP endpoint: a host name or IP address and a port. */
 export interface TcpAddress {
@@ -50,8 +52,10 @@ export interface ConnectOptions {
 }
 
 /**
- * Opens a TCP connection to `{ hostname, port }` or a Unix socket
- * connection to `{ path }`.
+ * Opens a TCP connection to `{ hostname, port }`, a TLS connection to
+ * `{ hostname, port, tls }` (the handshake done before it resolves, then
+ * the same `Connection` as plain TCP), or a Unix socket connection to
+ * `{ path }`.
  *
  * **Cancellation:** cancel safe: an abort or timeout leaves no socket open.
  *
@@ -59,6 +63,8 @@ export interface ConnectOptions {
  * @param options Cancellation, timeout, `noDelay`, clock.
  * @returns The open connection.
  * @throws {Deno.errors.ConnectionRefused} When nothing listens there.
+ * @throws {TlsHandshakeError} When the TLS handshake fails (untrusted
+ * certificate, wrong name, the server does not speak TLS, ...).
  * @throws {DOMException} Named `TimeoutError` when `timeout` elapses first.
  * @throws {RangeError} When `timeout` is negative or not a number.
  *
@@ -73,9 +79,30 @@ export interface ConnectOptions {
  * await using conn = await connect(server.addr, { timeout: 5_000 });
  * assert.equal(await new Response(conn.readable).text(), "hi");
  * ```
+ *
+ * @example TLS with a private CA; `timeout` covers the handshake too
+ * ```ts
+ * import { connect, serve } from "@weir/weir/net";
+ * import assert from "node:assert/strict";
+ *
+ * // Certificates for localhost from this repository's tests.
+ * const cert = await Deno.readTextFile("tests/fixtures/server.pem");
+ * const key = await Deno.readTextFile("tests/fixtures/server.key");
+ * const ca = await Deno.readTextFile("tests/fixtures/ca.pem");
+ * await using server = serve({ port: 0, tls: { cert, key } }, async (conn) => {
+ *   await conn.readable.pipeTo(conn.writable); // echo, then half-close
+ * });
+ * await using conn = await connect(
+ *   { hostname: "127.0.0.1", port: server.addr.port, tls: { caCerts: [ca], serverName: "localhost" } },
+ *   { timeout: 5_000 },
+ * );
+ * await conn.writeAll(new TextEncoder().encode("private"));
+ * await conn.closeWrite(); // half-close works over TLS too
+ * assert.equal(await new Response(conn.readable).text(), "private");
+ * ```
  */
 export async function connect(
-  address: TcpAddress | UnixAddress,
+  address: TcpAddress | TlsAddress | UnixAddress,
   options: ConnectOptions = {},
 ): Promise<Connection> {
   const { signal, timeout = Infinity, noDelay = true, clock = systemClock } = options;
@@ -106,7 +133,15 @@ export async function connect(
       controller.signal,
     );
     if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(noDelay);
-    return new Connection<Deno.Conn>(conn, { clock });
+    const plain = new Connection<Deno.Conn>(conn, { clock });
+    if (!("tls" in address)) return plain;
+    const { serverName = address.hostname ?? "127.0.0.1" } = address.tls;
+    return await upgradeTls(plain, {
+      ...address.tls,
+      hostname: serverName,
+      signal: controller.signal,
+      clock,
+    });
   } finally {
     cancelTimer?.();
     signal?.removeEventListener("abort", onAbort);

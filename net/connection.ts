@@ -3,6 +3,7 @@ import { toReadable } from "../io/to_readable.ts";
 import { toWritable } from "../io/to_writable.ts";
 import { writeAll } from "../io/write_all.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
+import { TlsHandshakeError } from "./tls_handshake_error.ts";
 
 /** Options for {@linkcode Connection}. */
 export interface ConnectionOptions {
@@ -72,6 +73,11 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
   #closed = false;
   #readable: ReadableStream<Uint8Array> | undefined;
   #writable: WritableStream<Uint8Array> | undefined;
+  /** Stamps activity as an I/O call settles (one function per connection, no closure per call). */
+  #touch = <T>(n: T): T => {
+    this.#lastActivity = this.#clock.now();
+    return n;
+  };
 
   /**
    * Wraps an open Deno connection; the `Connection` now owns it.
@@ -205,10 +211,8 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
    * assert.deepEqual([...buf.subarray(0, total)], [1, 2, 3]);
    * ```
    */
-  async read(p: Uint8Array): Promise<number | null> {
-    const n = await this.#conn.read(p);
-    this.#lastActivity = this.#clock.now();
-    return n;
+  read(p: Uint8Array): Promise<number | null> {
+    return this.#conn.read(p).then(this.#touch);
   }
 
   /**
@@ -228,10 +232,8 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
    * assert.equal(await conn.write(new Uint8Array([1, 2])), 2);
    * ```
    */
-  async write(p: Uint8Array): Promise<number> {
-    const n = await this.#conn.write(p);
-    this.#lastActivity = this.#clock.now();
-    return n;
+  write(p: Uint8Array): Promise<number> {
+    return this.#conn.write(p).then(this.#touch);
   }
 
   /**
@@ -365,6 +367,61 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
    */
   get writable(): WritableStream<Uint8Array> {
     return this.#writable ??= toWritable(this);
+  }
+
+  /**
+   * For a TLS connection: completes the handshake if it has not happened
+   * yet and resolves what it negotiated, `{ alpnProtocol }` (`null` when no
+   * ALPN protocol was agreed on). Later calls resolve the same at once.
+   * `connect` with `tls`, `upgradeTls` and a TLS `serve` complete the
+   * handshake before handing the connection over.
+   *
+   * **Cancellation:** a pending handshake cannot be withdrawn; closing the
+   * connection rejects it.
+   *
+   * @returns The negotiated parameters.
+   * @throws {TlsHandshakeError} When the handshake fails (`cause` holds
+   * Deno's error).
+   * @throws {TypeError} When the connection is not TLS.
+   *
+   * @example ALPN: the server picks the protocol both sides offer
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * const cert = await Deno.readTextFile("tests/fixtures/server.pem");
+   * const key = await Deno.readTextFile("tests/fixtures/server.key");
+   * const ca = await Deno.readTextFile("tests/fixtures/ca.pem");
+   * await using server = serve(
+   *   { hostname: "127.0.0.1", port: 0, tls: { cert, key, alpnProtocols: ["weir/2", "weir/1"] } },
+   *   async (conn) => {
+   *     const { alpnProtocol } = await conn.handshake();
+   *     await conn.writeAll(new TextEncoder().encode(`speaking ${alpnProtocol}`));
+   *   },
+   * );
+   * await using conn = await connect({
+   *   ...server.addr,
+   *   tls: { caCerts: [ca], alpnProtocols: ["weir/1"] },
+   * });
+   * assert.equal((await conn.handshake()).alpnProtocol, "weir/1");
+   * assert.equal(await new Response(conn.readable).text(), "speaking weir/1");
+   * ```
+   */
+  async handshake(): Promise<Deno.TlsHandshakeInfo> {
+    const conn: Deno.Conn & Partial<Pick<Deno.TlsConn, "handshake">> = this.#conn;
+    if (conn.handshake === undefined) {
+      throw new TypeError(
+        `Connection is not TLS: a ${conn.remoteAddr.transport} connection has no handshake`,
+      );
+    }
+    let info: Deno.TlsHandshakeInfo;
+    try {
+      info = await conn.handshake();
+    } catch (error) {
+      throw new TlsHandshakeError(conn.remoteAddr as Deno.NetAddr, { cause: error });
+    }
+    this.#lastActivity = this.#clock.now();
+    return info;
   }
 
   /**

@@ -36,9 +36,10 @@ export interface DriverOptions {
   inbound?: number;
   /**
    * Bytes to read at once at first; the read size doubles (up to 64 KiB)
-   * each time a read fills it, so idle connections stay small.
+   * each time a read fills it and halves again after a run of small reads,
+   * so idle connections stay small.
    *
-   * @default {8192}
+   * @default {1024}
    */
   readSize?: number;
   /**
@@ -62,6 +63,12 @@ export interface DriverWaitOptions {
 }
 
 const MAX_READ_SIZE = 65536;
+/** Reads that fit in each fresh read buffer of a busy connection. */
+const CHUNK_READS = 8;
+/** Small reads in a row after which the read size halves again. */
+const SHRINK_AFTER = 16;
+/** A write buffer larger than this is let go when the writer goes idle. */
+const KEEP_WRITE_BUFFER = 4096;
 
 const RESOLVED = Promise.resolve();
 const NO_ACKS: readonly PromiseWithResolvers<void>[] = Object.freeze([]);
@@ -192,7 +199,7 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
     codec: Decoder<In> & Encoder<Out>,
     options: DriverOptions = {},
   ) {
-    const { queue = 128, inbound = 128, readSize = 8192, writeSize = 65536 } = options;
+    const { queue = 128, inbound = 128, readSize = 1024, writeSize = 65536 } = options;
     checkSize("queue", queue);
     checkSize("inbound", inbound);
     checkSize("readSize", readSize);
@@ -650,6 +657,13 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
             await this.#transport.closeWrite();
             break;
           }
+          // Idle: do not hold on to buffers a burst made large.
+          if (this.#spare.capacity > KEEP_WRITE_BUFFER) {
+            this.#spare = new ByteBuffer(INITIAL_WRITE_BUFFER);
+          }
+          if (this.#pending.capacity > KEEP_WRITE_BUFFER) {
+            this.#pending = new ByteBuffer(INITIAL_WRITE_BUFFER);
+          }
           await new Promise<void>((resolve) => this.#wakeWriter = resolve);
           continue;
         }
@@ -679,8 +693,10 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
   }
 
   async #readLoop(): Promise<void> {
-    const buf = new ByteBuffer(this.#readSize);
-    let readSize = this.#readSize;
+    const initial = this.#readSize;
+    let buf = new ByteBuffer(initial);
+    let readSize = initial;
+    let smallReads = 0;
     try {
       for (;;) {
         for (let item; (item = this.#decoder.decode(buf)) !== undefined;) {
@@ -688,17 +704,27 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
           if (full !== undefined) await full;
         }
         // Read into the buffer's tail; move to fresh memory only when the
-        // tail is small (taken frames pin the memory before it).
+        // tail is small (taken frames pin the memory before it), and to
+        // smaller memory after the traffic calmed down.
         let spare = buf.spare();
-        if (spare.length < 2048) {
-          buf.reserve(readSize * 8);
+        if (spare.length < readSize >>> 2) {
+          // A busy connection (its read size grew) takes memory for several reads at once.
+          const chunk = readSize === initial ? readSize : readSize * CHUNK_READS;
+          if (buf.length === 0 && buf.capacity > chunk) buf = new ByteBuffer(chunk);
+          buf.reserve(chunk);
           spare = buf.spare();
         }
         const n = await this.#transport.read(spare);
         if (n === null) break;
         buf.commit(n);
-        // A full read means more is waiting: read bigger next time.
-        if (n >= readSize && readSize < MAX_READ_SIZE) readSize *= 2;
+        if (n >= readSize) {
+          // A full read means more is waiting: read bigger next time.
+          smallReads = 0;
+          if (readSize < MAX_READ_SIZE) readSize *= 2;
+        } else if (readSize > initial && n <= readSize >>> 3 && ++smallReads === SHRINK_AFTER) {
+          smallReads = 0;
+          readSize >>>= 1;
+        }
       }
       for (let item; (item = decodeEof(this.#decoder, buf)) !== undefined;) {
         await this.#deliver(item);

@@ -2,7 +2,9 @@
  * TCP, Unix and UDP sockets done right on Deno: connections with real
  * half-close, split halves, a server with connection limits, idle timeout
  * and graceful shutdown, connection drivers, UDP without silent truncation,
- * and multi-core serving.
+ * and multi-core serving. Add `tls` to an address to `connect` or `serve`
+ * over TLS (ALPN, a bounded server handshake), or `upgradeTls` a plain
+ * connection (STARTTLS): the same `Connection` either way.
  *
  * ```ts
  * import { connect, serve } from "@weir/weir/net";
@@ -30,3 +32,6 @@ export * from "./framed_driver.ts";
 export * from "./connection_driver.ts";
 export * from "./shutdown_on_signals.ts";
 export * from "./serve_parallel.ts";
+export * from "./tls_options.ts";
+export * from "./tls_handshake_error.ts";
+export * from "./upgrade_tls.ts";

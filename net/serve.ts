@@ -123,7 +123,8 @@ export interface ShutdownOptions {
 const ACCEPT_BACKOFF_MS = 100;
 
 interface Tracked {
-  controller: AbortController;
+  /** Only with an idle timeout; otherwise handlers share the server's signal. */
+  controller: AbortController | undefined;
   cancelIdle: (() => void) | undefined;
   closedByServer: boolean;
 }
@@ -166,6 +167,7 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
   #noDelay: boolean;
   #clock: Clock;
   #conns = new Map<Connection, Tracked>();
+  #shutdownController = new AbortController();
   #stopping = false;
   #wake: (() => void) | undefined;
   #drained: (() => void) | undefined;
@@ -379,22 +381,25 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
   #start(raw: Deno.Conn): void {
     if (this.#noDelay && "setNoDelay" in raw) (raw as Deno.TcpConn).setNoDelay(true);
     const conn = new Connection(raw, { clock: this.#clock });
+    const idle = this.#idleTimeout !== Infinity;
     const tracked: Tracked = {
-      controller: new AbortController(),
+      controller: idle ? new AbortController() : undefined,
       cancelIdle: undefined,
       closedByServer: false,
     };
     this.#conns.set(conn, tracked);
-    if (this.#idleTimeout !== Infinity) this.#watchIdle(conn, tracked);
-    let settled: Promise<void>;
+    if (idle) this.#watchIdle(conn, tracked);
+    this.#serveOne(conn, tracked, tracked.controller?.signal ?? this.#shutdownController.signal);
+  }
+
+  async #serveOne(conn: Connection, tracked: Tracked, signal: AbortSignal): Promise<void> {
     try {
-      settled = Promise.resolve(this.#handler(conn, { signal: tracked.controller.signal }));
+      await this.#handler(conn, { signal });
     } catch (error) {
-      settled = Promise.reject(error);
-    }
-    settled.then(undefined, (error) => {
       if (!tracked.closedByServer) this.#report(error, conn);
-    }).finally(() => this.#close(conn, tracked, false));
+    } finally {
+      this.#close(conn, tracked, false);
+    }
   }
 
   #watchIdle(conn: Connection, tracked: Tracked): void {
@@ -406,7 +411,7 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
         return;
       }
       tracked.cancelIdle = undefined;
-      tracked.controller.abort(
+      tracked.controller!.abort(
         new DOMException(`Connection was idle for ${limit} ms`, "TimeoutError"),
       );
       this.#close(conn, tracked, true);
@@ -443,7 +448,8 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
     this.#wake?.();
     this.#wake = undefined;
     const reason = new DOMException("The server is shutting down", "AbortError");
-    for (const tracked of this.#conns.values()) tracked.controller.abort(reason);
+    this.#shutdownController.abort(reason);
+    for (const tracked of this.#conns.values()) tracked.controller?.abort(reason);
     if (this.#conns.size > 0) {
       let cancelGrace: () => void = () => {};
       await new Promise<void>((resolve) => {
