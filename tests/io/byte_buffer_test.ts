@@ -40,6 +40,24 @@ Deno.test("ByteBuffer compacts in place when nothing was taken", () => {
   assert.deepEqual([...buf.bytes()], [1, 1]);
 });
 
+Deno.test("ByteBuffer.reclaim() reuses the memory of taken views and keeps unread bytes", () => {
+  const buf = new ByteBuffer(16);
+  buf.append(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+  const memory = buf.bytes().buffer;
+  buf.take(10);
+  buf.reclaim();
+  buf.reserve(10); // compacts in place: the taken bytes are given back
+  assert.equal(buf.bytes().buffer, memory);
+  assert.deepEqual([...buf.bytes()], [11, 12]);
+  const kept = buf.take(2);
+  buf.append(new Uint8Array(16).fill(0xff)); // taken again, not reclaimed: fresh memory
+  assert.notEqual(buf.bytes().buffer, memory);
+  assert.deepEqual([...kept], [11, 12]);
+  buf.clear();
+  buf.reclaim();
+  assert.equal(buf.spare().length, buf.capacity); // empty: the whole buffer is spare again
+});
+
 Deno.test("ByteBuffer.indexOf() respects from/to and the read cursor", () => {
   const buf = new ByteBuffer();
   buf.append(new TextEncoder().encode("xx\nab\ncd"));
