@@ -87,7 +87,7 @@ export function parseClientArgs(args: string[]): ClientConfig {
   return {
     hostname: values.hostname,
     port: integer("port", values.port, 1),
-    size: integer("size", values.size, 1),
+    size: integer("size", values.size, 0),
     interval: integer("interval", values.interval, 0),
     queue: integer("queue", values.queue, 1),
     stall: integer("stall", values.stall, 1),
