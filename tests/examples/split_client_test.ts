@@ -58,7 +58,7 @@ Deno.test("split_client parseClientArgs checks its flags", () => {
     quiet: false,
   });
   assert.equal(parseClientArgs(["--rounds", "3"]).rounds, 3);
-  assert.throws(() => parseClientArgs(["--size", "-1"]), /--size must be an integer >= 0: -1/);
+  assert.throws(() => parseClientArgs(["--size=-1"]), /--size must be an integer >= 0: -1/);
   assert.throws(() => parseClientArgs(["--port", "x"]), /--port/);
   assert.throws(() => parseClientArgs(["--nope"]), TypeError);
 });
