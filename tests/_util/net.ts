@@ -136,3 +136,28 @@ export async function startExample(
   };
   return { port, lines, stop, [Symbol.asyncDispose]: stop };
 }
+
+/** The URL of `net/mod.ts`, for scripts run outside this project's config. */
+export const NET_MODULE: string = new URL("../../net/mod.ts", import.meta.url).href;
+
+/**
+ * Runs `source` as a separate Deno program with `--no-config` (so without
+ * the project's `"unstable": ["net"]`) and the given permission flags.
+ */
+export async function runScript(
+  source: string,
+  flags: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-config", ...flags, "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(bytes(source));
+  await writer.close();
+  const { code, stdout, stderr } = await child.output();
+  return { code, stdout: text(stdout), stderr: text(stderr) };
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { connect, serveParallel, serveWorker } from "@weir/weir/net";
-import { readToEnd, text } from "../_util/net.ts";
+import { NET_MODULE, readToEnd, runScript, text } from "../_util/net.ts";
 
 const WORKER = new URL("../_util/parallel_worker.ts", import.meta.url);
 
@@ -50,29 +50,17 @@ Deno.test("serveParallel rejects a bad worker count; serveWorker refuses to run 
 
 Deno.test("serveParallel without --unstable-net throws an error naming the flag", async () => {
   const script = `
-    import { serveParallel } from ${
-    JSON.stringify(new URL("../../net/mod.ts", import.meta.url).href)
-  };
+    import { serveParallel } from ${JSON.stringify(NET_MODULE)};
     try {
       await serveParallel({ module: "data:,", workers: 1, port: 0 });
     } catch (error) {
       console.log(error.name + ": " + error.message);
     }
   `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-config", "--allow-net", "--allow-read", "-"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(script));
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  assert.equal(code, 0, text(stderr));
+  const { code, stdout, stderr } = await runScript(script, ["--allow-net", "--allow-read"]);
+  assert.equal(code, 0, stderr);
   assert.match(
-    text(stdout),
+    stdout,
     /^NotSupported: serveParallel needs Deno's unstable net APIs: run with --unstable-net/,
   );
 });

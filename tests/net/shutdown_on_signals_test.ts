@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { shutdownOnSignals } from "@weir/weir/net";
 import { CancellationToken } from "@weir/weir/sync";
-import { text } from "../_util/net.ts";
+import { NET_MODULE, runScript } from "../_util/net.ts";
 
 Deno.test("shutdownOnSignals cancels its token on the first signal, naming it", async () => {
   const token = shutdownOnSignals(["SIGUSR2", "SIGUSR1"]);
@@ -36,9 +36,7 @@ Deno.test("shutdownOnSignals with a parent is cancelled with it", async () => {
 
 Deno.test("shutdownOnSignals leaves a second Ctrl+C to its default: the process ends at once", async () => {
   const script = `
-    import { shutdownOnSignals } from ${
-    JSON.stringify(new URL("../../net/mod.ts", import.meta.url).href)
-  };
+    import { shutdownOnSignals } from ${JSON.stringify(NET_MODULE)};
     const token = shutdownOnSignals();
     const keepAlive = setTimeout(() => {}, 5000);
     Deno.kill(Deno.pid, "SIGINT");
@@ -49,17 +47,7 @@ Deno.test("shutdownOnSignals leaves a second Ctrl+C to its default: the process 
     await new Promise((resolve) => setTimeout(resolve, 2000));
     console.log("still alive");
   `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-config", "--allow-read", "--allow-run", "-"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(script));
-  await writer.close();
-  const { code, stdout } = await child.output();
-  assert.equal(text(stdout), "first: Received SIGINT\n");
+  const { code, stdout } = await runScript(script, ["--allow-read", "--allow-run"]);
+  assert.equal(stdout, "first: Received SIGINT\n");
   assert.equal(code, 130);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Datagram, DatagramTooLargeError, UdpSocket } from "@weir/weir/net";
-import { bytes, text, waitFor } from "../_util/net.ts";
+import { bytes, NET_MODULE, runScript, text, waitFor } from "../_util/net.ts";
 
 const LOOPBACK = { hostname: "127.0.0.1", port: 0 };
 
@@ -233,9 +233,7 @@ Deno.test("UdpSocket serves ten sockets together: each datagram is handled by it
 
 Deno.test("UdpSocket.bind without --unstable-net throws an error naming the flag (and serve reusePort too)", async () => {
   const script = `
-    import { serve, UdpSocket } from ${
-    JSON.stringify(new URL("../../net/mod.ts", import.meta.url).href)
-  };
+    import { serve, UdpSocket } from ${JSON.stringify(NET_MODULE)};
     for (const attempt of [
       () => UdpSocket.bind({ port: 0 }),
       () => serve({ port: 0, reusePort: true }, () => {}),
@@ -248,19 +246,9 @@ Deno.test("UdpSocket.bind without --unstable-net throws an error naming the flag
       }
     }
   `;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-config", "--allow-net", "--allow-read", "-"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const writer = output.stdin.getWriter();
-  await writer.write(bytes(script));
-  await writer.close();
-  const { code, stdout, stderr } = await output.output();
-  assert.equal(code, 0, text(stderr));
-  const lines = text(stdout).trim().split("\n");
+  const { code, stdout, stderr } = await runScript(script, ["--allow-net", "--allow-read"]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
   assert.equal(lines.length, 2);
   for (const line of lines) {
     assert.match(line, /^NotSupported: .* needs Deno's unstable net APIs: run with --unstable-net/);
