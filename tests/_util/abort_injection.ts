@@ -217,6 +217,16 @@ export async function soon<T>(promise: Promise<T>, what: string, turns = 10_000)
   return outcome.value;
 }
 
+/**
+ * The call's value, or when it did not fulfil, what calling again gets:
+ * for checking that an aborted call left its result for the next one.
+ */
+export function valueOrNext<T>(outcome: Settled<T>, again: () => Promise<T>): Promise<T> {
+  return outcome.status === "fulfilled"
+    ? Promise.resolve(outcome.value)
+    : soon(again(), "the result the aborted call left behind");
+}
+
 /** Whether `promise` is still pending after `turns` microtask turns. */
 export async function stillPending(promise: Promise<unknown>, turns = 50): Promise<boolean> {
   let done = false;

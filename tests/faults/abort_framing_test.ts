@@ -18,6 +18,7 @@ import {
   injectAborts,
   soon,
   stillPending,
+  valueOrNext,
 } from "../_util/abort_injection.ts";
 import { readRest, readSome } from "./_pipes.ts";
 
@@ -236,9 +237,7 @@ Deno.test("DatagramFramed next aborted at any point keeps the datagram for the n
         s.deliver("one\n");
       },
       async check(outcome) {
-        const result = outcome.status === "fulfilled"
-          ? outcome.value
-          : await soon(framed.next(), "the kept datagram");
+        const result = await valueOrNext(outcome, () => framed.next());
         assert.deepEqual(result.value, ["one", "peer"]);
         const next = framed.next();
         s.deliver("two\n");

@@ -66,39 +66,24 @@ async function blockedDriver() {
   };
 }
 
-Deno.test("FramedDriver send aborted at any point queues the line exactly when it resolves", async () => {
-  await injectAborts("net", "FramedDriver.send", async () => {
-    const c = await blockedDriver();
-    return {
-      call: (signal) => c.driver.send("item", { signal }),
-      drive: (point) => c.drain(point),
-      async check(outcome) {
-        const lines = outcome.status === "fulfilled"
-          ? ["aaaaaaaa", "b", "item"]
-          : ["aaaaaaaa", "b"];
-        assert.deepEqual(await c.wire(), lines);
-      },
-      dispose: c.dispose,
-    };
+for (const api of ["send", "sendWithAck"] as const) {
+  Deno.test(`FramedDriver ${api} aborted at any point sends the line exactly when it resolves`, async () => {
+    await injectAborts("net", `FramedDriver.${api}`, async () => {
+      const c = await blockedDriver();
+      return {
+        call: (signal) => c.driver[api]("item", { signal }),
+        drive: (point) => c.drain(point),
+        async check(outcome) {
+          const lines = outcome.status === "fulfilled"
+            ? ["aaaaaaaa", "b", "item"]
+            : ["aaaaaaaa", "b"];
+          assert.deepEqual(await c.wire(), lines);
+        },
+        dispose: c.dispose,
+      };
+    });
   });
-});
-
-Deno.test("FramedDriver sendWithAck aborted at any point sends the line exactly when it resolves", async () => {
-  await injectAborts("net", "FramedDriver.sendWithAck", async () => {
-    const c = await blockedDriver();
-    return {
-      call: (signal) => c.driver.sendWithAck("item", { signal }),
-      drive: (point) => c.drain(point),
-      async check(outcome) {
-        const lines = outcome.status === "fulfilled"
-          ? ["aaaaaaaa", "b", "item"]
-          : ["aaaaaaaa", "b"];
-        assert.deepEqual(await c.wire(), lines);
-      },
-      dispose: c.dispose,
-    };
-  });
-});
+}
 
 Deno.test("FramedDriver close aborted at any point still flushes every queued line once", async () => {
   await injectAborts("net", "FramedDriver.close", async () => {

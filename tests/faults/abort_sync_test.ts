@@ -26,6 +26,7 @@ import {
   injectAborts,
   soon,
   stillPending,
+  valueOrNext,
 } from "../_util/abort_injection.ts";
 
 /** Every message still in `rx` (which must be closed), in order. */
@@ -336,10 +337,7 @@ Deno.test("oneshot recv aborted at any point leaves the value for the next call"
         tx.send("v");
       },
       async check(outcome) {
-        const value = outcome.status === "fulfilled"
-          ? outcome.value
-          : await soon(rx.recv(), "the value");
-        assert.equal(value, "v");
+        assert.equal(await valueOrNext(outcome, () => rx.recv()), "v");
       },
     };
   });
@@ -388,9 +386,7 @@ Deno.test("JoinSet joinNext aborted at any point takes no result", async () => {
         resolve("done");
       },
       async check(outcome) {
-        const result = outcome.status === "fulfilled"
-          ? outcome.value
-          : await soon(set.joinNext(), "the result");
+        const result = await valueOrNext(outcome, () => set.joinNext());
         assert.deepEqual(result, { done: false, value: "done" });
         assert.deepEqual(await soon(set.joinNext(), "the end"), { done: true, value: undefined });
       },

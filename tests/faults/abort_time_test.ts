@@ -15,7 +15,13 @@ import {
   timeoutAt,
 } from "@weir/weir/time";
 import { mpsc } from "@weir/weir/sync";
-import { coverageOf, describeCoverage, injectAborts, soon } from "../_util/abort_injection.ts";
+import {
+  coverageOf,
+  describeCoverage,
+  injectAborts,
+  soon,
+  valueOrNext,
+} from "../_util/abort_injection.ts";
 
 Deno.test("sleep and sleepUntil aborted at any point leave no timer", async () => {
   for (
@@ -124,10 +130,7 @@ Deno.test("Interval tick aborted at any point consumes no tick and leaves no tim
       },
       async check(outcome) {
         assert.equal(clock.pending, 0);
-        const next = outcome.status === "fulfilled"
-          ? outcome.value
-          : await soon(ticks.tick(), "the tick that was not consumed");
-        assert.equal(next, 10);
+        assert.equal(await valueOrNext(outcome, () => ticks.tick()), 10);
         const after = ticks.tick();
         await clock.tick(10);
         assert.equal(await soon(after, "the tick after"), 20);
