@@ -13,8 +13,10 @@
  * Inbound frames are decoded synchronously from each read (every frame the
  * read completed, with no wait between them), their echoes are encoded
  * into one buffer and written with one write per read, and the read buffer
- * starts at 1 KiB and grows only while reads fill it: the echo path costs
- * close to a raw byte echo, and an idle connection holds little memory.
+ * is reused for every read (`ByteBuffer.reclaim()` once the frames were
+ * copied out); it starts at 512 bytes and grows only while reads fill it:
+ * the echo path costs close to a raw byte echo, and an idle connection
+ * holds little memory.
  *
  * ```sh
  * deno run -A examples/framed_server.ts [--hostname 127.0.0.1] [--port 8080] \
@@ -93,8 +95,6 @@ const MIN_READ = 512;
 const codec = new LengthDelimitedCodec();
 const WRITTEN = Promise.resolve();
 const MAX_READ = 65536;
-/** Reads that fit in each fresh read buffer of a busy connection. */
-const CHUNK_READS = 8;
 /** Small reads in a row before the read size halves. */
 const SHRINK_AFTER = 16;
 
@@ -150,18 +150,19 @@ class Session {
           }
           if (echo && !this.#stopping) codec.encode(frame, out);
         }
+        // The frames were copied into `out` (or only logged): their memory
+        // can take the next read, as a raw echo reuses its one buffer.
+        buf.reclaim();
         if (out.length > 0) {
           await this.#write(out.bytes()); // one write per batch; waits while the client does not read
           out.clear();
         }
-        // Read into the buffer's tail. Decoded frames keep the memory before
-        // it, so a busy connection takes fresh memory in chunks of several
-        // reads; a quiet one stays at one small read.
+        // Read into the buffer's tail, into smaller memory once the traffic
+        // calmed down (an idle connection holds one small read).
+        if (buf.length === 0 && buf.capacity > readSize) buf = new ByteBuffer(readSize);
         let spare = buf.spare();
         if (spare.length < readSize >>> 2) {
-          const chunk = readSize === MIN_READ ? MIN_READ : readSize * CHUNK_READS;
-          if (buf.length === 0 && buf.capacity > chunk) buf = new ByteBuffer(chunk);
-          buf.reserve(chunk);
+          buf.reserve(readSize);
           spare = buf.spare();
         }
         const n = await this.#conn.read(spare);
