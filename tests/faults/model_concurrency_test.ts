@@ -37,9 +37,13 @@ function actors(s: fc.Scheduler) {
       if (failures.length > 0) throw failures[0];
       assert.deepEqual([...running], [], "actors still blocked (a lost wake-up or deadlock)");
     },
-    /** Aborts `controller` at a point the scheduler picks. */
-    abortLater(controller: AbortController, label: string): void {
-      s.schedule(Promise.resolve(), label).then(() => controller.abort(new Error(label)));
+    /** A signal that, when `abort` is set, aborts at a point the scheduler picks. */
+    signal(abort: boolean | undefined, label: string): AbortSignal {
+      const controller = new AbortController();
+      if (abort) {
+        s.schedule(Promise.resolve(), label).then(() => controller.abort(new Error(label)));
+      }
+      return controller.signal;
     },
   };
 }
@@ -69,15 +73,14 @@ Deno.test("mpsc under random interleavings of senders, receives, aborts and clos
               const value = `${id}:${j}`;
               await a.turn(`sender ${id} sends ${value}`);
               const closedBefore = receiverClosed;
-              const controller = new AbortController();
-              if (abort) a.abortLater(controller, `abort send ${value}`);
+              const signal = a.signal(abort, `abort send ${value}`);
               try {
-                await tx.send(value, { signal: controller.signal });
+                await tx.send(value, { signal });
                 assert.equal(closedBefore, false, "no send succeeds after the receiver closed");
                 fulfilled.add(value);
               } catch (error) {
                 if (error instanceof ChannelClosedError) assert.equal(error.value, value);
-                else assert.equal(error, controller.signal.reason);
+                else assert.equal(error, signal.reason);
                 rejected.add(value);
               }
               assert.ok(rx.length <= capacity, "the buffer stays within capacity");
@@ -89,13 +92,12 @@ Deno.test("mpsc under random interleavings of senders, receives, aborts and clos
         a.spawn("receiver", async () => {
           for (let i = 0;; i++) {
             await a.turn(`recv ${i}`);
-            const controller = new AbortController();
-            if (recvAborts[i]) a.abortLater(controller, `abort recv ${i}`);
+            const signal = a.signal(recvAborts[i], `abort recv ${i}`);
             let result;
             try {
-              result = await rx.recv({ signal: controller.signal });
+              result = await rx.recv({ signal });
             } catch (error) {
-              assert.equal(error, controller.signal.reason);
+              assert.equal(error, signal.reason);
               continue;
             }
             if (result.done) return;
@@ -151,18 +153,17 @@ Deno.test("broadcast under random interleavings of receives and aborts accounts 
             let expectNext = 0;
             for (let i = 0;; i++) {
               await a.turn(`receiver ${r} recv ${i}`);
-              const controller = new AbortController();
-              if (receiverAborts[r]![i]) a.abortLater(controller, `abort ${r}/${i}`);
+              const signal = a.signal(receiverAborts[r]![i], `abort ${r}/${i}`);
               let result;
               try {
-                result = await rx.recv({ signal: controller.signal });
+                result = await rx.recv({ signal });
               } catch (error) {
                 if (error instanceof LaggedError) {
                   logs[r]!.skipped.push(error.skipped);
                   expectNext += error.skipped;
                   continue;
                 }
-                assert.equal(error, controller.signal.reason);
+                assert.equal(error, signal.reason);
                 continue;
               }
               if (result.done) return;
@@ -206,13 +207,12 @@ Deno.test("watch under random interleavings of sends and aborted changed() never
             let seen = 0;
             for (let i = 0;; i++) {
               await a.turn(`receiver ${r} changed ${i}`);
-              const controller = new AbortController();
-              if (receiverAborts[r]![i]) a.abortLater(controller, `abort ${r}/${i}`);
+              const signal = a.signal(receiverAborts[r]![i], `abort ${r}/${i}`);
               try {
-                await rx.changed({ signal: controller.signal });
+                await rx.changed({ signal });
               } catch (error) {
                 if (error instanceof ChannelClosedError) break;
-                assert.equal(error, controller.signal.reason);
+                assert.equal(error, signal.reason);
                 continue;
               }
               const value = rx.borrow();
@@ -262,19 +262,18 @@ Deno.test("Semaphore under random interleavings of acquires, aborts and close co
             for (const [k, [want, abort]] of script.entries()) {
               const n = Math.min(want, total);
               await a.turn(`actor ${id} acquires ${n} (${k})`);
-              const controller = new AbortController();
-              if (abort) a.abortLater(controller, `abort ${id}/${k}`);
+              const signal = a.signal(abort, `abort ${id}/${k}`);
               const ahead = waits.filter((w) => w.granted === undefined && !w.gone);
               const me: Wait = { ahead, granted: undefined, gone: false };
               waits.push(me);
-              const acquiring = sem.acquire(n, { signal: controller.signal });
+              const acquiring = sem.acquire(n, { signal });
               acquiring.then(() => me.granted = grants++, () => me.gone = true);
               let permit;
               try {
                 permit = await acquiring;
               } catch (error) {
                 if (error instanceof SemaphoreClosedError) return;
-                assert.equal(error, controller.signal.reason);
+                assert.equal(error, signal.reason);
                 continue;
               }
               held += n;
@@ -336,9 +335,7 @@ Deno.test("RwLock under random interleavings of reads, writes, downgrades and ab
           a.spawn(`actor ${id}`, async () => {
             for (const [k, [op, abort]] of script.entries()) {
               await a.turn(`actor ${id} ${op} (${k})`);
-              const controller = new AbortController();
-              if (abort) a.abortLater(controller, `abort ${id}/${k}`);
-              const signal = controller.signal;
+              const signal = a.signal(abort, `abort ${id}/${k}`);
               try {
                 if (op === "read") {
                   using guard = await lock.read({ signal });
