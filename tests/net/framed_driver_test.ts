@@ -375,3 +375,19 @@ Deno.test("FramedDriver runs the seed's framed half-close choreography over TCP"
   assert.deepEqual(received, [1, 2, 3, 4, 5].map((i) => `message from server: ${i}\n`));
   assert.deepEqual(serverSeen, [...[1, 2, 3, 4, 5].map((i) => `client message: ${i}\n`), "\n"]);
 });
+
+Deno.test("FramedDriver recv is cancel safe: an aborted recv takes no frame", async () => {
+  const [a, b] = duplex();
+  const driver = new FramedDriver(a, new LinesCodec());
+  const controller = new AbortController();
+  const waiting = driver.recv({ signal: controller.signal });
+  const reason = new Error("not now");
+  controller.abort(reason);
+  await assert.rejects(waiting, (error) => error === reason);
+  await assert.rejects(driver.recv({ signal: AbortSignal.abort(reason) }), (e) => e === reason);
+  await b.write(bytes("kept\n"));
+  assert.deepEqual(await driver.recv(), { done: false, value: "kept" });
+  await driver.close();
+  b.close();
+  await driver.done;
+});
