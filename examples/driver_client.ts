@@ -22,9 +22,16 @@
  *
  * @module
  */
-import { connect, ConnectionDriver, shutdownOnSignals } from "@weir/weir/net";
+import { ConnectionDriver } from "@weir/weir/net";
 import { sleep } from "@weir/weir/time";
-import { type ClientConfig, parseClientArgs, type RunOptions, StallWatch } from "./split_client.ts";
+import {
+  type ClientConfig,
+  connectTo,
+  parseClientArgs,
+  runClient,
+  type RunOptions,
+  StallWatch,
+} from "./split_client.ts";
 
 /** What one run did. */
 export interface DriverClientResult {
@@ -73,11 +80,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Dr
     ...["--rounds", "99", "--interval", "100", "--size", "0", "--queue", "128"],
     ...args,
   ]);
-  const conn = await connect(
-    { hostname: config.hostname, port: config.port },
-    signal ? { signal } : {},
-  );
-  log(`connected to ${config.hostname}:${config.port}`);
+  const conn = await connectTo(config, signal, log);
   const driver = new ConnectionDriver(conn, { queue: config.queue });
   using watch = new StallWatch(config.stall, log);
   const sending = produce(driver, config, watch, log, signal);
@@ -107,15 +110,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Dr
   return { sent: watch.written, received };
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  try {
-    const { sent, received } = await main(Deno.args, { signal: token.signal });
-    console.log(`done: ${sent} messages sent, ${received} bytes received`);
-  } catch (error) {
-    console.error(`error: ${error}`);
-    Deno.exitCode = 1;
-  } finally {
-    token.cancel();
-  }
-}
+if (import.meta.main) await runClient((token) => main(Deno.args, { signal: token.signal }));

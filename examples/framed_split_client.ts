@@ -22,13 +22,16 @@
  * @module
  */
 import { FramedRead, FramedWrite, LengthDelimitedCodec } from "@weir/weir/framing";
-import { connect, type ReadHalf, shutdownOnSignals, split } from "@weir/weir/net";
+import { type ReadHalf, split } from "@weir/weir/net";
 import { mpsc, type Receiver, tryJoin } from "@weir/weir/sync";
 import {
   type ClientConfig,
+  connectTo,
+  either,
   parseClientArgs,
   payload,
   produce,
+  runClient,
   type RunOptions,
 } from "./split_client.ts";
 
@@ -89,16 +92,12 @@ async function forward(
 export async function main(args: string[], options: RunOptions = {}): Promise<FramedSplitResult> {
   const { signal, log = console.log } = options;
   const config = parseClientArgs(args);
-  const conn = await connect(
-    { hostname: config.hostname, port: config.port },
-    signal ? { signal } : {},
-  );
-  log(`connected to ${config.hostname}:${config.port}`);
+  const conn = await connectTo(config, signal, log);
   const { reader, writer } = split(conn);
   const framed = new FramedWrite<Uint8Array>(writer, new LengthDelimitedCodec());
   const [tx, rx] = mpsc<Uint8Array>(config.queue);
   const result: FramedSplitResult = { sent: 0, received: [] };
-  const stop = (joined: AbortSignal) => signal ? AbortSignal.any([joined, signal]) : joined;
+  const stop = (joined: AbortSignal) => either(joined, signal);
   try {
     await tryJoin(
       (joined) => produce(tx, payload(config.size), config, stop(joined)),
@@ -113,14 +112,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Fr
   return result;
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  try {
-    await main(Deno.args, { signal: token.signal });
-  } catch (error) {
-    console.error(`error: ${error}`);
-    Deno.exitCode = 1;
-  } finally {
-    token.cancel();
-  }
-}
+if (import.meta.main) await runClient((token) => main(Deno.args, { signal: token.signal }));

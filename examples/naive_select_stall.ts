@@ -26,13 +26,14 @@
  * @module
  */
 import { BufReader } from "@weir/weir/io";
-import { connect, shutdownOnSignals } from "@weir/weir/net";
 import { mpsc, select } from "@weir/weir/sync";
 import {
   type ClientResult,
+  connectTo,
   parseClientArgs,
   payload,
   produce,
+  runClient,
   type RunOptions,
   StallWatch,
 } from "./split_client.ts";
@@ -44,11 +45,7 @@ import {
 export async function main(args: string[], options: RunOptions = {}): Promise<ClientResult> {
   const { signal, log = console.log } = options;
   const config = parseClientArgs(args);
-  const conn = await connect(
-    { hostname: config.hostname, port: config.port },
-    signal ? { signal } : {},
-  );
-  log(`connected to ${config.hostname}:${config.port}`);
+  const conn = await connectTo(config, signal, log);
   const [tx, rx] = mpsc<Uint8Array>(config.queue);
   const stopProducer = new AbortController();
   const producing = produce(tx, payload(config.size), config, stopProducer.signal);
@@ -90,15 +87,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Cl
   return { written: watch.written, linesRead: watch.linesRead };
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  try {
-    const { written, linesRead } = await main(Deno.args, { signal: token.signal });
-    console.log(`stopped: ${written} messages written, ${linesRead} lines read`);
-  } catch (error) {
-    console.error(`error: ${error}`);
-    Deno.exitCode = 1;
-  } finally {
-    token.cancel();
-  }
-}
+if (import.meta.main) await runClient((token) => main(Deno.args, { signal: token.signal }));

@@ -23,14 +23,16 @@
  *
  * @module
  */
-import { connect, intoSplit, shutdownOnSignals } from "@weir/weir/net";
+import { intoSplit } from "@weir/weir/net";
 import { CancellationToken, mpsc, tryJoin } from "@weir/weir/sync";
 import {
   type ClientResult,
+  connectTo,
   parseClientArgs,
   payload,
   produce,
   readLines,
+  runClient,
   StallWatch,
   writeMessages,
 } from "./split_client.ts";
@@ -48,10 +50,7 @@ export interface CancelRunOptions {
 export async function main(args: string[], options: CancelRunOptions = {}): Promise<ClientResult> {
   const { token = new CancellationToken(), log = console.log } = options;
   const config = parseClientArgs(["--rounds", "99", ...args]); // the seed's 99, unless --rounds
-  const conn = await connect({ hostname: config.hostname, port: config.port }, {
-    signal: token.signal,
-  });
-  log(`connected to ${config.hostname}:${config.port}`);
+  const conn = await connectTo(config, token.signal, log);
   const { reader, writer } = intoSplit(conn);
   const [tx, rx] = mpsc<Uint8Array>(config.queue);
   const line = payload(config.size + 1);
@@ -81,15 +80,4 @@ export async function main(args: string[], options: CancelRunOptions = {}): Prom
   return { written: watch.written, linesRead: watch.linesRead };
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  try {
-    const { written, linesRead } = await main(Deno.args, { token });
-    console.log(`done: ${written} messages written, ${linesRead} lines read`);
-  } catch (error) {
-    console.error(`error: ${error}`);
-    Deno.exitCode = 1;
-  } finally {
-    token.cancel();
-  }
-}
+if (import.meta.main) await runClient((token) => main(Deno.args, { token }));

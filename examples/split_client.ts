@@ -22,16 +22,16 @@
  *   [--rounds N] [--quiet]
  * ```
  *
- * This file also exports the producer, the payload and the stall watch the
- * other seed 000 clients share, so that they differ only in how they drive
- * the connection.
+ * This file also exports the flags, producer, payload, stall watch and
+ * reader and writer tasks the other seed 000 clients share, so that they
+ * differ only in how they drive the connection.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { BufReader, type Reader } from "@weir/weir/io";
-import { connect, shutdownOnSignals, split, type WriteHalf } from "@weir/weir/net";
-import { mpsc, type Receiver, type Sender, tryJoin } from "@weir/weir/sync";
+import { connect, type Connection, shutdownOnSignals, split, type WriteHalf } from "@weir/weir/net";
+import { type CancellationToken, mpsc, type Receiver, type Sender, tryJoin } from "@weir/weir/sync";
 import { sleep } from "@weir/weir/time";
 
 /** What the command line asks for (shared by the seed 000 raw-byte clients). */
@@ -94,6 +94,43 @@ export function parseClientArgs(args: string[]): ClientConfig {
     rounds: values.rounds === "Infinity" ? Infinity : integer("rounds", values.rounds, 0),
     quiet: values.quiet,
   };
+}
+
+/** Connects to the server the flags name and says so. */
+export async function connectTo(
+  config: ClientConfig,
+  signal: AbortSignal | undefined,
+  log: (line: string) => void,
+): Promise<Connection> {
+  const conn = await connect(
+    { hostname: config.hostname, port: config.port },
+    signal ? { signal } : {},
+  );
+  log(`connected to ${config.hostname}:${config.port}`);
+  return conn;
+}
+
+/** A task's signal: `joined` (another task failed) or the run's `signal` (Ctrl+C). */
+export function either(joined: AbortSignal, signal: AbortSignal | undefined): AbortSignal {
+  return signal ? AbortSignal.any([joined, signal]) : joined;
+}
+
+/**
+ * Runs a client from the command line: Ctrl+C (or SIGTERM) cancels
+ * `token`; prints the result, or the error and exits with status 1.
+ */
+export async function runClient(
+  run: (token: CancellationToken) => Promise<unknown>,
+): Promise<void> {
+  const token = shutdownOnSignals();
+  try {
+    console.log(`done: ${JSON.stringify(await run(token))}`);
+  } catch (error) {
+    console.error(`error: ${error}`);
+    Deno.exitCode = 1;
+  } finally {
+    token.cancel();
+  }
 }
 
 /** The seed's message: `size` bytes of `a` (one buffer, never modified, sent again and again). */
@@ -205,16 +242,12 @@ export async function writeMessages(
 export async function main(args: string[], options: RunOptions = {}): Promise<ClientResult> {
   const { signal, log = console.log } = options;
   const config = parseClientArgs(args);
-  const conn = await connect(
-    { hostname: config.hostname, port: config.port },
-    signal ? { signal } : {},
-  );
-  log(`connected to ${config.hostname}:${config.port}`);
+  const conn = await connectTo(config, signal, log);
   const { reader, writer } = split(conn);
   const [tx, rx] = mpsc<Uint8Array>(config.queue);
   using watch = new StallWatch(config.stall, log);
   // Each task stops on the first error of another (tryJoin's signal) or on Ctrl+C.
-  const stop = (joined: AbortSignal) => signal ? AbortSignal.any([joined, signal]) : joined;
+  const stop = (joined: AbortSignal) => either(joined, signal);
   try {
     await tryJoin(
       (joined) => produce(tx, payload(config.size), config, stop(joined)),
@@ -229,15 +262,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Cl
   return { written: watch.written, linesRead: watch.linesRead };
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  try {
-    const { written, linesRead } = await main(Deno.args, { signal: token.signal });
-    console.log(`stopped: ${written} messages written, ${linesRead} lines read`);
-  } catch (error) {
-    console.error(`error: ${error}`);
-    Deno.exitCode = 1;
-  } finally {
-    token.cancel();
-  }
-}
+if (import.meta.main) await runClient((token) => main(Deno.args, { signal: token.signal }));
