@@ -21,7 +21,7 @@ interface EchoServer extends AsyncDisposable {
 
 // ---- framed echo servers ----------------------------------------------------
 
-/** weir: the framed_server example's echo path (FramedDriver, sync drain). */
+/** weir: a FramedDriver echo, draining every decoded frame without waiting. */
 function weirFramedServer(): EchoServer {
   const server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
     const driver = new FramedDriver(conn, new LengthDelimitedCodec());
@@ -200,7 +200,7 @@ function tcpBench(
 }
 
 const FRAMED = `framed echo, ${CONNS} conns x ${ROUNDS} rounds of ${DEPTH} x ${FRAME} B frames`;
-tcpBench(FRAMED, "weir FramedDriver (framed_server.ts)", weirFramedServer, framedBatch());
+tcpBench(FRAMED, "weir FramedDriver, sync drain", weirFramedServer, framedBatch());
 tcpBench(FRAMED, "hand-written Deno, coalesced writes", tunedFramedServer, framedBatch(), true);
 tcpBench(FRAMED, "hand-written Deno, one write per frame", naiveFramedServer, framedBatch());
 
