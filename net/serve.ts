@@ -2,6 +2,8 @@ import { type Clock, systemClock } from "../time/clock.ts";
 import { requireUnstableNet } from "./_unstable_net.ts";
 import type { TcpAddress, UnixAddress } from "./connect.ts";
 import { Connection } from "./connection.ts";
+import { handshakeFirst } from "./_tls.ts";
+import type { TlsListenAddress } from "./tls_options.ts";
 
 /** A TCP address to listen on, optionally shared with other listeners. */
 export interface TcpListenAddress extends TcpAddress {
@@ -31,7 +33,7 @@ export interface ListenerTarget<A extends Deno.Addr = Deno.Addr> {
 }
 
 /** Where {@linkcode serve} listens. */
-export type ServeTarget = TcpListenAddress | UnixAddress | ListenerTarget;
+export type ServeTarget = TcpListenAddress | TlsListenAddress | UnixAddress | ListenerTarget;
 
 /** The address type of the listener a {@linkcode ServeTarget} opens. */
 export type ServeAddr<T extends ServeTarget> = T extends ListenerTarget<infer A> ? A
@@ -478,15 +480,22 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
  *   close what remains.
  * - A handler's error goes to `onError` and never stops the server; the
  *   connection is closed when its handler settles.
+ * - `tls: { cert, key }`: TLS. Each handshake completes before the handler
+ *   runs, within `tls.handshakeTimeout`; a failed or stalled handshake
+ *   closes that connection and goes to `onError` (a `TlsHandshakeError`, or
+ *   a `DOMException` named `TimeoutError`).
  *
  * @param target `{ hostname, port }` (default hostname `127.0.0.1`; port 0
- * picks a free port), `{ path }` for a Unix socket, or `{ listener }`.
+ * picks a free port), the same with `tls` to serve TLS, `{ path }` for a
+ * Unix socket, or `{ listener }`.
  * @param handler Serves one connection.
  * @param options Limits, idle timeout, shutdown, error reporting.
  * @returns The running server.
  * @throws {Deno.errors.AddrInUse} When the address is taken.
  * @throws {Deno.errors.NotSupported} When `reusePort` is asked for without
  * `--unstable-net`.
+ * @throws {Deno.errors.InvalidData} When the TLS certificate or key cannot
+ * be read.
  *
  * @example An echo server with a connection limit
  * ```ts
@@ -522,13 +531,43 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
  * }
  * await Deno.remove(dir, { recursive: true });
  * ```
+ *
+ * @example A TLS server; a client that does not trust its CA is turned away
+ * ```ts
+ * import { connect, serve, TlsHandshakeError } from "@weir/weir/net";
+ * import assert from "node:assert/strict";
+ *
+ * // Certificates for localhost from this repository's tests.
+ * const cert = await Deno.readTextFile("tests/fixtures/server.pem");
+ * const key = await Deno.readTextFile("tests/fixtures/server.key");
+ * const errors: unknown[] = [];
+ * await using server = serve(
+ *   { hostname: "127.0.0.1", port: 0, tls: { cert, key, handshakeTimeout: 5_000 } },
+ *   async (conn) => {
+ *     await conn.writeAll(new TextEncoder().encode("over TLS"));
+ *   },
+ *   { onError: (error) => errors.push(error) },
+ * );
+ * await assert.rejects(connect({ ...server.addr, tls: {} }), TlsHandshakeError);
+ * const ca = await Deno.readTextFile("tests/fixtures/ca.pem");
+ * await using conn = await connect({ ...server.addr, tls: { caCerts: [ca] } });
+ * assert.equal(await new Response(conn.readable).text(), "over TLS");
+ * assert.ok(errors[0] instanceof TlsHandshakeError); // reported by the server
+ * ```
  */
 export function serve<T extends ServeTarget>(
   target: T,
   handler: ConnectionHandler,
   options: ServeOptions = {},
 ): Server<ServeAddr<T>> {
-  return new Server(listen(target) as Deno.Listener<Deno.Conn, ServeAddr<T>>, handler, options);
+  const serveHandler = "tls" in target
+    ? handshakeFirst(handler, target.tls, options.clock)
+    : handler;
+  return new Server(
+    listen(target) as Deno.Listener<Deno.Conn, ServeAddr<T>>,
+    serveHandler,
+    options,
+  );
 }
 
 function listen(target: ServeTarget): Deno.Listener {
@@ -536,5 +575,8 @@ function listen(target: ServeTarget): Deno.Listener {
   if ("path" in target) return Deno.listen({ transport: "unix", path: target.path });
   const { hostname = "127.0.0.1", port, reusePort = false, backlog = 511 } = target;
   if (reusePort) requireUnstableNet("reusePort");
-  return Deno.listen({ hostname, port, tcpBacklog: backlog, ...(reusePort ? { reusePort } : {}) });
+  const tcp = { hostname, port, tcpBacklog: backlog, ...(reusePort ? { reusePort } : {}) };
+  if (!("tls" in target)) return Deno.listen(tcp);
+  const { cert, key, alpnProtocols } = target.tls;
+  return Deno.listenTls({ ...tcp, cert, key, ...(alpnProtocols ? { alpnProtocols } : {}) });
 }
