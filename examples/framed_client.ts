@@ -5,12 +5,16 @@
  * flushed). It prints every frame the server sends and exits 0 once the
  * server closes its side.
  *
+ * With `--ca` (a PEM file of the CA to trust) it speaks TLS, verifying the
+ * server's certificate against `--hostname`.
+ *
  * ```sh
  * deno run -A examples/framed_client.ts [--hostname 127.0.0.1] [--port 8080] \
- *   [--interval 100] [--messages 99] [--quiet]
+ *   [--interval 100] [--messages 99] [--quiet] [--ca tests/fixtures/ca.pem]
  * ```
  *
- * Run it against `examples/framed_server.ts` (or the seed's Tokio server).
+ * Run it against `examples/framed_server.ts` (or the seed's Tokio server);
+ * with `--ca`, against `framed_server.ts --cert ... --key ...`.
  *
  * @module
  */
@@ -26,6 +30,8 @@ export interface FramedClientConfig {
   interval: number;
   messages: number;
   quiet: boolean;
+  /** Path of the PEM CA certificate to trust, to connect over TLS. */
+  ca?: string;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
@@ -62,6 +68,7 @@ export function parseFramedClientArgs(args: string[]): FramedClientConfig {
       interval: { type: "string", default: "100" },
       messages: { type: "string", default: "99" },
       quiet: { type: "boolean", default: false },
+      ca: { type: "string" },
     },
   });
   return {
@@ -70,6 +77,7 @@ export function parseFramedClientArgs(args: string[]): FramedClientConfig {
     interval: number("interval", values.interval, 1),
     messages: number("messages", values.messages, 0),
     quiet: values.quiet,
+    ...(values.ca !== undefined ? { ca: values.ca } : {}),
   };
 }
 
@@ -102,9 +110,11 @@ async function produce(
 export async function main(args: string[], options: RunOptions = {}): Promise<FramedClientResult> {
   const { signal, log = console.log } = options;
   const config = parseFramedClientArgs(args);
-  const conn = await connect({ hostname: config.hostname, port: config.port }, {
-    ...(signal ? { signal } : {}),
-  });
+  const address = { hostname: config.hostname, port: config.port };
+  const conn = await connect(
+    config.ca ? { ...address, tls: { caCerts: [await Deno.readTextFile(config.ca)] } } : address,
+    { ...(signal ? { signal } : {}) },
+  );
   const driver = new FramedDriver(conn, new LengthDelimitedCodec());
   const sending = produce(driver, config, signal);
   const received: string[] = [];
