@@ -61,9 +61,15 @@ export interface TlsServeOptions {
  * handshake completes before its handler runs; a failed handshake closes
  * that connection and goes to `onError` as a `TlsHandshakeError`.
  *
- * Deno gives no way to set `TCP_NODELAY` on sockets a TLS listener
- * accepts, so `noDelay` does not apply: write each reply in one write (a
- * `FramedDriver` coalesces queued frames) rather than several small ones.
+ * Two limits of Deno's TLS listener (Deno 2.9):
+ * - It gives no way to set `TCP_NODELAY` on the sockets it accepts, so
+ *   `noDelay` does not apply: a reply split over several writes can wait
+ *   for the client's delayed ACK (about 40 ms on Linux). Write each reply
+ *   in one write (a `FramedDriver` coalesces queued frames).
+ * - A connection closed while its handshake is pending (`handshakeTimeout`,
+ *   shutdown, idle timeout) frees its server slot and handler at once, but
+ *   Deno keeps the socket itself open until the peer sends something or
+ *   disconnects.
  */
 export interface TlsListenAddress extends TcpListenAddress {
   /** Speak TLS with this certificate and key. */
