@@ -57,7 +57,9 @@ export interface ConnectOptions {
  * the same `Connection` as plain TCP), or a Unix socket connection to
  * `{ path }`.
  *
- * **Cancellation:** cancel safe: an abort or timeout leaves no socket open.
+ * **Cancellation:** cancel safe: an abort or timeout leaves no socket open
+ * (during a TLS handshake, Deno itself keeps the closed socket until the
+ * server answers or disconnects).
  *
  * @param address Where to connect.
  * @param options Cancellation, timeout, `noDelay`, clock.

@@ -47,7 +47,8 @@ export interface UpgradeTlsOptions extends Pick<TlsConnectOptions, "caCerts" | "
  * nothing more until this end's handshake starts).
  *
  * **Cancellation:** an abort or timeout closes the connection; nothing is
- * left half upgraded.
+ * left half upgraded (Deno itself keeps the closed socket until the server
+ * answers or disconnects).
  *
  * @param conn A plain TCP connection (from {@linkcode connect}).
  * @param options The server name to verify, trusted CAs, ALPN,
