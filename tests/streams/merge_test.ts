@@ -38,8 +38,9 @@ Deno.test("merge keeps reading the others after one source ended", async () => {
 });
 
 Deno.test("merge rejects with a source's error and cancels the others", async () => {
-  async function* failing() {
+  async function* failing(): AsyncGenerator<number> {
     await settle(5);
+    yield* [];
     throw new Error("source broke");
   }
   const other = new ProbeIterable<number>([], { hang: true });
