@@ -563,11 +563,14 @@ export function serve<T extends ServeTarget>(
   const serveHandler = "tls" in target
     ? handshakeFirst(handler, target.tls, options.clock)
     : handler;
-  return new Server(
-    listen(target) as Deno.Listener<Deno.Conn, ServeAddr<T>>,
-    serveHandler,
-    options,
-  );
+  const listener = listen(target) as Deno.Listener<Deno.Conn, ServeAddr<T>>;
+  try {
+    return new Server(listener, serveHandler, options);
+  } catch (error) {
+    // Bad options: do not leave a listener we opened behind.
+    if (!("listener" in target)) listener.close();
+    throw error;
+  }
 }
 
 function listen(target: ServeTarget): Deno.Listener {

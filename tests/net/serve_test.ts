@@ -286,6 +286,20 @@ Deno.test("serve rejects bad limits and durations with RangeError naming them", 
   }
 });
 
+Deno.test("serve closes the listener it opened when the options are bad", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bad.sock`;
+  try {
+    assert.throws(() => serve({ path }, () => {}, { maxConnections: 0 }), RangeError);
+    // Binding the same path again fails with AddrInUse while the first
+    // listener is open; the resource sanitizer would also flag it.
+    const again = serve({ path }, () => {});
+    await again.shutdown();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("Server shutdown rejects a bad gracePeriod", async () => {
   const server = serve(LOOPBACK, () => {});
   assert.throws(() => server.shutdown({ gracePeriod: -5 }), RangeError);
