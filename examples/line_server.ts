@@ -1,0 +1,140 @@
+/**
+ * A line protocol server (seed 001's line-delimited codec): each
+ * connection is a `Framed` stream of lines with `LinesCodec`, so the
+ * handler reads whole lines and sends whole lines, and never sees how they
+ * were split into TCP segments.
+ *
+ * Commands, one per line (a reply is one line):
+ *
+ * - `PING` → `PONG`
+ * - `ECHO text` → `text`
+ * - `UPPER text` → `TEXT`
+ * - `QUIT` → `BYE`, then the server closes the connection
+ * - anything else → `ERR unknown command: …`
+ *
+ * A line longer than `--max-length` bytes, or one that is not UTF-8, gets
+ * `ERR …` and ends the connection (the codec refuses to buffer it).
+ *
+ * ```sh
+ * deno run --allow-net=127.0.0.1 examples/line_server.ts [--hostname 127.0.0.1] [--port 8080] \
+ *   [--max-length 1024] [--quiet]
+ * ```
+ *
+ * Prints `listening on HOST:PORT` once bound, and each connection and
+ * command (unless `--quiet`). Ctrl+C shuts down gracefully.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { Framed, LinesCodec, LineTooLongError } from "@weir/weir/framing";
+import { InvalidUtf8Error } from "@weir/weir/io";
+import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
+
+/** What the command line asks for. */
+export interface LineServerConfig {
+  hostname: string;
+  port: number;
+  maxLength: number;
+  quiet: boolean;
+}
+
+/** How {@linkcode main} is run: a stop signal and where lines are printed. */
+export interface RunOptions {
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+/** Parses the flags (see the module doc). */
+export function parseLineServerArgs(args: string[]): LineServerConfig {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      hostname: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "8080" },
+      "max-length": { type: "string", default: "1024" },
+      quiet: { type: "boolean", default: false },
+    },
+  });
+  const port = Number(values.port);
+  const maxLength = Number(values["max-length"]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`--port must be a port number: ${values.port}`);
+  }
+  if (!Number.isInteger(maxLength) || maxLength < 1) {
+    throw new RangeError(`--max-length must be an integer >= 1: ${values["max-length"]}`);
+  }
+  return { hostname: values.hostname, port, maxLength, quiet: values.quiet };
+}
+
+/** The reply to one command line, and whether to close after it. */
+export function reply(line: string): { text: string; close: boolean } {
+  const space = line.indexOf(" ");
+  const command = space === -1 ? line : line.slice(0, space);
+  const arg = space === -1 ? "" : line.slice(space + 1);
+  switch (command.toUpperCase()) {
+    case "PING":
+      return { text: "PONG", close: false };
+    case "ECHO":
+      return { text: arg, close: false };
+    case "UPPER":
+      return { text: arg.toUpperCase(), close: false };
+    case "QUIT":
+      return { text: "BYE", close: true };
+    default:
+      return { text: `ERR unknown command: ${command}`, close: false };
+  }
+}
+
+/** Serves one connection until QUIT, the end of input, or a bad line. */
+async function session(
+  conn: Connection,
+  signal: AbortSignal,
+  config: LineServerConfig,
+  log: (line: string) => void,
+): Promise<void> {
+  const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
+  const peer = `${hostname}:${port}`;
+  if (!config.quiet) log(`accepted connection from ${peer}`);
+  const framed = new Framed(conn, new LinesCodec({ maxLength: config.maxLength }));
+  try {
+    for (let next; !(next = await framed.next({ signal })).done;) {
+      if (!config.quiet) log(`${peer}: ${next.value}`);
+      const { text, close } = reply(next.value);
+      await framed.send(text, { signal });
+      if (close) break;
+    }
+  } catch (error) {
+    if (signal.aborted) return; // shutting down
+    if (!(error instanceof LineTooLongError || error instanceof InvalidUtf8Error)) throw error;
+    const why = error instanceof LineTooLongError
+      ? `line too long (max ${config.maxLength} bytes)`
+      : "invalid UTF-8";
+    if (!config.quiet) log(`${peer}: ERR ${why}`);
+    await framed.send(`ERR ${why}`);
+  }
+  await framed.close(); // flush, then FIN
+  if (!config.quiet) log(`closed connection from ${peer}`);
+}
+
+/**
+ * Runs the server until `signal` aborts (then shuts down gracefully).
+ * Resolves once every connection is closed.
+ */
+export async function main(args: string[], options: RunOptions = {}): Promise<void> {
+  const { signal, log = console.log } = options;
+  const config = parseLineServerArgs(args);
+  const server = serve(
+    { hostname: config.hostname, port: config.port },
+    (conn, { signal }) => session(conn, signal, config, log),
+    signal ? { shutdownSignal: signal } : {},
+  );
+  log(`listening on ${server.addr.hostname}:${server.addr.port}`);
+  await server.finished;
+}
+
+if (import.meta.main) {
+  const token = shutdownOnSignals();
+  await main(Deno.args, { signal: token.signal });
+  token.cancel();
+}
