@@ -1,0 +1,94 @@
+/**
+ * A TCP server with a connection limit (seed 001's flow control in network
+ * servers): at most `--max-connections` clients are served at once. The
+ * seed takes a semaphore permit before each `accept`; weir's `serve` does
+ * exactly that with `maxConnections`: at the limit it stops accepting, so
+ * further clients wait in the kernel's backlog (their connect succeeds,
+ * nothing is read or written) until a served client leaves. Nothing is
+ * refused and nothing queues in the process. `accept_loop.ts` shows the
+ * same limit written by hand with a `Semaphore`.
+ *
+ * Each client is greeted with `hello #{n}, {k} of {max} connections in
+ * use` and then gets every byte echoed until it closes.
+ *
+ * ```sh
+ * deno run --allow-net=127.0.0.1 examples/connection_limit_server.ts [--hostname 127.0.0.1] \
+ *   [--port 8080] [--max-connections 2] [--quiet]
+ * ```
+ *
+ * Prints `listening on HOST:PORT` once bound, then each connection served
+ * and closed (unless `--quiet`). Ctrl+C shuts down gracefully.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { serve, shutdownOnSignals } from "@weir/weir/net";
+
+/** What the command line asks for. */
+export interface ConnectionLimitConfig {
+  hostname: string;
+  port: number;
+  maxConnections: number;
+  quiet: boolean;
+}
+
+/** How {@linkcode main} is run: a stop signal and where lines are printed. */
+export interface RunOptions {
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+/** Parses the flags (see the module doc). */
+export function parseConnectionLimitArgs(args: string[]): ConnectionLimitConfig {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      hostname: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "8080" },
+      "max-connections": { type: "string", default: "2" },
+      quiet: { type: "boolean", default: false },
+    },
+  });
+  const port = Number(values.port);
+  const maxConnections = Number(values["max-connections"]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`--port must be a port number: ${values.port}`);
+  }
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new RangeError(`--max-connections must be an integer >= 1: ${values["max-connections"]}`);
+  }
+  return { hostname: values.hostname, port, maxConnections, quiet: values.quiet };
+}
+
+/**
+ * Runs the server until `signal` aborts (then shuts down gracefully).
+ * Resolves once every connection is closed.
+ */
+export async function main(args: string[], options: RunOptions = {}): Promise<void> {
+  const { signal, log = console.log } = options;
+  const config = parseConnectionLimitArgs(args);
+  const quietLog = config.quiet ? () => {} : log;
+  let accepted = 0;
+  const server = serve(
+    { hostname: config.hostname, port: config.port },
+    async (conn) => {
+      const n = ++accepted;
+      const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
+      const inUse = `${server.connections} of ${config.maxConnections} connections in use`;
+      quietLog(`connection #${n} from ${hostname}:${port} (${inUse})`);
+      await conn.writeAll(new TextEncoder().encode(`hello #${n}, ${inUse}\n`));
+      await conn.readable.pipeTo(conn.writable); // echo until the client half-closes
+      quietLog(`connection #${n} closed`);
+    },
+    { maxConnections: config.maxConnections, ...(signal ? { shutdownSignal: signal } : {}) },
+  );
+  log(`listening on ${server.addr.hostname}:${server.addr.port}`);
+  await server.finished;
+}
+
+if (import.meta.main) {
+  const token = shutdownOnSignals();
+  await main(Deno.args, { signal: token.signal });
+  token.cancel();
+}
