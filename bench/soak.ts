@@ -254,11 +254,14 @@ async function soak(options: SoakOptions): Promise<void> {
       `, server handler errors: ${final?.errors ?? "?"}`,
   );
   if (rss.length > 0) {
+    // RSS saws with garbage collection: compare the halves' ranges, not just a trend line.
+    const half = Math.ceil(rss.length / 2);
+    const range = (xs: number[]) =>
+      `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)} MB`;
     const perMinute = slope(steady.map((s) => s.t / 60), rss);
     console.log(
-      `  server RSS (steady state): min ${Math.min(...rss).toFixed(1)} MB, max ${
-        Math.max(...rss).toFixed(1)
-      } MB, ` +
+      `  server RSS (steady state): first half ${range(rss.slice(0, half))}, ` +
+        `second half ${range(rss.slice(rss.length - half))}, ` +
         `trend ${perMinute >= 0 ? "+" : ""}${perMinute.toFixed(2)} MB/min`,
     );
   }
