@@ -5,6 +5,7 @@
 // permits go to the head waiter first; a waiter is resolved only when it
 // holds all it asked for.
 
+import { claim } from "./_claim.ts";
 import { SemaphoreClosedError } from "./semaphore_closed_error.ts";
 import { Waiter, WaitQueue } from "./_wait_queue.ts";
 
@@ -49,6 +50,10 @@ export class BatchSemaphore {
   /** Resolves `grant` once `n` permits are held. */
   acquire<G>(n: number, grant: G, signal: AbortSignal | undefined): Promise<G> {
     if (signal?.aborted) return Promise.reject(signal.reason);
+    // Claiming may run other select branches' abort listeners: read the state after it.
+    if (signal !== undefined && this.#permits >= n && !this.#closed && !claim(signal)) {
+      return Promise.reject(signal.reason);
+    }
     if (this.#closed) return Promise.reject(new SemaphoreClosedError());
     const permits = this.#permits;
     // While anyone waits `permits` is 0, so this never overtakes the queue.
@@ -80,9 +85,11 @@ export class BatchSemaphore {
         head.collected += n;
         return;
       }
-      n -= missing;
       queue.shift();
-      head.resolve(head.grant);
+      if (head.claim()) {
+        n -= missing;
+        head.resolve(head.grant);
+      }
       head = queue.head;
     }
     this.#permits += n;

@@ -3,6 +3,8 @@
 // removal of an aborted waiter from the middle are all O(1) and allocate
 // nothing beyond the waiter itself.
 
+import { claim } from "./_claim.ts";
+
 /** A node of a {@linkcode WaitQueue}. */
 export class Link {
   prev: Link | undefined = undefined;
@@ -71,6 +73,19 @@ export class Waiter<R> extends Link implements EventListenerObject {
     });
     this.#signal = signal;
     signal?.addEventListener("abort", this);
+  }
+
+  /**
+   * Claims the wait for its select branch (see `_claim.ts`) right before
+   * the caller hands it something. `false`: its signal is aborted, so it
+   * left its queue and gets nothing; its abort listener rejects it (already,
+   * or later in the abort being dispatched).
+   */
+  claim(): boolean {
+    const signal = this.#signal;
+    if (signal === undefined || claim(signal)) return true;
+    this.queue?.remove(this);
+    return false;
   }
 
   resolve(value: R): void {

@@ -1,5 +1,6 @@
 import { ChannelClosedError, LaggedError } from "./channel_errors.ts";
 import type { RecvResult } from "./recv_result.ts";
+import { claim } from "./_claim.ts";
 import { checkInteger, DONE } from "./_shared.ts";
 import { OwnedWaiter, removeOwned, WaitQueue } from "./_wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
@@ -300,7 +301,9 @@ class BroadcastRing<T> {
 
   /** Resolves the waiting receives of `receiver` (or of everyone) with the end. */
   finish(receiver?: Subscriber<T>): void {
-    for (const waiter of removeOwned(this.waiters, receiver)) waiter.resolve(DONE);
+    for (const waiter of removeOwned(this.waiters, receiver)) {
+      if (waiter.claim()) waiter.resolve(DONE);
+    }
   }
 }
 
@@ -329,13 +332,21 @@ class Publisher<T> implements BroadcastSender<T> {
     // Waiting receivers are all at `seq`; each takes it now, once.
     const waiters = ring.waiters;
     for (let waiter = waiters.head; waiter;) {
-      const next = waiter.next as BroadcastWaiter<T> | undefined;
       const receiver = waiter.owner;
-      if (receiver.next === seq) {
-        receiver.next++;
-        waiters.remove(waiter);
-        waiter.resolve({ done: false, value: ring.read(seq) });
+      if (receiver.next !== seq) {
+        waiter = waiter.next as BroadcastWaiter<T> | undefined;
+        continue;
       }
+      // Claiming may run abort listeners that take other waiters out of the
+      // queue; a claimed waiter is still in it, so its `next` is current.
+      if (!waiter.claim()) {
+        waiter = waiters.head;
+        continue;
+      }
+      const next = waiter.next as BroadcastWaiter<T> | undefined;
+      receiver.next++;
+      waiters.remove(waiter);
+      waiter.resolve({ done: false, value: ring.read(seq) });
       waiter = next;
     }
     return ring.receiverCount;
@@ -383,6 +394,8 @@ class Subscriber<T> implements BroadcastReceiver<T> {
   recv(options?: SyncWaitOptions): Promise<RecvResult<T>> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    const ring = this.#ring;
+    if (signal !== undefined && this.#ready && !claim(signal)) return Promise.reject(signal.reason);
     let result;
     try {
       result = this.tryRecv();
@@ -391,8 +404,14 @@ class Subscriber<T> implements BroadcastReceiver<T> {
     }
     if (result) return Promise.resolve(result);
     const waiter: BroadcastWaiter<T> = new OwnedWaiter(this, signal);
-    this.#ring.waiters.push(waiter);
+    ring.waiters.push(waiter);
     return waiter.promise;
+  }
+
+  /** Whether a receive would complete now, so it claims first. */
+  get #ready(): boolean {
+    const ring = this.#ring;
+    return this.#closed || this.next < ring.tail || ring.senderCount === 0;
   }
 
   tryRecv(): RecvResult<T> | undefined {

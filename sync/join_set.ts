@@ -1,3 +1,4 @@
+import { claim } from "./_claim.ts";
 import { abortableWait } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
 import { TaskQueue } from "./_task_queue.ts";
@@ -8,6 +9,7 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 interface Joiner<T> {
   resolve(result: IteratorResult<T, undefined>): void;
   reject(error: unknown): void;
+  readonly signal: AbortSignal | undefined;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -139,6 +141,9 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
   joinNext(options: SyncWaitOptions = {}): Promise<IteratorResult<T, undefined>> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal !== undefined && (this.#finished.length !== 0 || this.#running.size === 0)) {
+      if (!claim(signal)) return Promise.reject(signal.reason);
+    }
     const outcome = this.#finished.shift();
     if (outcome !== undefined) {
       return outcome.ok
@@ -147,7 +152,7 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
     }
     if (this.#running.size === 0) return Promise.resolve(DONE);
     return abortableWait(signal, (resolve, reject) => {
-      const node = this.#joiners.push({ resolve, reject });
+      const node = this.#joiners.push({ resolve, reject, signal });
       return () => this.#joiners.remove(node);
     });
   }
@@ -237,15 +242,23 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
 
   #finish(controller: AbortController, outcome: Outcome<T>): void {
     this.#running.delete(controller);
-    const joiner = this.#joiners.shift();
+    const joiner = this.#claimJoiner();
     if (joiner === undefined) this.#finished.push(outcome);
     else if (outcome.ok) joiner.resolve({ done: false, value: outcome.value });
     else joiner.reject(outcome.error);
     if (this.#running.size === 0) {
       // The set is empty now: no later task can serve the remaining joiners.
-      for (let rest = this.#joiners.shift(); rest !== undefined; rest = this.#joiners.shift()) {
+      for (let rest = this.#claimJoiner(); rest !== undefined; rest = this.#claimJoiner()) {
         rest.resolve(DONE);
       }
     }
+  }
+
+  /** Dequeues the first joiner whose claim (see `_claim.ts`) succeeds; aborted ones reject themselves. */
+  #claimJoiner(): Joiner<T> | undefined {
+    const joiners = this.#joiners;
+    let joiner = joiners.shift();
+    while (joiner !== undefined && !claim(joiner.signal)) joiner = joiners.shift();
+    return joiner;
   }
 }

@@ -1,5 +1,6 @@
 import { ChannelClosedError, ChannelFullError } from "./channel_errors.ts";
 import type { RecvResult } from "./recv_result.ts";
+import { claim } from "./_claim.ts";
 import { Ring } from "./_ring.ts";
 import { checkInteger, DONE, integerError, RESOLVED } from "./_shared.ts";
 import { Waiter, WaitQueue } from "./_wait_queue.ts";
@@ -527,9 +528,14 @@ class Chan<T> {
   }
 
   deliver(value: T): void {
-    const receiver = this.receivers.shift();
-    if (receiver) receiver.resolve({ done: false, value });
-    else this.buffer.push(value);
+    const receivers = this.receivers;
+    for (let receiver = receivers.shift(); receiver; receiver = receivers.shift()) {
+      if (receiver.claim()) {
+        receiver.resolve({ done: false, value });
+        return;
+      }
+    }
+    this.buffer.push(value);
   }
 
   /** Serves waiting senders while there is room, then ends receivers if drained. */
@@ -537,17 +543,22 @@ class Chan<T> {
     const senders = this.senders;
     for (let waiter = senders.head; waiter && this.hasRoom; waiter = senders.head) {
       senders.shift();
-      if (waiter.reserve) {
-        this.reserved++;
+      this.reserved++; // holds the slot while claiming, which may run abort listeners
+      if (!waiter.claim()) {
+        this.reserved--;
+      } else if (waiter.reserve) {
         waiter.resolve(new Slot(this));
       } else {
+        this.reserved--;
         this.deliver(waiter.value as T);
         waiter.resolve(undefined);
       }
     }
     if (this.drained) {
       const receivers = this.receivers;
-      for (let waiter = receivers.shift(); waiter; waiter = receivers.shift()) waiter.resolve(DONE);
+      for (let waiter = receivers.shift(); waiter; waiter = receivers.shift()) {
+        if (waiter.claim()) waiter.resolve(DONE);
+      }
     }
   }
 
@@ -619,9 +630,12 @@ class ChanSender<T> implements Sender<T> {
   send(value: T, options?: SyncWaitOptions): Promise<void> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    const chan = this.#chan;
+    if (signal !== undefined && chan.hasRoom && !claim(signal)) {
+      return Promise.reject(signal.reason);
+    }
     const error = this.#closedError(value);
     if (error) return Promise.reject(error);
-    const chan = this.#chan;
     // While senders wait the channel is full, so room means nobody waits.
     if (chan.hasRoom) {
       chan.deliver(value);
@@ -643,9 +657,12 @@ class ChanSender<T> implements Sender<T> {
   reserve(options?: SyncWaitOptions): Promise<SendPermit<T>> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    const chan = this.#chan;
+    if (signal !== undefined && chan.hasRoom && !claim(signal)) {
+      return Promise.reject(signal.reason);
+    }
     const error = this.#closedError(undefined);
     if (error) return Promise.reject(error);
-    const chan = this.#chan;
     if (chan.hasRoom) {
       chan.reserved++;
       return Promise.resolve(new Slot(chan));
@@ -714,11 +731,18 @@ class ChanReceiver<T> implements Receiver<T> {
   recv(options?: SyncWaitOptions): Promise<RecvResult<T>> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal !== undefined && this.#ready && !claim(signal)) return Promise.reject(signal.reason);
     const result = this.tryRecv();
     if (result) return Promise.resolve(result);
     const waiter = new Waiter<RecvResult<T>>(signal);
     this.#chan.receivers.push(waiter);
     return waiter.promise;
+  }
+
+  /** Whether a receive would complete now, so it claims first. */
+  get #ready(): boolean {
+    const chan = this.#chan;
+    return chan.buffer.length !== 0 || chan.drained;
   }
 
   tryRecv(): RecvResult<T> | undefined {
@@ -732,6 +756,7 @@ class ChanReceiver<T> implements Receiver<T> {
     if (error) return Promise.reject(error);
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal !== undefined && this.#ready && !claim(signal)) return Promise.reject(signal.reason);
     const chan = this.#chan;
     if (chan.buffer.length !== 0) return Promise.resolve(chan.takeMany([], limit));
     if (chan.drained) return Promise.resolve([]);

@@ -1,3 +1,4 @@
+import { claim } from "./_claim.ts";
 import { RESOLVED } from "./_shared.ts";
 import { Waiter, WaitQueue } from "./_wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
@@ -53,6 +54,9 @@ export class Notify {
   notified(options?: SyncWaitOptions): Promise<void> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal !== undefined && this.#permit && !claim(signal)) {
+      return Promise.reject(signal.reason);
+    }
     if (this.#permit) {
       this.#permit = false;
       return RESOLVED;
@@ -76,9 +80,14 @@ export class Notify {
    * ```
    */
   notifyOne(): void {
-    const waiter = this.#waiters.shift();
-    if (waiter) waiter.resolve();
-    else this.#permit = true;
+    const waiters = this.#waiters;
+    for (let waiter = waiters.shift(); waiter; waiter = waiters.shift()) {
+      if (waiter.claim()) {
+        waiter.resolve();
+        return;
+      }
+    }
+    this.#permit = true;
   }
 
   /**
@@ -98,6 +107,8 @@ export class Notify {
    */
   notifyWaiters(): void {
     const waiters = this.#waiters;
-    for (let waiter = waiters.shift(); waiter; waiter = waiters.shift()) waiter.resolve();
+    for (let waiter = waiters.shift(); waiter; waiter = waiters.shift()) {
+      if (waiter.claim()) waiter.resolve();
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { ChannelClosedError } from "./channel_errors.ts";
 import type { RecvResult } from "./recv_result.ts";
+import { claim } from "./_claim.ts";
 import { DONE, RESOLVED } from "./_shared.ts";
 import { Waiter, WaitQueue } from "./_wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
@@ -269,10 +270,14 @@ class ShotSender<T> implements OneshotSender<T> {
     this.#closed = true;
     shot.value = value;
     shot.state = "full";
-    const waiter = shot.waiters.shift();
-    if (waiter === undefined) return;
-    waiter.resolve(shot.take());
-    shot.fail(MESSAGES.taken);
+    const waiters = shot.waiters;
+    for (let waiter = waiters.shift(); waiter; waiter = waiters.shift()) {
+      if (waiter.claim()) {
+        waiter.resolve(shot.take());
+        shot.fail(MESSAGES.taken);
+        return;
+      }
+    }
   }
 
   close(): void {
@@ -299,6 +304,9 @@ class ShotReceiver<T> implements OneshotReceiver<T> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const shot = this.#shot;
+    if (signal !== undefined && shot.state === "full" && !claim(signal)) {
+      return Promise.reject(signal.reason);
+    }
     switch (shot.state) {
       case "full":
         return Promise.resolve(shot.take());

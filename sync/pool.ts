@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from "../time/clock.ts";
+import { claim } from "./_claim.ts";
 import { abortableWait, noop } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
 import { TaskQueue } from "./_task_queue.ts";
@@ -132,7 +133,8 @@ interface Entry<T> {
 }
 
 interface Borrower<T> {
-  lend(entry: Entry<T>): void;
+  /** Takes `entry`, unless the borrower's claim (see `_claim.ts`) fails: returns whether it did. */
+  lend(entry: Entry<T>): boolean;
   fail(error: unknown): void;
 }
 
@@ -418,6 +420,9 @@ export class Pool<T> implements AsyncDisposable {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#drained !== undefined) return Promise.reject(new PoolDrainedError());
     if (this.#validate === undefined && this.#waiters.length === 0) {
+      if (signal !== undefined && this.#idle.length !== 0 && !claim(signal)) {
+        return Promise.reject(signal.reason);
+      }
       const entry = this.#takeIdle();
       if (entry !== undefined) return Promise.resolve(this.#lend(entry));
     }
@@ -425,8 +430,10 @@ export class Pool<T> implements AsyncDisposable {
       let cancelTimer = noop;
       const node = this.#waiters.push({
         lend: (entry) => {
+          if (!claim(signal)) return false;
           cancelTimer();
           resolve(this.#lend(entry));
+          return true;
         },
         fail: (error) => {
           cancelTimer();
@@ -582,9 +589,9 @@ export class Pool<T> implements AsyncDisposable {
   #offer(entry: Entry<T>, checked: boolean): void {
     if (this.#drained !== undefined) this.#dispose(entry);
     else if (this.#waiters.length === 0) this.#makeIdle(entry);
-    else if (checked) this.#waiters.shift()!.lend(entry);
     // Whoever is first in line once the check passes gets the resource.
-    else this.#check(entry);
+    else if (!checked) this.#check(entry);
+    else if (!this.#waiters.shift()!.lend(entry)) this.#offer(entry, true);
   }
 
   #check(entry: Entry<T>): void {

@@ -1,3 +1,4 @@
+import { claim, registerClaim } from "./_claim.ts";
 import { onAbort } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
 
@@ -37,11 +38,12 @@ export interface SelectOptions {
   biased?: boolean;
   /**
    * Aborts every branch (with `signal.reason`) and rejects the call with
-   * `signal.reason`.
+   * `signal.reason`; but once a branch has taken something (see "Cancel
+   * safety" on {@linkcode select}), the call still settles like that branch.
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * The source of randomness for the starting branch when not `biased`: a
    * function returning a number in `[0, 1)`, as `Math.random` does (inject a
@@ -54,10 +56,11 @@ export interface SelectOptions {
 
 /**
  * Races branches and settles like the first one to settle, as Tokio's
- * `select!`. Each branch is a function called with its own `AbortSignal`;
- * when one branch's promise settles, every other branch's signal is aborted
- * (with an `AbortError`) **before** `select` settles, so the losers are
- * already told to stop when the caller resumes. A branch that fulfils gives
+ * `select!`, except that a branch that takes something wins (see below).
+ * Each branch is a function called with its own `AbortSignal`; once a
+ * branch wins, every other branch's signal is aborted (with an
+ * `AbortError`) **before** `select` settles, so the losers are already told
+ * to stop when the caller resumes. A branch that fulfils gives
  * `{ index, value }`; one that rejects makes `select` reject with its error.
  *
  * Branches start in list order with `biased: true`; otherwise from a random
@@ -66,11 +69,32 @@ export interface SelectOptions {
  *
  * ## Cancel safety
  *
- * Aborting a losing branch stops it; it does not undo what it already did.
- * In a `select` that runs in a loop, use only branches whose operation is
- * cancel safe, meaning that aborting it and starting it again loses
- * nothing: channel `recv`, `JoinSet.joinNext`, `CancellationToken.cancelled`,
- * a single `read(p)` on a connection.
+ * weir's own waiting operations never lose an item to a losing branch.
+ * Given the branch's `signal`, each one claims it at the moment it takes
+ * something, and the first claim decides the call: the other branches are
+ * aborted at once, before anything can be handed to them, and branches not
+ * yet started are not started (Tokio's losing branches are never polled
+ * again either). When two channels both hold a message, one is received
+ * and the other stays in its channel. Covered: `mpsc` `recv`, `recvMany`,
+ * `send` and `reserve`; `broadcast` and `oneshot` `recv`; `watch` `changed`;
+ * `Semaphore.acquire`; `Mutex.lock`; `RwLock` `read` and `write`;
+ * `Notify.notified`; `Pool.acquire`; `JoinSet.joinNext`; and in
+ * `@weir/weir/io` and `@weir/weir/framing`, `BufReader` reads, `duplex`
+ * reads and writes, and `next` on `FramedRead`, `Framed` and
+ * `DatagramFramed`. Pass them the branch's signal itself: a signal derived
+ * from it (`AbortSignal.any`) is not arbitrated. A `select` nested in a
+ * branch, given that branch's signal as its `signal`, claims it for its
+ * own winner. Not covered: `RateLimiter.acquire` (`@weir/weir/time`
+ * depends on nothing else), whose losing branch may have spent its tokens.
+ *
+ * Any other promise can lose data: aborting a losing branch stops it; it
+ * does not undo what it already did, and a plain promise that has consumed
+ * something cannot give it back. In a `select` that runs in a loop, use
+ * only branches whose operation is cancel safe, meaning that aborting it and
+ * starting it again loses nothing: the operations above, `sleep`,
+ * `CancellationToken.cancelled`. A raw `conn.read(p)` is not: it cannot be
+ * aborted and puts bytes into `p` after its branch lost (read through a
+ * `BufReader`, which keeps them for the next call).
  *
  * The classic way to lose data is Tokio's `read_exact` in a `select!` loop.
  * Say one branch reads a 10-byte header with repeated `conn.read()` calls and
@@ -111,6 +135,23 @@ export interface SelectOptions {
  * ]);
  * assert.deepEqual(result, { index: 1, value: "ready" });
  * assert.equal(lostAborted, true);
+ * ```
+ *
+ * @example Two channels ready at once: the loser keeps its message
+ * ```ts
+ * import { mpsc, select } from "@weir/weir/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx1, rx1] = mpsc<string>(4);
+ * const [tx2, rx2] = mpsc<string>(4);
+ * tx1.trySend("a");
+ * tx2.trySend("b");
+ * const won = await select([
+ *   (signal) => rx1.recv({ signal }),
+ *   (signal) => rx2.recv({ signal }),
+ * ], { biased: true });
+ * assert.deepEqual(won, { index: 0, value: { done: false, value: "a" } });
+ * assert.equal(rx2.tryRecv()?.value, "b"); // not lost
  * ```
  *
  * @example A cancel-safe loop: the long read is started once
@@ -156,30 +197,51 @@ export function select<const B extends readonly (SelectBranch | false | null | u
   }
   return new Promise<SelectResult<B>>((resolve, reject) => {
     const controllers = new Map<number, AbortController>();
-    let settled = false;
+    // The branch this call settles with: the first to claim (see
+    // `_claim.ts`), else the first to settle; ABORTED once `signal` aborted
+    // before any branch claimed.
+    let winner = NONE;
+    let lost: DOMException | undefined;
     const abortAll = (reason: unknown, except: number) => {
       for (const [index, controller] of controllers) {
         if (index !== except) controller.abort(reason);
       }
     };
+    const choose = (index: number) => {
+      winner = index;
+      lost = new DOMException(`Select chose branch ${index}`, "AbortError");
+      abortAll(lost, index);
+    };
     const detach = onAbort(signal, (reason) => {
-      settled = true;
+      // A branch that claimed has taken something: it still settles the call.
+      const claimed = winner !== NONE;
+      if (!claimed) winner = ABORTED;
       abortAll(reason, -1);
-      reject(reason);
+      if (!claimed) reject(reason);
     });
+    const arbiter = (index: number, controller: AbortController) => (): boolean => {
+      if (winner === index) return true;
+      // Nested in another select's branch, claim that branch too.
+      if (winner === NONE && claim(signal)) {
+        choose(index);
+        return true;
+      }
+      controller.abort(lost ?? signal?.reason);
+      return false;
+    };
     const finish = (index: number, settle: () => void) => {
-      if (settled) return;
-      settled = true;
+      if (winner === NONE) choose(index);
+      else if (winner !== index) return;
       detach();
-      abortAll(new DOMException(`Select branch ${index} settled first`, "AbortError"), index);
       settle();
     };
     const first = Math.floor(roll * enabled.length);
-    for (let k = 0; k < enabled.length && !settled; k++) {
+    for (let k = 0; k < enabled.length && winner === NONE; k++) {
       const index = enabled[(first + k) % enabled.length]!;
       const branch = branches[index] as SelectBranch;
       const controller = new AbortController();
       controllers.set(index, controller);
+      registerClaim(controller.signal, arbiter(index, controller));
       callAsync(branch, controller.signal).then(
         (value) => finish(index, () => resolve({ index, value } as SelectResult<B>)),
         (error) => finish(index, () => reject(error)),
@@ -187,3 +249,8 @@ export function select<const B extends readonly (SelectBranch | false | null | u
     }
   });
 }
+
+/** `winner` before any branch is chosen. */
+const NONE = -1;
+/** `winner` once the call's own signal aborted first. */
+const ABORTED = -2;

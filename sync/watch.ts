@@ -1,5 +1,6 @@
 import { ChannelClosedError } from "./channel_errors.ts";
 import { RESOLVED } from "./_shared.ts";
+import { claim } from "./_claim.ts";
 import { OwnedWaiter, removeOwned, WaitQueue } from "./_wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
@@ -354,6 +355,7 @@ class Publisher<T> implements WatchSender<T> {
     const version = ++state.version;
     const waiters = state.waiters;
     for (let waiter = waiters.shift(); waiter; waiter = waiters.shift()) {
+      if (!waiter.claim()) continue;
       waiter.owner.seen = version;
       waiter.resolve();
     }
@@ -417,6 +419,9 @@ class Watcher<T> implements WatchReceiver<T> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const state = this.#state;
+    if (signal !== undefined && this.seen !== state.version && !this.#closed && !claim(signal)) {
+      return Promise.reject(signal.reason);
+    }
     if (this.#closed) {
       return Promise.reject(
         new ChannelClosedError("Cannot wait for a change: the receiver is closed"),
