@@ -1,3 +1,4 @@
+import { claim } from "../sync/_claim.ts";
 import type { IoOptions } from "./io_options.ts";
 import type { Reader, Writer } from "./types.ts";
 
@@ -42,4 +43,13 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
       },
     );
   });
+}
+
+/**
+ * Claims `signal` for its `select` branch right before bytes are taken (see
+ * `sync/_claim.ts`): throws `signal.reason` when it is aborted, or when its
+ * select chose another branch, so that nothing is taken.
+ */
+export function claimOrThrow(signal: AbortSignal | undefined): void {
+  if (!claim(signal)) throw signal!.reason;
 }

@@ -1,4 +1,5 @@
-import { abortable } from "./_abort.ts";
+import { claim } from "../sync/_claim.ts";
+import { abortable, claimOrThrow } from "./_abort.ts";
 import { closeReader } from "./_close.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
@@ -65,8 +66,9 @@ function checkLength(name: string, value: number, min: number): void {
  * byte order mark is kept as U+FEFF.
  *
  * **Cancellation:** every method that waits takes `{ signal }` and is
- * cancel safe: an aborted call consumes nothing, and a read from the source
- * already in flight lands in the buffer for the next call. (Without a
+ * cancel safe: an aborted call consumes nothing, nor does one in a losing
+ * `select` branch, and a read from the source already in flight lands in
+ * the buffer for the next call. (Without a
  * signal, large `read(p)` and `readExact` calls read straight into the
  * destination instead.)
  *
@@ -319,8 +321,12 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   read(p: Uint8Array, options: IoOptions = {}): Promise<number | null> {
-    if (this.#buf.length > 0 || p.length === 0) return Promise.resolve(this.#copyOut(p));
-    return this.#readSlow(p, options.signal);
+    const { signal } = options;
+    if (this.#buf.length > 0 || p.length === 0) {
+      if (!claim(signal)) return Promise.reject(signal!.reason);
+      return Promise.resolve(this.#copyOut(p));
+    }
+    return this.#readSlow(p, signal);
   }
 
   async #readSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number | null> {
@@ -328,6 +334,7 @@ export class BufReader implements Reader, AsyncDisposable {
       return this.#src.read(p);
     }
     if (!await this.#ensure(1, signal)) return null;
+    claimOrThrow(signal);
     return this.#copyOut(p);
   }
 
@@ -366,8 +373,12 @@ export class BufReader implements Reader, AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.#buf.length >= n) return Promise.resolve(this.#takeExact(target, n));
-    return this.#readExactSlow(target, n, options.signal);
+    const { signal } = options;
+    if (this.#buf.length >= n) {
+      if (!claim(signal)) return Promise.reject(signal!.reason);
+      return Promise.resolve(this.#takeExact(target, n));
+    }
+    return this.#readExactSlow(target, n, signal);
   }
 
   async #readExactSlow(
@@ -386,7 +397,9 @@ export class BufReader implements Reader, AsyncDisposable {
       }
       return out;
     }
-    if (!await this.#ensure(n, signal)) {
+    const complete = await this.#ensure(n, signal);
+    claimOrThrow(signal);
+    if (!complete) {
       const got = this.#buf.length;
       this.#buf.consume(got);
       throw new UnexpectedEofError(n, got);
@@ -460,6 +473,7 @@ export class BufReader implements Reader, AsyncDisposable {
     let end = this.#search(byte, 0);
     if (end < 0) end = await this.#find(byte, options.signal);
     if (end === 0) return null;
+    claimOrThrow(options.signal);
     const out = this.#buf.bytes().slice(0, end);
     this.#buf.consume(end);
     return out;
@@ -491,6 +505,7 @@ export class BufReader implements Reader, AsyncDisposable {
   readLine(options: IoOptions = {}): Promise<string | null> {
     try {
       if (this.#nextLine < this.#lines.length || this.#batch()) {
+        claimOrThrow(options.signal);
         return Promise.resolve(this.#takeLine());
       }
     } catch (error) {
@@ -502,6 +517,7 @@ export class BufReader implements Reader, AsyncDisposable {
   async #readLineSlow(signal: AbortSignal | undefined): Promise<string | null> {
     const end = await this.#find(LF, signal);
     if (end === 0) return null;
+    claimOrThrow(signal);
     // Found a line end: decode it with every other complete line buffered.
     if (this.#batch()) return this.#takeLine();
     // The unterminated rest at end of stream, kept as is (a lone \r too).
@@ -620,6 +636,7 @@ export class BufReader implements Reader, AsyncDisposable {
       next: () => {
         if (this.#nextLine < this.#lines.length) {
           try {
+            claimOrThrow(options.signal);
             return Promise.resolve({ value: this.#takeLine(), done: false });
           } catch (error) {
             return Promise.reject(error);
@@ -659,6 +676,7 @@ export class BufReader implements Reader, AsyncDisposable {
         throw new BufferFullError(maxBytes, `Stream exceeds maxBytes ${maxBytes}`);
       }
     } while (await this.#more(signal));
+    claimOrThrow(signal);
     const out = this.#buf.take(this.#buf.length);
     // Start afresh rather than keep the (possibly huge) memory behind `out`.
     this.#raw = new ByteBuffer(this.#capacity);

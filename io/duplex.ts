@@ -1,3 +1,4 @@
+import { claimOrThrow } from "./_abort.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import type { IoOptions } from "./io_options.ts";
 import { toReadable } from "./to_readable.ts";
@@ -33,7 +34,8 @@ export interface DuplexStream extends Reader, HalfCloseWriter, AsyncDisposable, 
    * is buffered; `null` once the peer's write side is closed and every
    * byte was read.
    *
-   * **Cancellation:** cancel safe: an aborted read takes no bytes.
+   * **Cancellation:** cancel safe: an aborted read takes no bytes, nor
+   * does one in a losing `select` branch.
    *
    * @param p Where to put the bytes.
    * @param options Cancellation.
@@ -46,7 +48,8 @@ export interface DuplexStream extends Reader, HalfCloseWriter, AsyncDisposable, 
    * resolves that count, which may be fewer than `p.length` (a short
    * write); waits while the peer's buffer is full.
    *
-   * **Cancellation:** cancel safe: an aborted write writes nothing.
+   * **Cancellation:** cancel safe: an aborted write writes nothing, nor
+   * does one in a losing `select` branch.
    *
    * @param p The bytes to write.
    * @param options Cancellation.
@@ -144,28 +147,35 @@ class Endpoint implements DuplexStream {
   }
 
   read(p: Uint8Array, options?: IoOptions): Promise<number | null> {
+    const signal = options?.signal;
     try {
-      const n = this.#tryRead(p);
+      const n = this.#tryRead(p, signal);
       if (n !== undefined) return Promise.resolve(n);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#readSlow(p, options?.signal);
+    return this.#readSlow(p, signal);
   }
 
   async #readSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number | null> {
     signal?.throwIfAborted();
     while (true) {
       await waitOn(this.#in.readers, signal);
-      const n = this.#tryRead(p);
+      const n = this.#tryRead(p, signal);
       if (n !== undefined) return n;
     }
   }
 
-  /** The read's result, or `undefined` when it has to wait. */
-  #tryRead(p: Uint8Array): number | null | undefined {
-    if (this.#closed) throw new Deno.errors.BadResource("Duplex stream is closed");
+  /**
+   * The read's result, or `undefined` when it has to wait. Before taking
+   * bytes it claims `signal` for its `select` branch, if any (an aborted
+   * signal takes nothing).
+   */
+  #tryRead(p: Uint8Array, signal: AbortSignal | undefined): number | null | undefined {
     const pipe = this.#in;
+    // Claiming may run other branches' abort listeners: read the state after it.
+    if (pipe.data.length !== 0 && !this.#closed) claimOrThrow(signal);
+    if (this.#closed) throw new Deno.errors.BadResource("Duplex stream is closed");
     const n = Math.min(p.length, pipe.data.length);
     if (n > 0) {
       p.set(pipe.data.bytes().subarray(0, n));
@@ -178,28 +188,31 @@ class Endpoint implements DuplexStream {
   }
 
   write(p: Uint8Array, options?: IoOptions): Promise<number> {
+    const signal = options?.signal;
     try {
-      const n = this.#tryWrite(p);
+      const n = this.#tryWrite(p, signal);
       if (n !== undefined) return Promise.resolve(n);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#writeSlow(p, options?.signal);
+    return this.#writeSlow(p, signal);
   }
 
   async #writeSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number> {
     signal?.throwIfAborted();
     while (true) {
       await waitOn(this.#out.writers, signal);
-      const n = this.#tryWrite(p);
+      const n = this.#tryWrite(p, signal);
       if (n !== undefined) return n;
     }
   }
 
-  /** The write's result, or `undefined` when it has to wait. */
-  #tryWrite(p: Uint8Array): number | undefined {
-    if (this.#closed) throw new Deno.errors.BadResource("Duplex stream is closed");
+  /** The write's result, or `undefined` when it has to wait; claims as `#tryRead`. */
+  #tryWrite(p: Uint8Array, signal: AbortSignal | undefined): number | undefined {
     const pipe = this.#out;
+    const open = !this.#closed && !pipe.ended && !pipe.broken;
+    if (open && p.length !== 0 && pipe.data.length < pipe.capacity) claimOrThrow(signal);
+    if (this.#closed) throw new Deno.errors.BadResource("Duplex stream is closed");
     if (pipe.ended) throw new Deno.errors.BrokenPipe("Cannot write after closeWrite");
     if (pipe.broken) throw new Deno.errors.BrokenPipe("Cannot write: the peer closed its end");
     if (p.length === 0) return 0;
