@@ -1,6 +1,7 @@
 import { abortable } from "../io/_abort.ts";
 import { ByteBuffer } from "../io/byte_buffer.ts";
 import { decodeEof } from "./_decode_eof.ts";
+import { HeldFrame } from "./_held_frame.ts";
 import { Serial } from "./_serial.ts";
 import type { FramedReadNextOptions } from "./framed_read.ts";
 import type { FramedSendOptions } from "./framed_write.ts";
@@ -86,6 +87,7 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
   #done = false;
   /** A receive in flight, kept when its waiter aborts so no datagram is lost. */
   #receiving: Promise<[Uint8Array, A]> | undefined;
+  readonly #held = new HeldFrame<[In, A]>();
 
   /**
    * Creates a datagram framer.
@@ -103,7 +105,7 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
    *
    * **Cancellation:** cancel safe. When `signal` aborts the call rejects
    * with `signal.reason`; a datagram received later is kept for the next
-   * call.
+   * call. In a losing `select` branch it takes no frame either.
    *
    * @param options Cancellation.
    * @returns `[frame, sender]`, or `{ done: true }` after `return()` or a
@@ -129,7 +131,7 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
       if (signal?.aborted) return Promise.reject(signal.reason);
       let frame: [In, A] | undefined;
       try {
-        frame = this.#poll();
+        frame = this.#take(signal);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -158,6 +160,7 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
    */
   return(): Promise<IteratorResult<[In, A], undefined>> {
     this.#done = true;
+    this.#held.take(undefined);
     return Promise.resolve({ value: undefined, done: true });
   }
 
@@ -217,6 +220,15 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
     }
   }
 
+  /**
+   * The next frame, held back or decoded now, once `signal` is claimed for
+   * its `select` branch; `undefined` means receive (or done).
+   */
+  #take(signal: AbortSignal | undefined): [In, A] | undefined {
+    const held = this.#held.take(signal);
+    return this.#held.claim(held !== undefined ? held : this.#poll(), signal);
+  }
+
   /** Decodes the next frame of the current datagram; `undefined` means receive. */
   #poll(): [In, A] | undefined {
     const from = this.#from;
@@ -237,7 +249,7 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
 
   async #fill(signal: AbortSignal | undefined): Promise<IteratorResult<[In, A], undefined>> {
     for (;;) {
-      const frame = this.#poll();
+      const frame = this.#take(signal);
       if (frame !== undefined) return { value: frame, done: false };
       if (this.#done) return { value: undefined, done: true };
       await this.#receive(signal);

@@ -3,6 +3,7 @@ import { ByteBuffer } from "../io/byte_buffer.ts";
 import { type StreamReader, toReader } from "../io/to_reader.ts";
 import type { ByteSource, Reader } from "../io/types.ts";
 import { decodeEof } from "./_decode_eof.ts";
+import { HeldFrame } from "./_held_frame.ts";
 import { Serial } from "./_serial.ts";
 import { checkCount } from "./_validate.ts";
 import type { Decoder } from "./types.ts";
@@ -84,6 +85,7 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
   #stale = false;
   /** A read in flight, kept when its waiter aborts so no bytes are lost. */
   #reading: Promise<number | null> | undefined;
+  readonly #held = new HeldFrame<T>();
   #readable: ReadableStream<T> | undefined;
 
   /**
@@ -108,7 +110,7 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
    *
    * **Cancellation:** cancel safe. When `signal` aborts, the call rejects
    * with `signal.reason` and consumes nothing; concurrent calls are served
-   * in call order.
+   * in call order. In a losing `select` branch it takes no frame either.
    *
    * @param options Cancellation.
    * @returns The next frame.
@@ -131,7 +133,7 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
       if (signal?.aborted) return Promise.reject(signal.reason);
       let frame: T | undefined;
       try {
-        frame = this.#poll();
+        frame = this.#take(signal);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -160,6 +162,7 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
   async return(): Promise<IteratorResult<T, undefined>> {
     if (!this.#done) {
       this.#done = true;
+      this.#held.take(undefined);
       await this.#reader.cancel?.();
     }
     return done;
@@ -211,6 +214,15 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
     }, { highWaterMark: 0 });
   }
 
+  /**
+   * The next frame, held back or decoded now, once `signal` is claimed for
+   * its `select` branch; `undefined` means read more (or done).
+   */
+  #take(signal: AbortSignal | undefined): T | undefined {
+    const held = this.#held.take(signal);
+    return this.#held.claim(held !== undefined ? held : this.#poll(), signal);
+  }
+
   /** Decodes from what is buffered; `undefined` means read more (or done). */
   #poll(): T | undefined {
     if (this.#done || this.#stale) return undefined;
@@ -230,7 +242,7 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
 
   async #fill(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
     for (;;) {
-      const frame = this.#poll();
+      const frame = this.#take(signal);
       if (frame !== undefined) return { value: frame, done: false };
       if (this.#done) return done;
       await this.#read(signal);

@@ -1,0 +1,25 @@
+import { claim } from "../sync/_claim.ts";
+
+/**
+ * The claim step (see `sync/_claim.ts`) of a framed `next`: a frame exists
+ * only once it is decoded, so when the caller's claim fails (its `select`
+ * chose another branch) the frame is held for the next call, not lost.
+ */
+export class HeldFrame<T> {
+  #frame: T | undefined = undefined;
+
+  /** Takes the frame held back, if any; throws `signal.reason` if it is aborted. */
+  take(signal: AbortSignal | undefined): T | undefined {
+    signal?.throwIfAborted();
+    const frame = this.#frame;
+    this.#frame = undefined;
+    return frame;
+  }
+
+  /** Returns `frame` once `signal` is claimed; else holds it and throws `signal.reason`. */
+  claim(frame: T | undefined, signal: AbortSignal | undefined): T | undefined {
+    if (frame === undefined || claim(signal)) return frame;
+    this.#frame = frame;
+    throw signal!.reason;
+  }
+}
