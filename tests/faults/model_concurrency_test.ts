@@ -3,7 +3,8 @@
 // mpsc, broadcast, watch, Semaphore and RwLock. After each interleaving the
 // outcome is checked against a reference model of the primitive: a FIFO
 // queue per producer, a ring with exact lag accounting, a monotone cell,
-// a permit count with FIFO grants, a readers-writer exclusion.
+// a permit count with FIFO grants, a readers-writer exclusion; and select
+// over two channels, which must never let a losing branch drop a message.
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
@@ -12,6 +13,7 @@ import {
   LaggedError,
   mpsc,
   RwLock,
+  select,
   Semaphore,
   SemaphoreClosedError,
   watch,
@@ -374,6 +376,61 @@ Deno.test("RwLock under random interleavings of reads, writes, downgrades and ab
         assert.ok(last, "the lock is free at the end");
         assert.equal(last.value.n, writes, "no lost update");
         last.release();
+      },
+    ),
+    { numRuns: RUNS },
+  );
+});
+
+Deno.test("select over two mpsc channels under random interleavings and aborts delivers every message once, in order per channel", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.scheduler(),
+      fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 2, maxLength: 2 }),
+      fc.array(fc.boolean(), { maxLength: 16 }),
+      fc.boolean(),
+      async (s, counts, selectAborts, biased) => {
+        const a = actors(s);
+        const channels = counts.map(() => mpsc<string>(2));
+        const fulfilled = new Set<string>();
+        channels.forEach(([tx], c) => {
+          a.spawn(`sender ${c}`, async () => {
+            for (let i = 0; i < counts[c]!; i++) {
+              await a.turn(`sender ${c} sends ${i}`);
+              await tx.send(`${c}:${i}`);
+              fulfilled.add(`${c}:${i}`);
+            }
+            tx.close();
+          });
+        });
+        const received: string[] = [];
+        a.spawn("selector", async () => {
+          const open = channels.map(() => true);
+          for (let i = 0; open.includes(true); i++) {
+            await a.turn(`select ${i}`);
+            const signal = a.signal(selectAborts[i], `abort select ${i}`);
+            const branches = channels.map(([, rx], c) =>
+              open[c] && ((branch: AbortSignal) => rx.recv({ signal: branch }))
+            );
+            let chosen;
+            try {
+              chosen = await select(branches, { signal, biased });
+            } catch (error) {
+              assert.equal(error, signal.reason);
+              continue;
+            }
+            if (chosen.value.done) open[chosen.index] = false;
+            else received.push(chosen.value.value);
+          }
+        });
+        await a.settle();
+        // The model: two FIFO queues read by one consumer.
+        assert.equal(new Set(received).size, received.length, "no duplicates");
+        assert.deepEqual(new Set(received), fulfilled, "every message delivered");
+        for (let c = 0; c < channels.length; c++) {
+          const mine = received.filter((v) => v.startsWith(`${c}:`));
+          assert.deepEqual(mine, mine.map((_, i) => `${c}:${i}`), `channel ${c} in order`);
+        }
       },
     ),
     { numRuns: RUNS },
