@@ -27,7 +27,7 @@ export interface FramedReadNextOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 const done: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });

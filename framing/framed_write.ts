@@ -27,7 +27,7 @@ export interface FramedSendOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 const resolved = Promise.resolve();

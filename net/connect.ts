@@ -28,7 +28,7 @@ export interface ConnectOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Gives up after this many milliseconds, rejecting with a `DOMException`
    * named `TimeoutError`.

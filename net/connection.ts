@@ -23,7 +23,7 @@ export interface ConnectionWriteOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -59,7 +59,7 @@ export interface DriverWaitOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 const MAX_READ_SIZE = 65536;

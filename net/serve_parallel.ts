@@ -33,7 +33,7 @@ export interface ServeParallelOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Messages between {@linkcode serveParallel} and {@linkcode serveWorker}. */

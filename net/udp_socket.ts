@@ -55,7 +55,7 @@ export interface UdpWaitOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 // Larger than any UDP payload (65507 over IPv4, 65527 over IPv6), so a

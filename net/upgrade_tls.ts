@@ -17,7 +17,7 @@ export interface UpgradeTlsOptions extends Pick<TlsConnectOptions, "caCerts" | "
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Gives up on the handshake after this many milliseconds, closing the
    * connection and rejecting with a `DOMException` named `TimeoutError`.

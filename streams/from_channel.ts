@@ -31,7 +31,7 @@ export interface ReceiverLike<T> {
    * @returns The next message or the end.
    */
   recv(
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal | undefined },
   ): Promise<
     { readonly done: false; readonly value: T } | { readonly done: true; readonly value: undefined }
   >;

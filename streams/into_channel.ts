@@ -28,7 +28,7 @@ export interface SenderLike<T> {
    * @param options The signal `intoChannel` aborts when it stops early.
    * @returns A promise that resolves once the message is in the channel.
    */
-  send(value: T, options?: { signal?: AbortSignal }): Promise<unknown>;
+  send(value: T, options?: { signal?: AbortSignal | undefined }): Promise<unknown>;
   /** Closes this sending handle; called when `intoChannel` settles. */
   close?(): void;
 }

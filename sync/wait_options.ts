@@ -20,5 +20,5 @@ export interface SyncWaitOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
