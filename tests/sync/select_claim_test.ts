@@ -9,10 +9,12 @@ import {
   Notify,
   oneshot,
   Pool,
+  type Receiver,
   RwLock,
   select,
   type SelectBranch,
   Semaphore,
+  type SyncWaitOptions,
   watch,
 } from "@weir/weir/sync";
 import { FakeClock, sleep } from "@weir/weir/time";
@@ -556,4 +558,15 @@ Deno.test("select() over two duplex reads and two BufReader reads loses no byte"
     b.close();
   }
   assert.deepEqual(read, written);
+});
+
+Deno.test("SyncWaitOptions takes an optional signal passed through as is", async () => {
+  const recvWith = (rx: Receiver<number>, signal?: AbortSignal) => {
+    const options: SyncWaitOptions = { signal };
+    return rx.recv(options);
+  };
+  const [tx, rx] = mpsc<number>(1);
+  tx.trySend(1);
+  assert.deepEqual(await recvWith(rx), { done: false, value: 1 });
+  await assert.rejects(recvWith(rx, AbortSignal.abort(new Error("stop"))), { message: "stop" });
 });
