@@ -2,6 +2,7 @@ import type { ByteBuffer } from "../io/byte_buffer.ts";
 import { UnexpectedEofError } from "../io/unexpected_eof_error.ts";
 import { checkCount } from "./_validate.ts";
 import { FrameTooLargeError } from "./frame_too_large_error.ts";
+import { InvalidFrameError } from "./invalid_frame_error.ts";
 import type { Decoder, Encoder } from "./types.ts";
 
 /** Options for {@linkcode LengthDelimitedCodec}, tokio-util's `length_delimited::Builder`. */
@@ -163,7 +164,8 @@ export class LengthDelimitedCodec implements Decoder<Uint8Array>, Encoder<Uint8A
    * @returns The frame (a view the buffer never overwrites), or `undefined`
    * for "need more".
    * @throws {FrameTooLargeError} When the length field exceeds `maxFrameLength`.
-   * @throws {RangeError} When `lengthAdjustment` makes the length negative.
+   * @throws {InvalidFrameError} When `lengthAdjustment` makes the length
+   * negative, or a frame would consume no bytes (`numSkip: 0` and length 0).
    *
    * @example Usage
    * ```ts
@@ -280,8 +282,14 @@ export class LengthDelimitedCodec implements Decoder<Uint8Array>, Encoder<Uint8A
     if (raw > this.#max) throw new FrameTooLargeError(raw, this.#max);
     const length = raw + this.#adjustment;
     if (length < 0) {
-      throw new RangeError(
+      throw new InvalidFrameError(
         `Length field ${raw} with lengthAdjustment ${this.#adjustment} gives a negative frame length`,
+      );
+    }
+    if (length + this.#skip === 0) {
+      // numSkip 0 and an empty frame: emitting it would consume nothing and loop forever.
+      throw new InvalidFrameError(
+        `Length field ${raw} with lengthAdjustment ${this.#adjustment} and numSkip 0 gives a frame of 0 bytes`,
       );
     }
     return length;

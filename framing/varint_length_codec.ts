@@ -2,6 +2,7 @@ import type { ByteBuffer } from "../io/byte_buffer.ts";
 import { UnexpectedEofError } from "../io/unexpected_eof_error.ts";
 import { checkCount } from "./_validate.ts";
 import { FrameTooLargeError } from "./frame_too_large_error.ts";
+import { InvalidFrameError } from "./invalid_frame_error.ts";
 import type { Decoder, Encoder } from "./types.ts";
 
 /** The longest length prefix accepted, as `it-length-prefixed`'s `maxLengthLength`. */
@@ -24,7 +25,7 @@ export interface VarintLengthCodecOptions {
  *
  * Decoding throws {@linkcode FrameTooLargeError} as soon as the prefix read
  * so far exceeds `maxFrameLength` (exactly `maxFrameLength` passes), and a
- * `RangeError` for a prefix longer than 8 bytes. Decoded frames are
+ * {@linkcode InvalidFrameError} for a prefix longer than 8 bytes. Decoded frames are
  * zero-copy views the read buffer never overwrites. At end of stream with
  * part of a frame buffered, decoding throws `UnexpectedEofError`.
  *
@@ -74,7 +75,7 @@ export class VarintLengthCodec implements Decoder<Uint8Array>, Encoder<Uint8Arra
    * @param buf The bytes read so far.
    * @returns The frame, or `undefined` for "need more".
    * @throws {FrameTooLargeError} When the prefix exceeds `maxFrameLength`.
-   * @throws {RangeError} When the prefix is longer than 8 bytes.
+   * @throws {InvalidFrameError} When the prefix is longer than 8 bytes.
    *
    * @example Usage
    * ```ts
@@ -165,6 +166,6 @@ export class VarintLengthCodec implements Decoder<Uint8Array>, Encoder<Uint8Arra
       if (byte < 0x80) return [length, i + 1];
       scale *= 0x80;
     }
-    throw new RangeError(`Varint length prefix is longer than ${MAX_PREFIX} bytes`);
+    throw new InvalidFrameError(`Varint length prefix is longer than ${MAX_PREFIX} bytes`);
   }
 }

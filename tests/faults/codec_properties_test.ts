@@ -11,6 +11,7 @@ import {
   type Codec,
   FramedRead,
   FrameTooLargeError,
+  InvalidFrameError,
   JsonCodec,
   jsonCodec,
   LengthDelimitedCodec,
@@ -80,7 +81,7 @@ function lengthDelimited(
     ...(roundTrip ? { items: payload.map((p) => ({ item: p, frame: p })) } : {}),
     hostile,
     errors: adjustment < 0 || (options.numSkip ?? head) < head
-      ? [FrameTooLargeError, UnexpectedEofError, RangeError]
+      ? [FrameTooLargeError, UnexpectedEofError, InvalidFrameError]
       : [FrameTooLargeError, UnexpectedEofError],
     recovers: () => false,
     bound: head + max + Math.max(0, adjustment),
@@ -141,6 +142,12 @@ const SPECS: Spec[] = [
     [bytesOf(0xca, 0, 0), bytesOf(0xca, 0xff, 0xff), bytesOf(0, 0, 61)],
     false,
   ),
+  lengthDelimited(
+    "header kept, no adjustment (numSkip 0): a zero length field is corrupt, not an endless empty frame",
+    { lengthFieldLength: 2, numSkip: 0, maxFrameLength: 60 },
+    [bytesOf(0, 0), bytesOf(0, 1), bytesOf(0, 61)],
+    false,
+  ),
   {
     name: "VarintLengthCodec maxFrameLength 100",
     make: () => new VarintLengthCodec({ maxFrameLength: 100 }) as Codec<unknown, unknown>,
@@ -152,7 +159,7 @@ const SPECS: Spec[] = [
       bytesOf(0xff, 0xff, 0xff, 0x7f),
       bytesOf(0x80),
     ],
-    errors: [FrameTooLargeError, UnexpectedEofError, RangeError],
+    errors: [FrameTooLargeError, UnexpectedEofError, InvalidFrameError],
     recovers: () => false,
     bound: 8 + 100,
   },

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { FrameTooLargeError, LengthDelimitedCodec } from "@weir/weir/framing";
+import {
+  FramedRead,
+  FrameTooLargeError,
+  InvalidFrameError,
+  LengthDelimitedCodec,
+} from "@weir/weir/framing";
 import { ByteBuffer, UnexpectedEofError } from "@weir/weir/io";
 import { cuts, decodeChunks, encodeAll, split, text } from "./_codec_util.ts";
 
@@ -198,6 +203,7 @@ Deno.test("LengthDelimitedCodec rejects lengths that adjustment makes impossible
   const codec = new LengthDelimitedCodec({ lengthFieldLength: 2, lengthAdjustment: -5 });
   const buf = new ByteBuffer();
   buf.append(bytes([0, 2]));
+  assert.throws(() => codec.decode(buf), InvalidFrameError);
   assert.throws(() => codec.decode(buf), /negative frame length/);
   const plus = new LengthDelimitedCodec({ lengthFieldLength: 2, lengthAdjustment: 5 });
   assert.throws(() => plus.encode(new Uint8Array(2), new ByteBuffer()), RangeError);
@@ -285,4 +291,24 @@ Deno.test("LengthDelimitedCodec round-trips any frames under any chunking and la
     ),
     { numRuns: 1000 },
   );
+});
+
+Deno.test("LengthDelimitedCodec with numSkip 0 rejects a frame that would consume no bytes", async () => {
+  const codec = new LengthDelimitedCodec({ lengthFieldLength: 2, numSkip: 0 });
+  const buf = new ByteBuffer();
+  buf.append(bytes([0, 0]));
+  assert.throws(() => codec.decode(buf), InvalidFrameError);
+  assert.throws(() => codec.decode(buf), /numSkip 0 gives a frame of 0 bytes/);
+  // Through a FramedRead the stream fails once instead of yielding empty frames forever.
+  const frames = new FramedRead(ReadableStream.from([bytes([0, 0])]), codec);
+  let yielded = 0;
+  await assert.rejects(async () => {
+    for await (const _ of frames) assert.ok(++yielded < 10);
+  }, InvalidFrameError);
+  assert.equal(yielded, 0);
+  // A non-empty header-only frame is still fine: it consumes its header.
+  const kept = new LengthDelimitedCodec({ lengthFieldLength: 2, numSkip: 0, lengthAdjustment: 2 });
+  const headerOnly = new ByteBuffer();
+  headerOnly.append(bytes([0, 0]));
+  assert.deepEqual([...kept.decode(headerOnly)!], [0, 0]);
 });
