@@ -1,0 +1,152 @@
+/**
+ * The accept loop, by hand (seed 004's `TcpListener` loop): bind, accept
+ * connections forever, and give each its own task, here a tiny key-value
+ * store shared by every client (`SET key value` → `OK`, `GET key` → the
+ * value or `(nil)`, one command per line).
+ *
+ * The slides await `process(socket)` inside the loop, which serves one
+ * client at a time: the next `accept` waits until that client leaves.
+ * Starting the task without awaiting it is what serves clients at once.
+ * Around that, three weir pieces make the loop production-shaped:
+ *
+ * - a `Semaphore` permit is taken *before* each `accept` (seed 001's
+ *   connection limit): at `--max-connections`, clients wait in the
+ *   kernel's backlog;
+ * - a `TaskTracker` counts the connection tasks, so Ctrl+C stops accepting,
+ *   tells every task to stop, and waits for them;
+ * - a `BufReader` reads the command lines, cancel safe on that stop signal.
+ *
+ * `serve` (see `connection_limit_server.ts`) packages exactly this loop.
+ *
+ * ```sh
+ * deno run --allow-net=127.0.0.1 examples/accept_loop.ts [--hostname 127.0.0.1] \
+ *   [--port 6379] [--max-connections 100] [--quiet]
+ * ```
+ *
+ * Prints `listening on HOST:PORT` once bound, then each connection
+ * accepted and closed (unless `--quiet`).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { BufReader } from "@weir/weir/io";
+import { Connection, shutdownOnSignals } from "@weir/weir/net";
+import { Semaphore, TaskTracker } from "@weir/weir/sync";
+
+/** What the command line asks for. */
+export interface AcceptLoopConfig {
+  hostname: string;
+  port: number;
+  maxConnections: number;
+  quiet: boolean;
+}
+
+/** How {@linkcode main} is run: a stop signal and where lines are printed. */
+export interface RunOptions {
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+const encoder = new TextEncoder();
+
+/** Parses the flags (see the module doc). */
+export function parseAcceptLoopArgs(args: string[]): AcceptLoopConfig {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      hostname: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "6379" },
+      "max-connections": { type: "string", default: "100" },
+      quiet: { type: "boolean", default: false },
+    },
+  });
+  const port = Number(values.port);
+  const maxConnections = Number(values["max-connections"]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`--port must be a port number: ${values.port}`);
+  }
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new RangeError(`--max-connections must be an integer >= 1: ${values["max-connections"]}`);
+  }
+  return { hostname: values.hostname, port, maxConnections, quiet: values.quiet };
+}
+
+/** Answers one command line. */
+function execute(store: Map<string, string>, line: string): string {
+  const [command = "", key, ...rest] = line.trim().split(/\s+/);
+  if (command.toUpperCase() === "SET" && key !== undefined && rest.length > 0) {
+    store.set(key, rest.join(" "));
+    return "OK";
+  }
+  if (command.toUpperCase() === "GET" && key !== undefined && rest.length === 0) {
+    return store.get(key) ?? "(nil)";
+  }
+  return `ERR expected SET key value or GET key: ${line}`;
+}
+
+/** One connection's task: commands until the client leaves or the server stops. */
+async function process(
+  conn: Connection,
+  store: Map<string, string>,
+  signal: AbortSignal,
+): Promise<void> {
+  const lines = new BufReader(conn, { maxLength: 4096 });
+  for (let line; (line = await lines.readLine({ signal })) !== null;) {
+    await conn.writeAll(encoder.encode(`${execute(store, line)}\n`), { signal });
+  }
+}
+
+/** Runs the loop until `signal` aborts, then waits for every connection's task. */
+export async function main(args: string[], options: RunOptions = {}): Promise<void> {
+  const { signal, log = console.log } = options;
+  const config = parseAcceptLoopArgs(args);
+  const quietLog = config.quiet ? () => {} : log;
+  const listener = Deno.listen({ hostname: config.hostname, port: config.port });
+  log(`listening on ${listener.addr.hostname}:${listener.addr.port}`);
+  const store = new Map<string, string>();
+  const slots = new Semaphore(config.maxConnections);
+  const tasks = new TaskTracker();
+  // Stops the loop and every task: on Ctrl+C, or when the loop itself fails.
+  const failed = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+  stop.addEventListener("abort", () => listener.close(), { once: true });
+  try {
+    for (;;) {
+      const permit = await slots.acquire(1, { signal: stop }); // a free slot before accepting
+      let conn: Connection;
+      try {
+        conn = new Connection(await listener.accept());
+      } catch (error) {
+        permit.release();
+        throw error;
+      }
+      const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
+      quietLog(`accepted ${hostname}:${port} (${slots.available} slots free)`);
+      // Not awaited: the loop goes straight back to accept.
+      tasks.track(
+        process(conn, store, stop)
+          .catch((error) => {
+            if (!stop.aborted) quietLog(`${hostname}:${port} failed: ${error}`);
+          })
+          .finally(() => {
+            conn.close();
+            permit.release();
+            quietLog(`closed ${hostname}:${port}`);
+          }),
+      );
+    }
+  } catch (error) {
+    if (!stop.aborted) throw error;
+  } finally {
+    failed.abort();
+    tasks.close();
+    await tasks.wait();
+  }
+}
+
+if (import.meta.main) {
+  const token = shutdownOnSignals();
+  await main(Deno.args, { signal: token.signal });
+  token.cancel();
+}
