@@ -1,4 +1,4 @@
-import { claim } from "../sync/_claim.ts";
+import { claim } from "../time/_claim.ts";
 
 /**
  * The claim step (see `sync/_claim.ts`) of a framed `next`: a frame exists

@@ -1,4 +1,4 @@
-import { claim } from "../sync/_claim.ts";
+import { claim } from "../time/_claim.ts";
 import type { IoOptions } from "./io_options.ts";
 import type { Reader, Writer } from "./types.ts";
 

@@ -1,4 +1,4 @@
-import { claim } from "../sync/_claim.ts";
+import { claim } from "../time/_claim.ts";
 import { abortable, claimOrThrow } from "./_abort.ts";
 import { closeReader } from "./_close.ts";
 import { BufferFullError } from "./buffer_full_error.ts";

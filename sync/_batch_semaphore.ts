@@ -5,7 +5,7 @@
 // permits go to the head waiter first; a waiter is resolved only when it
 // holds all it asked for.
 
-import { claim } from "./_claim.ts";
+import { claim } from "../time/_claim.ts";
 import { SemaphoreClosedError } from "./semaphore_closed_error.ts";
 import { Waiter, WaitQueue } from "./_wait_queue.ts";
 

@@ -3,7 +3,7 @@
 // removal of an aborted waiter from the middle are all O(1) and allocate
 // nothing beyond the waiter itself.
 
-import { claim } from "./_claim.ts";
+import { claim } from "../time/_claim.ts";
 
 /** A node of a {@linkcode WaitQueue}. */
 export class Link {

@@ -1,4 +1,4 @@
-import { claim } from "./_claim.ts";
+import { claim } from "../time/_claim.ts";
 import { abortableWait } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
 import { TaskQueue } from "./_task_queue.ts";

@@ -1,6 +1,6 @@
 import { ChannelClosedError, ChannelFullError } from "./channel_errors.ts";
 import type { RecvResult } from "./recv_result.ts";
-import { claim } from "./_claim.ts";
+import { claim } from "../time/_claim.ts";
 import { Ring } from "./_ring.ts";
 import { checkInteger, DONE, integerError, RESOLVED } from "./_shared.ts";
 import { Waiter, WaitQueue } from "./_wait_queue.ts";

@@ -1,4 +1,4 @@
-import { claim } from "./_claim.ts";
+import { claim } from "../time/_claim.ts";
 import { RESOLVED } from "./_shared.ts";
 import { Waiter, WaitQueue } from "./_wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";

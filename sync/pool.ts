@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from "../time/clock.ts";
-import { claim } from "./_claim.ts";
+import { claim } from "../time/_claim.ts";
 import { abortableWait, noop } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
 import { TaskQueue } from "./_task_queue.ts";

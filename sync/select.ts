@@ -1,4 +1,4 @@
-import { claim, registerClaim } from "./_claim.ts";
+import { claim, registerClaim } from "../time/_claim.ts";
 import { onAbort } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
 

@@ -1,6 +1,6 @@
 import { ChannelClosedError } from "./channel_errors.ts";
 import { RESOLVED } from "./_shared.ts";
-import { claim } from "./_claim.ts";
+import { claim } from "../time/_claim.ts";
 import { OwnedWaiter, removeOwned, WaitQueue } from "./_wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 

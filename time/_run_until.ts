@@ -1,3 +1,4 @@
+import { claim, registerClaim } from "./_claim.ts";
 import type { Clock } from "./clock.ts";
 import type { TimeoutWork } from "./timeout.ts";
 
@@ -6,7 +7,9 @@ import type { TimeoutWork } from "./timeout.ts";
  * pass first, rejecting with a `TimeoutError` that says how long it waited,
  * or `signal` aborts, rejecting with its reason. Either way
  * the work's own signal is aborted with the same reason, and no timer or
- * listener is left behind.
+ * listener is left behind. A weir operation in the work that claims the
+ * work's signal (it took something) disarms both: the work's result is then
+ * the result.
  */
 export function runUntil<T>(
   work: TimeoutWork<T>,
@@ -47,6 +50,14 @@ export function runUntil<T>(
     let promise: T | PromiseLike<T>;
     if (typeof work === "function") {
       controller = new AbortController();
+      // Once the work takes something (a message, a permit, bytes), its
+      // result wins: a later deadline or abort must not drop what it took.
+      // An enclosing select (or timeout) arbitrating `signal` decides first.
+      registerClaim(controller.signal, () => {
+        if (!claim(signal)) return false;
+        cleanUp();
+        return true;
+      });
       try {
         promise = work(controller.signal);
       } catch (error) {

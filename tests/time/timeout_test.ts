@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock, sleep, timeout, timeoutAt } from "@weir/weir/time";
+import { mpsc, select } from "@weir/weir/sync";
 import { trackedAbort, trackedSystemClock } from "./_helpers.ts";
 
 Deno.test("timeout() resolves with a promise's value and cancels its timer", async () => {
@@ -246,4 +247,47 @@ Deno.test("timeout() on the system clock clears its real timer when the work set
   assert.equal(await timeout(60_000, Promise.resolve("fast"), { clock }), "fast");
   assert.equal(await timeoutAt(clock.now() + 60_000, () => "sync", { clock }), "sync");
   assert.equal(armed(), 0);
+});
+
+Deno.test("timeout aborted in the turn its work took a message returns the message", async () => {
+  const [tx, rx] = mpsc<string>(1);
+  const controller = new AbortController();
+  const result = timeout(1000, (s) => rx.recv({ signal: s }), { signal: controller.signal });
+  tx.trySend("m");
+  controller.abort(new Error("stop"));
+  assert.deepEqual(await result, { done: false, value: "m" });
+  tx.close();
+  assert.equal(rx.tryRecv()?.done, true);
+});
+
+Deno.test("timeout whose deadline passes after its work took a message returns the message", async () => {
+  const clock = new FakeClock();
+  const [tx, rx] = mpsc<string>(1);
+  let taken = false;
+  const result = timeout(10, async (s) => {
+    const got = await rx.recv({ signal: s });
+    taken = true;
+    await sleep(50, { clock }); // slow processing after the take
+    return got;
+  }, { clock });
+  tx.trySend("m");
+  await clock.tick(100);
+  assert.ok(taken);
+  assert.deepEqual(await result, { done: false, value: "m" });
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("timeout inside select: a work that took a message wins the select", async () => {
+  const clock = new FakeClock();
+  const [tx, rx] = mpsc<string>(1);
+  const race = select([
+    (s) => timeout(100, (ws) => rx.recv({ signal: ws }), { signal: s, clock }),
+    (s) => sleep(100, { signal: s, clock }).then(() => "slept"),
+  ], { biased: true });
+  tx.trySend("m");
+  const won = await race;
+  assert.equal(won.index, 0);
+  assert.deepEqual(won.value, { done: false, value: "m" });
+  await clock.runAll();
+  assert.equal(clock.pending, 0);
 });

@@ -13,7 +13,11 @@
 // same guarantee for free: a losing branch is never polled.
 //
 // Only the signal a branch receives is arbitrated: a signal derived from it
-// (`AbortSignal.any`) is not, as is any signal outside a select.
+// (`AbortSignal.any`) is not, as is any signal outside a select. `timeout`
+// and `retry` arbitrate the signal they hand their work the same way: once
+// the work has taken something, its result wins over a later deadline or
+// abort. The protocol lives in `time/` because `time` is the leaf every
+// other folder may import.
 
 const arbiters = new WeakMap<AbortSignal, () => boolean>();
 
