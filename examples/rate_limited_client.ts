@@ -90,13 +90,13 @@ export async function main(args: string[], options: RunOptions = {}): Promise<nu
   const sentAt: number[] = [];
   for (let i = 1; i <= config.requests; i++) {
     await limiter.acquire(1, wait); // waits for a token
-    sentAt.push(clock.now() - start);
+    sentAt.push(Math.round(clock.now() - start));
     await framed.send(`ECHO request ${i}`, wait);
     const answer = await framed.next(wait);
     if (answer.done) throw new Error("The server closed the connection");
     log(`request ${i} at +${sentAt.at(-1)} ms: ${answer.value}`);
   }
-  const elapsed = clock.now() - start;
+  const elapsed = Math.round(clock.now() - start);
   log(
     `${config.requests} requests in ${elapsed} ms (${config.rate} per ${config.per} ms, burst ${config.burst})`,
   );
