@@ -208,7 +208,7 @@ export async function readLines(
   signal: AbortSignal,
 ): Promise<void> {
   const lines = new BufReader(reader);
-  // Cancel safe: an abort leaves a read in flight for nobody, nothing is lost.
+  // Cancel safe: bytes of a read cut short by an abort stay in the BufReader.
   for (let line; (line = await lines.readLine({ signal })) !== null;) {
     watch.linesRead++;
     if (!config.quiet) log(`read: ${line}`);
@@ -236,7 +236,8 @@ export async function writeMessages(
 }
 
 /**
- * Runs the client until `signal` aborts (then resolves what it did) or the
+ * Runs the client until `signal` aborts (then resolves what it did), until
+ * every `--rounds` message was written and the server closed, or until the
  * connection fails (then rejects).
  */
 export async function main(args: string[], options: RunOptions = {}): Promise<ClientResult> {
