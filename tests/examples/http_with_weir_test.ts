@@ -1,37 +1,20 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "@weir/weir/time";
 import { main, parseHttpWithWeirArgs } from "../../examples/http_with_weir.ts";
-import { waitFor } from "../_util/net.ts";
+import { startExample, waitFor } from "../_util/net.ts";
 
 /** Runs the server on a fake clock; `get` fetches a path and reads the whole response. */
 async function start(args: string[]) {
   const clock = new FakeClock();
-  const controller = new AbortController();
-  const lines: string[] = [];
-  const listening = Promise.withResolvers<number>();
-  const running = main(["--port", "0", ...args], {
-    signal: controller.signal,
-    clock,
-    log: (line) => {
-      lines.push(line);
-      const port = line.match(/^listening on [\d.]+:(\d+)$/)?.[1];
-      if (port) listening.resolve(Number(port));
-    },
-  });
-  const port = await listening.promise;
+  const srv = await startExample(
+    (argv, options) => main(argv, { ...options, clock }),
+    ["--port", "0", ...args],
+  );
   const get = async (path: string) => {
-    const response = await fetch(`http://127.0.0.1:${port}${path}`);
+    const response = await fetch(`http://127.0.0.1:${srv.port}${path}`);
     return { status: response.status, body: await response.text(), headers: response.headers };
   };
-  return {
-    clock,
-    lines,
-    get,
-    async [Symbol.asyncDispose]() {
-      controller.abort();
-      await running;
-    },
-  };
+  return { clock, lines: srv.lines, get, [Symbol.asyncDispose]: srv.stop };
 }
 
 Deno.test("http_with_weir serves requests that pass its guards", async () => {

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { UdpSocket } from "@weir/weir/net";
 import { FakeClock } from "@weir/weir/time";
-import { main, parseUdpEchoQueueArgs } from "../../examples/udp_echo_queue.ts";
-import { waitFor } from "../_util/net.ts";
+import {
+  main,
+  parseUdpEchoQueueArgs,
+  type UdpEchoQueueResult,
+} from "../../examples/udp_echo_queue.ts";
+import { startExample, waitFor } from "../_util/net.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -10,34 +14,25 @@ const decoder = new TextDecoder();
 /** Runs the server on a fake clock with a client socket. */
 async function start(args: string[]) {
   const clock = new FakeClock();
-  const controller = new AbortController();
-  const lines: string[] = [];
-  const listening = Promise.withResolvers<number>();
-  const running = main(["--port", "0", ...args], {
-    signal: controller.signal,
-    clock,
-    log: (line) => {
-      lines.push(line);
-      const port = line.match(/^listening on [\d.]+:(\d+)$/)?.[1];
-      if (port) listening.resolve(Number(port));
-    },
-  });
-  const port = await listening.promise;
+  let result: UdpEchoQueueResult | undefined;
+  const srv = await startExample(
+    async (argv, options) => result = await main(argv, { ...options, clock }),
+    ["--port", "0", ...args],
+  );
   const client = UdpSocket.bind({ hostname: "127.0.0.1", port: 0 });
-  client.connect({ hostname: "127.0.0.1", port });
-  const received = () => lines.filter((line) => line.startsWith("recv ")).length;
+  client.connect({ hostname: "127.0.0.1", port: srv.port });
+  const received = () => srv.lines.filter((line) => line.startsWith("recv ")).length;
   return {
     clock,
-    lines,
+    lines: srv.lines,
     client,
-    /** Sends datagram `i`, waiting until the server has taken it off the socket. */
+    /** Sends `text`, waiting until the server has received `expectReceived` datagrams. */
     async send(text: string, expectReceived: number) {
       await client.send(encoder.encode(text));
       await waitFor(() => received() === expectReceived, `${expectReceived} received`);
     },
     async stop() {
-      controller.abort();
-      const result = await running;
+      await srv.stop();
       client.close();
       return result;
     },
