@@ -1,3 +1,4 @@
+import { claim } from "./_claim.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { checkPositive } from "./_validate.ts";
 
@@ -161,7 +162,8 @@ export class RateLimiter {
    * Takes `n` tokens, waiting in FIFO order until the bucket holds them.
    *
    * Cancellation: aborting `signal` before or while waiting rejects with
-   * `signal.reason`, takes no tokens and lets the next waiter move up.
+   * `signal.reason`, takes no tokens and lets the next waiter move up. In a
+   * losing `select` branch it takes no tokens either.
    *
    * @param n How many tokens to take.
    * @param options A signal to stop waiting.
@@ -190,6 +192,9 @@ export class RateLimiter {
       return Promise.reject(error);
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal !== undefined && this.#queue.length === 0 && this.available + EPSILON >= n) {
+      if (!claim(signal)) return Promise.reject(signal.reason);
+    }
     if (this.tryAcquire(n)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
@@ -229,6 +234,9 @@ export class RateLimiter {
     this.#refill();
     let head: Waiter | undefined;
     while ((head = this.#queue[0]) !== undefined && this.#tokens + EPSILON >= head.n) {
+      // A failed claim (see `_claim.ts`) means the head is aborted: its abort
+      // listener, now or later in the same dispatch, serves the rest.
+      if (!claim(head.signal)) return;
       this.#queue.shift();
       this.#tokens = Math.max(0, this.#tokens - head.n);
       head.signal?.removeEventListener("abort", head.onAbort);
