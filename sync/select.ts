@@ -78,14 +78,18 @@ export interface SelectOptions {
  * and the other stays in its channel. Covered: `mpsc` `recv`, `recvMany`,
  * `send` and `reserve`; `broadcast` and `oneshot` `recv`; `watch` `changed`;
  * `Semaphore.acquire`; `Mutex.lock`; `RwLock` `read` and `write`;
- * `Notify.notified`; `Pool.acquire`; `JoinSet.joinNext`; and in
- * `@weir/weir/io` and `@weir/weir/framing`, `BufReader` reads, `duplex`
- * reads and writes, and `next` on `FramedRead`, `Framed` and
- * `DatagramFramed`. Pass them the branch's signal itself: a signal derived
- * from it (`AbortSignal.any`) is not arbitrated. A `select` nested in a
- * branch, given that branch's signal as its `signal`, claims it for its
- * own winner. Not covered: `RateLimiter.acquire` (`@weir/weir/time`
- * depends on nothing else), whose losing branch may have spent its tokens.
+ * `Notify.notified`; `Pool.acquire`; `JoinSet.joinNext`;
+ * `RateLimiter.acquire`; `BufReader` reads, `duplex` reads and writes, and
+ * `next` on `FramedRead`, `Framed` and `DatagramFramed`. Pass them the
+ * branch's signal itself: a signal derived from it (`AbortSignal.any`) is
+ * not arbitrated. A `select` nested in a branch, given that branch's signal
+ * as its `signal`, claims it for its own winner.
+ *
+ * A branch is decided by its first take, even if it goes on waiting: one
+ * that sends a request and then awaits the reply wins once the request is
+ * in the channel, however long the reply takes, so a timer branch can no
+ * longer end the wait. To bound such an exchange, send first, then race
+ * only the reply against the timer.
  *
  * Any other promise can lose data: aborting a losing branch stops it; it
  * does not undo what it already did, and a plain promise that has consumed

@@ -17,7 +17,7 @@ import {
   type SyncWaitOptions,
   watch,
 } from "@weir/weir/sync";
-import { FakeClock, sleep } from "@weir/weir/time";
+import { FakeClock, RateLimiter, sleep } from "@weir/weir/time";
 import { flush, isSettled } from "./_task_util.ts";
 
 /** A seeded generator of numbers in [0, 1) (mulberry32). */
@@ -211,6 +211,18 @@ const sources: Record<string, () => Source | Promise<Source>> = {
       branch: (signal) => set.joinNext({ signal }),
       fill: () => task.resolve(1),
       left: () => set.size,
+      close: () => {},
+    };
+  },
+  "RateLimiter acquire": () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ rate: 1, burst: 1, clock });
+    limiter.tryAcquire();
+    return {
+      slow: true,
+      branch: (signal) => limiter.acquire(1, { signal }),
+      fill: () => void clock.tick(1000),
+      left: () => limiter.available >= 1 ? 1 : 0,
       close: () => {},
     };
   },
@@ -569,4 +581,31 @@ Deno.test("SyncWaitOptions takes an optional signal passed through as is", async
   tx.trySend(1);
   assert.deepEqual(await recvWith(rx), { done: false, value: 1 });
   await assert.rejects(recvWith(rx, AbortSignal.abort(new Error("stop"))), { message: "stop" });
+});
+
+Deno.test("select() a branch that took something wins even if it goes on waiting; racing only the reply times out", async () => {
+  const clock = new FakeClock();
+  const [tx, rx] = mpsc<number>(2);
+  const [replyTx, replyRx] = oneshot<string>();
+  const exchange = select([
+    async (s) => {
+      await tx.send(1, { signal: s });
+      return await replyRx.recv({ signal: s });
+    },
+    (s) => sleep(10, { signal: s, clock }),
+  ], { biased: true });
+  assert.equal(clock.pending, 0, "the send decided the call: the timer is gone");
+  await clock.tick(10);
+  replyTx.send("late");
+  assert.deepEqual(await exchange, { index: 0, value: "late" });
+
+  const [, neverRx] = oneshot<string>();
+  await tx.send(2);
+  const reply = select([
+    (s) => neverRx.recv({ signal: s }),
+    (s) => sleep(10, { signal: s, clock }),
+  ]);
+  await clock.tick(10);
+  assert.equal((await reply).index, 1);
+  assert.equal(rx.length, 2);
 });
