@@ -1,7 +1,7 @@
 import { claim } from "../time/_claim.ts";
 
 /**
- * The claim step (see `sync/_claim.ts`) of a framed `next`: a frame exists
+ * The claim step (see `time/_claim.ts`) of a framed `next`: a frame exists
  * only once it is decoded, so when the caller's claim fails (its `select`
  * chose another branch) the frame is held for the next call, not lost.
  */

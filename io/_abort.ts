@@ -47,7 +47,7 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
 
 /**
  * Claims `signal` for its `select` branch right before bytes are taken (see
- * `sync/_claim.ts`): throws `signal.reason` when it is aborted, or when its
+ * `time/_claim.ts`): throws `signal.reason` when it is aborted, or when its
  * select chose another branch, so that nothing is taken.
  */
 export function claimOrThrow(signal: AbortSignal | undefined): void {

@@ -76,7 +76,7 @@ export class Waiter<R> extends Link implements EventListenerObject {
   }
 
   /**
-   * Claims the wait for its select branch (see `_claim.ts`) right before
+   * Claims the wait for its select branch (see `time/_claim.ts`) right before
    * the caller hands it something. `false`: its signal is aborted, so it
    * left its queue and gets nothing; its abort listener rejects it (already,
    * or later in the abort being dispatched).

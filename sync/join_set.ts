@@ -254,7 +254,7 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
     }
   }
 
-  /** Dequeues the first joiner whose claim (see `_claim.ts`) succeeds; aborted ones reject themselves. */
+  /** Dequeues the first joiner whose claim (see `time/_claim.ts`) succeeds; aborted ones reject themselves. */
   #claimJoiner(): Joiner<T> | undefined {
     const joiners = this.#joiners;
     let joiner = joiners.shift();

@@ -133,7 +133,7 @@ interface Entry<T> {
 }
 
 interface Borrower<T> {
-  /** Takes `entry`, unless the borrower's claim (see `_claim.ts`) fails: returns whether it did. */
+  /** Takes `entry`, unless the borrower's claim (see `time/_claim.ts`) fails: returns whether it did. */
   lend(entry: Entry<T>): boolean;
   fail(error: unknown): void;
 }

@@ -202,8 +202,8 @@ export function select<const B extends readonly (SelectBranch | false | null | u
   return new Promise<SelectResult<B>>((resolve, reject) => {
     const controllers = new Map<number, AbortController>();
     // The branch this call settles with: the first to claim (see
-    // `_claim.ts`), else the first to settle; ABORTED once `signal` aborted
-    // before any branch claimed.
+    // `time/_claim.ts`), else the first to settle; ABORTED once `signal`
+    // aborted before any branch claimed.
     let winner = NONE;
     let lost: DOMException | undefined;
     const abortAll = (reason: unknown, except: number) => {
