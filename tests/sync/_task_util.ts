@@ -10,3 +10,13 @@ export async function isSettled(promise: Promise<unknown>): Promise<boolean> {
   await flush();
   return settled;
 }
+
+/** A seeded generator of numbers in [0, 1) (mulberry32), for reproducible `random` options. */
+export function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

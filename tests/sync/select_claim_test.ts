@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FramedRead, LinesCodec } from "@weir/weir/framing";
-import { BufReader, duplex } from "@weir/weir/io";
+import { BufReader, duplex, type DuplexStream } from "@weir/weir/io";
 import {
   broadcast,
   JoinSet,
@@ -18,17 +18,7 @@ import {
   watch,
 } from "@weir/weir/sync";
 import { FakeClock, RateLimiter, sleep } from "@weir/weir/time";
-import { flush, isSettled } from "./_task_util.ts";
-
-/** A seeded generator of numbers in [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { flush, isSettled, seeded } from "./_task_util.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -50,6 +40,37 @@ interface Source {
 
 function dispose(value: unknown): void {
   (value as Partial<Disposable> | undefined)?.[Symbol.dispose]?.();
+}
+
+/** A lock held by a writer (for `read`) or a reader (for `write`), released by `fill`. */
+function rwLockSource(take: "read" | "write"): Source {
+  const lock = new RwLock(0);
+  const held = take === "read" ? lock.tryWrite()! : lock.tryRead()!;
+  return {
+    branch: (signal) => lock[take]({ signal }),
+    fill: () => held[Symbol.dispose](),
+    left: () => {
+      const writer = lock.tryWrite();
+      writer?.[Symbol.dispose]();
+      return writer ? 1 : 0;
+    },
+    close: dispose,
+  };
+}
+
+/** A source over the two ends of a duplex pipe, closed with them. */
+function overDuplex(
+  capacity: number,
+  build: (a: DuplexStream, b: DuplexStream) => Omit<Source, "close">,
+): Source {
+  const [a, b] = duplex(capacity);
+  return {
+    ...build(a, b),
+    close: () => {
+      a.close();
+      b.close();
+    },
+  };
 }
 
 /** Every waiting operation of weir that takes something, as a one-item source. */
@@ -145,34 +166,8 @@ const sources: Record<string, () => Source | Promise<Source>> = {
       close: dispose,
     };
   },
-  "RwLock read": () => {
-    const lock = new RwLock(0);
-    const held = lock.tryWrite()!;
-    return {
-      branch: (signal) => lock.read({ signal }),
-      fill: () => held[Symbol.dispose](),
-      left: () => {
-        const writer = lock.tryWrite();
-        writer?.[Symbol.dispose]();
-        return writer ? 1 : 0;
-      },
-      close: dispose,
-    };
-  },
-  "RwLock write": () => {
-    const lock = new RwLock(0);
-    const held = lock.tryRead()!;
-    return {
-      branch: (signal) => lock.write({ signal }),
-      fill: () => held[Symbol.dispose](),
-      left: () => {
-        const writer = lock.tryWrite();
-        writer?.[Symbol.dispose]();
-        return writer ? 1 : 0;
-      },
-      close: dispose,
-    };
-  },
+  "RwLock read": () => rwLockSource("read"),
+  "RwLock write": () => rwLockSource("write"),
   "Notify notified": () => {
     const notify = new Notify();
     return {
@@ -226,79 +221,57 @@ const sources: Record<string, () => Source | Promise<Source>> = {
       close: () => {},
     };
   },
-  "duplex read": () => {
-    const [a, b] = duplex(64);
-    return {
+  "duplex read": () =>
+    overDuplex(64, (a, b) => ({
       branch: (signal) => b.read(new Uint8Array(8), { signal }),
       fill: () => void a.write(bytes("x")),
       left: () => b.buffered,
-      close: () => {
-        a.close();
-        b.close();
-      },
-    };
-  },
-  "duplex write": () => {
-    const [a, b] = duplex(1);
-    void a.write(bytes("0"));
-    return {
-      branch: (signal) => a.write(bytes("1"), { signal }),
-      fill: () => void b.read(new Uint8Array(1)),
-      left: () => 1 - b.buffered,
-      close: () => {
-        a.close();
-        b.close();
-      },
-    };
-  },
-  "BufReader read": () => {
-    const [a, b] = duplex(64);
-    const reader = new BufReader(b);
-    return {
-      reads: true,
-      slow: true,
-      branch: (signal) => reader.read(new Uint8Array(8), { signal }),
-      fill: () => void a.write(bytes("x")),
-      left: () => reader.buffered + b.buffered,
-      close: () => {
-        a.close();
-        b.close();
-      },
-    };
-  },
-  "BufReader readLine": () => {
-    const [a, b] = duplex(64);
-    const reader = new BufReader(b);
-    return {
-      reads: true,
-      slow: true,
-      branch: (signal) => reader.readLine({ signal }),
-      fill: () => void a.write(bytes("x\n")),
-      left: () => reader.buffered + b.buffered === 2 ? 1 : 0,
-      close: () => {
-        a.close();
-        b.close();
-      },
-    };
-  },
-  "FramedRead next": () => {
-    const [a, b] = duplex(64);
-    const frames = new FramedRead(b, new LinesCodec());
-    return {
-      reads: true,
-      slow: true,
-      branch: (signal) => frames.next({ signal }),
-      fill: () => void a.write(bytes("x\n")),
-      left: async () => {
-        await a.closeWrite();
-        return (await Array.fromAsync(frames)).length;
-      },
-      close: () => {
-        a.close();
-        b.close();
-      },
-    };
-  },
+    })),
+  "duplex write": () =>
+    overDuplex(1, (a, b) => {
+      void a.write(bytes("0"));
+      return {
+        branch: (signal) => a.write(bytes("1"), { signal }),
+        fill: () => void b.read(new Uint8Array(1)),
+        left: () => 1 - b.buffered,
+      };
+    }),
+  "BufReader read": () =>
+    overDuplex(64, (a, b) => {
+      const reader = new BufReader(b);
+      return {
+        reads: true,
+        slow: true,
+        branch: (signal) => reader.read(new Uint8Array(8), { signal }),
+        fill: () => void a.write(bytes("x")),
+        left: () => reader.buffered + b.buffered,
+      };
+    }),
+  "BufReader readLine": () =>
+    overDuplex(64, (a, b) => {
+      const reader = new BufReader(b);
+      return {
+        reads: true,
+        slow: true,
+        branch: (signal) => reader.readLine({ signal }),
+        fill: () => void a.write(bytes("x\n")),
+        left: () => reader.buffered + b.buffered === 2 ? 1 : 0,
+      };
+    }),
+  "FramedRead next": () =>
+    overDuplex(64, (a, b) => {
+      const frames = new FramedRead(b, new LinesCodec());
+      return {
+        reads: true,
+        slow: true,
+        branch: (signal) => frames.next({ signal }),
+        fill: () => void a.write(bytes("x\n")),
+        left: async () => {
+          await a.closeWrite();
+          return (await Array.fromAsync(frames)).length;
+        },
+      };
+    }),
 };
 
 for (const mode of ["buffered before", "arriving in the same turn"] as const) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { select, type SelectBranch } from "@weir/weir/sync";
-import { flush } from "./_task_util.ts";
+import { flush, seeded } from "./_task_util.ts";
 
 /** A branch that never settles on its own and rejects with its signal's reason. */
 function pending(log?: AbortSignal[]): SelectBranch {
@@ -9,16 +9,6 @@ function pending(log?: AbortSignal[]): SelectBranch {
       log?.push(signal);
       signal.addEventListener("abort", () => reject(signal.reason));
     });
-}
-
-/** A seeded generator of numbers in [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 Deno.test("select() resolves with the first branch to fulfil, typed by index", async () => {
