@@ -7,9 +7,10 @@ import type { TimeoutWork } from "./timeout.ts";
  * pass first, rejecting with a `TimeoutError` that says how long it waited,
  * or `signal` aborts, rejecting with its reason. Either way
  * the work's own signal is aborted with the same reason, and no timer or
- * listener is left behind. A weir operation in the work that claims the
- * work's signal (it took something) disarms both: the work's result is then
- * the result.
+ * listener is left behind. If a weir operation in the work has taken
+ * something (it claimed the work's signal), the work gets until the next
+ * timer turn to settle after the abort: a value it returns by then is the
+ * result, so a message it took is not dropped.
  */
 export function runUntil<T>(
   work: TimeoutWork<T>,
@@ -30,14 +31,31 @@ export function runUntil<T>(
   return new Promise<T>((resolve, reject) => {
     let controller: AbortController | undefined;
     let cancelTimer: (() => void) | undefined;
+    let settled = false;
+    let claimed = false;
+    let failure: { reason: unknown } | undefined;
     const cleanUp = () => {
       cancelTimer?.();
       signal?.removeEventListener("abort", onAbort);
     };
-    const fail = (reason: unknown) => {
+    const settle = (ok: boolean, value: unknown) => {
+      if (settled) return;
+      settled = true;
       cleanUp();
-      reject(reason);
+      if (ok) resolve(value as T);
+      else reject(value);
+    };
+    const fail = (reason: unknown) => {
+      if (settled || failure !== undefined) return;
+      cleanUp();
       controller?.abort(reason);
+      if (!claimed) return settle(false, reason);
+      // The work took something (a message, a permit, bytes) and may be about
+      // to return it: give it until the next timer turn (on a FakeClock, the
+      // microtasks the clock drains) to settle, so what it took is returned
+      // rather than dropped. A work that does not settle by then is given up.
+      failure = { reason };
+      cancelTimer = clock.setTimer(() => settle(false, reason), 0);
     };
     const onAbort = () => fail(signal!.reason);
     if (ms !== Infinity) {
@@ -50,30 +68,24 @@ export function runUntil<T>(
     let promise: T | PromiseLike<T>;
     if (typeof work === "function") {
       controller = new AbortController();
-      // Once the work takes something (a message, a permit, bytes), its
-      // result wins: a later deadline or abort must not drop what it took.
       // An enclosing select (or timeout) arbitrating `signal` decides first.
       registerClaim(controller.signal, () => {
         if (!claim(signal)) return false;
-        cleanUp();
+        claimed = true;
         return true;
       });
       try {
         promise = work(controller.signal);
       } catch (error) {
-        cleanUp();
-        reject(error);
+        settle(false, error);
         return;
       }
     } else {
       promise = work;
     }
-    Promise.resolve(promise).then((value) => {
-      cleanUp();
-      resolve(value);
-    }, (error) => {
-      cleanUp();
-      reject(error);
-    });
+    Promise.resolve(promise).then(
+      (value) => settle(true, value),
+      (error) => settle(false, failure === undefined ? error : failure.reason),
+    );
   });
 }
