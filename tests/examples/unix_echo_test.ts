@@ -8,7 +8,7 @@ Deno.test("unix_echo echoes each client's message over a socket in a temp dir", 
   });
   assert.deepEqual(replies, ["hi (1)", "hi (2)", "hi (3)", "hi (4)"]);
   const path = lines[0]!.match(/^listening on (.*\/echo\.sock)$/)?.[1];
-  assert.ok(path, lines[0]);
+  assert.ok(path, `unexpected first line: ${lines[0]}`);
   await assert.rejects(Deno.stat(path.slice(0, path.lastIndexOf("/"))), Deno.errors.NotFound);
   assert.deepEqual(lines.slice(1), replies.map((reply, i) => `client ${i + 1} received: ${reply}`));
 });
