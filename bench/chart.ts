@@ -156,7 +156,12 @@ const NOT_WEIR = /^(?!weir)(?!floor)/;
 
 const BENCH_TARGETS: BenchTarget[] = [
   // framing (issue 8)
-  ...[["64 B", /64 B frames/], ["16 KiB", /16 KiB frames/]].flatMap(([size, group]) => [
+  ...[
+    ["64 B", /64 B frames.*in memory/],
+    ["16 KiB", /16 KiB frames.*in memory/],
+    ["64 B to a file", /64 B frames.*file/],
+    ["16 KiB to a file", /16 KiB frames.*file/],
+  ].flatMap(([size, group]) => [
     {
       section: "framing",
       label: `length-delimited ${size}: weir / it-length-prefixed`,
@@ -393,7 +398,9 @@ const file = (entry: BenchEntry): string => entry.origin.replace(/^.*\//, "");
 
 function benchRows(entries: BenchEntry[]): Row[] {
   return BENCH_TARGETS.map((t) => {
-    const inGroup = entries.filter((e) => e.group !== null && t.group.test(e.group));
+    // The first group that matches: one group's entries, never a mix of two.
+    const group = entries.find((e) => e.group !== null && t.group.test(e.group))?.group;
+    const inGroup = entries.filter((e) => group !== undefined && e.group === group);
     const weir = inGroup.find((e) => t.weir.test(e.name));
     const anchors = inGroup.filter((e) => t.anchor.test(e.name) && e.avg !== undefined);
     const anchor = anchors.reduce<BenchEntry | undefined>(
@@ -407,9 +414,7 @@ function benchRows(entries: BenchEntry[]): Row[] {
     return {
       ...base,
       ratio: anchor.avg! / weir.avg,
-      detail: `${weir.name} ${time(weir.avg)} vs ${anchor.name} ${time(anchor.avg!)} (${
-        file(weir)
-      })`,
+      detail: `${time(weir.avg)} vs ${time(anchor.avg!)} (${anchor.name})`,
     };
   });
 }
@@ -488,14 +493,14 @@ const PLOT_WIDTH = 420;
 const VALUE_WIDTH = 150;
 
 /** The SVG: one bar per row, grouped by section, log2 x axis. */
-function svg(rows: Row[], title: string): string {
+function svg(rows: Row[], title: string, subtitle: string): string {
   const ratios = rows.flatMap((r) => [r.ratio, r.target]).filter((x) => x !== undefined);
   const lo = Math.min(0.25, 2 ** Math.floor(Math.log2(Math.min(...ratios))));
   const hi = Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(...ratios))));
   const x = (v: number) =>
     LABEL_WIDTH + PLOT_WIDTH * (Math.log2(v) - Math.log2(lo)) / (Math.log2(hi) - Math.log2(lo));
   const out: string[] = [];
-  let y = 44;
+  let y = 60;
   let section = "";
   for (const row of rows) {
     if (row.section !== section) {
@@ -544,9 +549,9 @@ function svg(rows: Row[], title: string): string {
   for (let v = lo; v <= hi; v *= 2) {
     const tx = x(v).toFixed(1);
     ticks.push(
-      `<line x1="${tx}" x2="${tx}" y1="36" y2="${y}" stroke="${
+      `<line x1="${tx}" x2="${tx}" y1="54" y2="${y}" stroke="${
         v === 1 ? "#555" : "#ddd"
-      }"/><text x="${tx}" y="32" text-anchor="middle">${v}×</text>`,
+      }"/><text x="${tx}" y="50" text-anchor="middle">${v}×</text>`,
     );
   }
   const width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH;
@@ -555,6 +560,7 @@ function svg(rows: Row[], title: string): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="8" y="16" font-size="14" font-weight="bold">${escape(title)}</text>`,
+    `<text x="8" y="32" fill="#555">${escape(subtitle)}</text>`,
     ...ticks,
     ...out,
     "</svg>",
@@ -622,10 +628,11 @@ if (import.meta.main) {
   const records = loopFile === undefined ? [] : parseLoopback(await Deno.readTextFile(loopFile));
   const meta = records.find((r) => r.meta);
   const rows = [...loopbackRows(records), ...benchRows(entries)];
-  const title = `weir vs the anchors, same run (> 1× = weir faster)${
-    meta?.date ? `, loopback ${meta.date}` : ""
-  }`;
-  await Deno.writeTextFile(outFile, svg(rows, title));
+  const title = "weir vs the anchors: each bar is a ratio from one run (> 1× = weir ahead)";
+  const subtitle = `loopback ${meta?.date ?? "?"}, deno bench ${
+    benchFile?.replace(/^.*\//, "") ?? "?"
+  } · green: target met, red: missed, grey: no target; black tick: the target`;
+  await Deno.writeTextFile(outFile, svg(rows, title, subtitle));
   console.error(`${outFile}: ${rows.length} bars from ${benchFile} and ${loopFile}`);
   if (args.includes("--markdown")) {
     console.log(table(rows.filter((r) => r.section === "loopback")), "\n");
