@@ -20,6 +20,7 @@
 import { parseArgs } from "node:util";
 import { mpsc } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -39,14 +40,6 @@ export interface BackpressureResult {
   peakQueued: number;
 }
 
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
-
 /** Runs the producer and the consumer until every item is processed. */
 export async function main(args: string[], options: RunOptions = {}): Promise<BackpressureResult> {
   const { log = console.log, clock = systemClock } = options;
@@ -59,9 +52,9 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Ba
       delay: { type: "string", default: "100" },
     },
   });
-  const capacity = integer("capacity", values.capacity, 1);
-  const items = integer("items", values.items, 0);
-  const delay = integer("delay", values.delay, 0);
+  const capacity = integerFlag("capacity", values.capacity, 1);
+  const items = integerFlag("items", values.items, 0);
+  const delay = integerFlag("delay", values.delay, 0);
   const start = clock.now();
   const elapsed = () => Math.round(clock.now() - start);
 

@@ -18,6 +18,7 @@
 import { parseArgs } from "node:util";
 import { Barrier } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -34,14 +35,6 @@ export interface Passage {
   isLeader: boolean;
 }
 
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
-
 /** Runs the rounds; resolves every passage in the order they happened. */
 export async function main(args: string[], options: RunOptions = {}): Promise<Passage[]> {
   const { log = console.log, clock = systemClock } = options;
@@ -54,9 +47,9 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Pa
       rounds: { type: "string", default: "2" },
     },
   });
-  const tasks = integer("tasks", values.tasks, 1);
-  const step = integer("step", values.step, 0);
-  const rounds = integer("rounds", values.rounds, 1);
+  const tasks = integerFlag("tasks", values.tasks, 1);
+  const step = integerFlag("step", values.step, 0);
+  const rounds = integerFlag("rounds", values.rounds, 1);
   const start = clock.now();
   const print = (line: string) => log(`[${Math.round(clock.now() - start)} ms] ${line}`);
 

@@ -25,6 +25,7 @@
  */
 import { parseArgs } from "node:util";
 import { type Clock, sleep, systemClock, timeoutAt } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -45,14 +46,6 @@ export interface DeadlineResult {
   sequential: Outcome[];
 }
 
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
-
 /** Runs both parts of the module doc. */
 export async function main(args: string[], options: RunOptions = {}): Promise<DeadlineResult> {
   const { log = console.log, clock = systemClock } = options;
@@ -64,8 +57,8 @@ export async function main(args: string[], options: RunOptions = {}): Promise<De
       step: { type: "string", default: "200" },
     },
   });
-  const budget = integer("deadline", values.deadline, 1);
-  const step = integer("step", values.step, 1);
+  const budget = integerFlag("deadline", values.deadline, 1);
+  const step = integerFlag("step", values.step, 1);
   const start = clock.now();
   const elapsed = () => Math.round(clock.now() - start);
   const print = (line: string) => log(`[${elapsed()} ms] ${line}`);

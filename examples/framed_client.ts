@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import { LengthDelimitedCodec } from "@weir/weir/framing";
 import { connect, FramedDriver, shutdownOnSignals } from "@weir/weir/net";
 import { interval } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface FramedClientConfig {
@@ -49,14 +50,6 @@ export interface FramedClientResult {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function number(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
-
 /** Parses the flags (see the module doc). */
 export function parseFramedClientArgs(args: string[]): FramedClientConfig {
   const { values } = parseArgs({
@@ -73,9 +66,9 @@ export function parseFramedClientArgs(args: string[]): FramedClientConfig {
   });
   return {
     hostname: values.hostname,
-    port: number("port", values.port, 1),
-    interval: number("interval", values.interval, 1),
-    messages: number("messages", values.messages, 0),
+    port: integerFlag("port", values.port, 1),
+    interval: integerFlag("interval", values.interval, 1),
+    messages: integerFlag("messages", values.messages, 0),
     quiet: values.quiet,
     ...(values.ca !== undefined ? { ca: values.ca } : {}),
   };

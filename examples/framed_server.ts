@@ -38,6 +38,7 @@ import { LengthDelimitedCodec } from "@weir/weir/framing";
 import { ByteBuffer } from "@weir/weir/io";
 import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
 import { interval } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface FramedServerConfig {
@@ -59,14 +60,6 @@ export interface RunOptions {
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
-
-function number(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
 
 /** Parses the flags (see the module doc). */
 export function parseFramedServerArgs(args: string[]): FramedServerConfig {
@@ -90,9 +83,9 @@ export function parseFramedServerArgs(args: string[]): FramedServerConfig {
   }
   return {
     hostname: values.hostname,
-    port: number("port", values.port, 0),
-    interval: number("interval", values.interval, 1),
-    heartbeats: number("heartbeats", values.heartbeats, 0),
+    port: integerFlag("port", values.port, 0),
+    interval: integerFlag("interval", values.interval, 1),
+    heartbeats: integerFlag("heartbeats", values.heartbeats, 0),
     echo: values.echo,
     quiet: values.quiet,
     ...(cert !== undefined && key !== undefined ? { tls: { cert, key } } : {}),

@@ -24,6 +24,7 @@
 import { parseArgs } from "node:util";
 import { CancellationToken, select, TaskTracker } from "@weir/weir/sync";
 import { type Clock, interval, sleep, systemClock, timeout } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: a shutdown signal, where lines are printed, the clock. */
 export interface RunOptions {
@@ -42,14 +43,6 @@ export interface ShutdownResult {
   stoppedAt: number;
 }
 
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
-
 /** Runs the workers until shutdown, then drains them (see the module doc). */
 export async function main(args: string[], options: RunOptions = {}): Promise<ShutdownResult> {
   const { signal, log = console.log, clock = systemClock } = options;
@@ -64,11 +57,11 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Sh
       grace: { type: "string", default: "1000" },
     },
   });
-  const workers = integer("workers", values.workers, 1);
-  const period = integer("interval", values.interval, 1);
-  const jobMs = integer("job", values.job, 0);
-  const duration = integer("duration", values.duration, 0);
-  const grace = integer("grace", values.grace, 0);
+  const workers = integerFlag("workers", values.workers, 1);
+  const period = integerFlag("interval", values.interval, 1);
+  const jobMs = integerFlag("job", values.job, 0);
+  const duration = integerFlag("duration", values.duration, 0);
+  const grace = integerFlag("grace", values.grace, 0);
   const start = clock.now();
   const elapsed = () => Math.round(clock.now() - start);
   const print = (line: string) => log(`[${elapsed()} ms] ${line}`);

@@ -30,6 +30,7 @@
 import { parseArgs } from "node:util";
 import { Framed, FrameTooLargeError, LengthDelimitedCodec } from "@weir/weir/framing";
 import { ByteBuffer, duplex, type DuplexStream, writeAll } from "@weir/weir/io";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
 export interface RunOptions {
@@ -52,14 +53,6 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const hex = (bytes: Uint8Array) =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
-
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
 
 /** Echoes every frame until the client half-closes, then closes. */
 async function echoServer(
@@ -89,8 +82,8 @@ export async function main(
       chunk: { type: "string", default: "3" },
     },
   });
-  const count = integer("messages", values.messages, 1);
-  const chunk = integer("chunk", values.chunk, 1);
+  const count = integerFlag("messages", values.messages, 1);
+  const chunk = integerFlag("chunk", values.chunk, 1);
   const messages = Array.from(
     { length: count },
     (_, i) => i === 0 ? "Hello, World!" : `message ${i}`,

@@ -23,6 +23,7 @@
  */
 import { parseArgs } from "node:util";
 import { mpsc } from "@weir/weir/sync";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
 export interface RunOptions {
@@ -44,14 +45,6 @@ export interface ManySendersResult {
   endedAfterClose: boolean;
 }
 
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
-
 /** Runs the producers and the consumer. */
 export async function main(args: string[], options: RunOptions = {}): Promise<ManySendersResult> {
   const { log = console.log } = options;
@@ -63,8 +56,8 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Ma
       messages: { type: "string", default: "3" },
     },
   });
-  const senders = integer("senders", values.senders, 1);
-  const messages = integer("messages", values.messages, 0);
+  const senders = integerFlag("senders", values.senders, 1);
+  const messages = integerFlag("messages", values.messages, 0);
   const total = senders * messages;
 
   const [tx, rx] = mpsc<Message>(4);

@@ -23,6 +23,7 @@
 import { parseArgs } from "node:util";
 import { Notify, select } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -44,14 +45,6 @@ export interface NotifyResult {
   laterWaitBlocked: boolean;
 }
 
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
-
 /** Runs the three parts of the module doc. */
 export async function main(args: string[], options: RunOptions = {}): Promise<NotifyResult> {
   const { log = console.log, clock = systemClock } = options;
@@ -63,8 +56,8 @@ export async function main(args: string[], options: RunOptions = {}): Promise<No
       waiters: { type: "string", default: "3" },
     },
   });
-  const delay = integer("delay", values.delay, 1);
-  const waiters = integer("waiters", values.waiters, 1);
+  const delay = integerFlag("delay", values.delay, 1);
+  const waiters = integerFlag("waiters", values.waiters, 1);
   const start = clock.now();
   const print = (line: string) => log(`[${Math.round(clock.now() - start)} ms] ${line}`);
   /** Waits for a notification for at most `delay` ms; true if notified. */

@@ -25,6 +25,7 @@
 import { parseArgs } from "node:util";
 import { Pool } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -50,14 +51,6 @@ export interface PoolResult {
   queriesPerConnection: Record<number, number>;
 }
 
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
-
 /** Runs every task's query through the pool. */
 export async function main(args: string[], options: RunOptions = {}): Promise<PoolResult> {
   const { log = console.log, clock = systemClock } = options;
@@ -72,11 +65,11 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Po
       "max-uses": { type: "string", default: "0" },
     },
   });
-  const size = integer("size", values.size, 1);
-  const tasks = integer("tasks", values.tasks, 0);
-  const connectMs = integer("connect", values.connect, 0);
-  const queryMs = integer("query", values.query, 0);
-  const maxUses = integer("max-uses", values["max-uses"], 0);
+  const size = integerFlag("size", values.size, 1);
+  const tasks = integerFlag("tasks", values.tasks, 0);
+  const connectMs = integerFlag("connect", values.connect, 0);
+  const queryMs = integerFlag("query", values.query, 0);
+  const maxUses = integerFlag("max-uses", values["max-uses"], 0);
   const start = clock.now();
   const elapsed = () => Math.round(clock.now() - start);
   const print = (line: string) => log(`[${elapsed()} ms] ${line}`);

@@ -21,6 +21,7 @@
  */
 import { parseArgs } from "node:util";
 import { BufReader, type Reader } from "@weir/weir/io";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
 export interface RunOptions {
@@ -37,14 +38,6 @@ export interface ReadLinesResult {
   bytesRead: number;
   /** The file's size. */
   size: number;
-}
-
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
 }
 
 /** Reads the lines of the file named by the first argument (see the module doc). */
@@ -64,8 +57,8 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Re
   if (path === undefined || positionals.length > 1) {
     throw new TypeError("Expected one file path argument");
   }
-  const wanted = integer("lines", values.lines, 0);
-  const capacity = integer("capacity", values.capacity, 1);
+  const wanted = integerFlag("lines", values.lines, 0);
+  const capacity = integerFlag("capacity", values.capacity, 1);
 
   using file = await Deno.open(path);
   const { size } = await file.stat();

@@ -30,6 +30,7 @@ import {
   type Sender,
 } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock, timeout } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -51,14 +52,6 @@ export interface RequestResponseResult {
   replies: number[];
   processed: number;
   cancelled: number;
-}
-
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
 }
 
 /** Sends one request and waits for its reply. */
@@ -89,9 +82,9 @@ export async function main(
       slow: { type: "string", default: "100" },
     },
   });
-  const clients = integer("clients", values.clients, 1);
-  const limit = integer("timeout", values.timeout, 1);
-  const slow = integer("slow", values.slow, limit + 1);
+  const clients = integerFlag("clients", values.clients, 1);
+  const limit = integerFlag("timeout", values.timeout, 1);
+  const slow = integerFlag("slow", values.slow, limit + 1);
 
   const [tx, rx] = mpsc<Request>(32);
   const stop = new AbortController();

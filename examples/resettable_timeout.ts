@@ -24,6 +24,7 @@
 import { parseArgs } from "node:util";
 import { ChannelClosedError, mpsc, select } from "@weir/weir/sync";
 import { type Clock, Sleep, sleep, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -35,14 +36,6 @@ export interface RunOptions {
 export interface ResettableTimeoutResult {
   receivedAt: number[];
   timedOutAt: number;
-}
-
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
 }
 
 /** Runs the producer and the consumer with its idle timeout. */
@@ -61,10 +54,10 @@ export async function main(
       pause: { type: "string", default: "300" },
     },
   });
-  const idleMs = integer("idle", values.idle, 1);
-  const every = integer("every", values.every, 0);
-  const messages = integer("messages", values.messages, 0);
-  const pause = integer("pause", values.pause, 0);
+  const idleMs = integerFlag("idle", values.idle, 1);
+  const every = integerFlag("every", values.every, 0);
+  const messages = integerFlag("messages", values.messages, 0);
+  const pause = integerFlag("pause", values.pause, 0);
   const start = clock.now();
   const elapsed = () => Math.round(clock.now() - start);
   const print = (line: string) => log(`[${elapsed()} ms] ${line}`);

@@ -23,6 +23,7 @@
  */
 import { parseArgs } from "node:util";
 import { type Clock, retry, RetryError, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -36,14 +37,6 @@ export interface RetryResult {
   result: string | undefined;
   /** When each attempt started, in milliseconds from the start. */
   startedAt: number[];
-}
-
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
 }
 
 /** Runs the operation under `retry` (see the module doc). */
@@ -61,11 +54,11 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Re
       jitter: { type: "string", default: "none" },
     },
   });
-  const hang = integer("hang", values.hang, 0);
-  const fail = integer("fail", values.fail, 0);
-  const maxAttempts = integer("max-attempts", values["max-attempts"], 1);
-  const attemptTimeout = integer("attempt-timeout", values["attempt-timeout"], 1);
-  const minDelay = integer("min-delay", values["min-delay"], 0);
+  const hang = integerFlag("hang", values.hang, 0);
+  const fail = integerFlag("fail", values.fail, 0);
+  const maxAttempts = integerFlag("max-attempts", values["max-attempts"], 1);
+  const attemptTimeout = integerFlag("attempt-timeout", values["attempt-timeout"], 1);
+  const minDelay = integerFlag("min-delay", values["min-delay"], 0);
   const jitter = values.jitter;
   if (jitter !== "none" && jitter !== "full" && jitter !== "equal") {
     throw new TypeError(`--jitter must be none, full or equal: ${jitter}`);

@@ -29,6 +29,7 @@
 import { parseArgs } from "node:util";
 import { mpsc, type Receiver, select } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -49,14 +50,6 @@ export interface SelectBiasedResult {
   live: string[];
   /** Part 3: low items handled while a high one was queued (should be 0). */
   inversions: number;
-}
-
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
 }
 
 /**
@@ -108,10 +101,10 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Se
       work: { type: "string", default: "30" },
     },
   });
-  const trials = integer("trials", values.trials, 1);
-  const highEvery = integer("high-every", values["high-every"], 1);
-  const lowEvery = integer("low-every", values["low-every"], 1);
-  const work = integer("work", values.work, 0);
+  const trials = integerFlag("trials", values.trials, 1);
+  const highEvery = integerFlag("high-every", values["high-every"], 1);
+  const lowEvery = integerFlag("low-every", values["low-every"], 1);
+  const work = integerFlag("work", values.work, 0);
 
   // 0. a race
   const raceStart = clock.now();

@@ -24,6 +24,7 @@
 import { parseArgs } from "node:util";
 import { Semaphore } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -45,14 +46,6 @@ export interface SemaphoreResult {
   availableAfterForget: number;
 }
 
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
-
 /** Runs the tasks, then shows `tryAcquire` and `forget`. */
 export async function main(args: string[], options: RunOptions = {}): Promise<SemaphoreResult> {
   const { log = console.log, clock = systemClock } = options;
@@ -65,9 +58,9 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Se
       work: { type: "string", default: "100" },
     },
   });
-  const permits = integer("permits", values.permits, 1);
-  const tasks = integer("tasks", values.tasks, 0);
-  const work = integer("work", values.work, 0);
+  const permits = integerFlag("permits", values.permits, 1);
+  const tasks = integerFlag("tasks", values.tasks, 0);
+  const work = integerFlag("work", values.work, 0);
   const start = clock.now();
   const elapsed = () => Math.round(clock.now() - start);
   const print = (line: string) => log(`[${elapsed()} ms] ${line}`);

@@ -33,6 +33,7 @@ import { BufReader, type Reader } from "@weir/weir/io";
 import { connect, type Connection, shutdownOnSignals, split, type WriteHalf } from "@weir/weir/net";
 import { type CancellationToken, mpsc, type Receiver, type Sender, tryJoin } from "@weir/weir/sync";
 import { sleep } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** What the command line asks for (shared by the seed 000 raw-byte clients). */
 export interface ClientConfig {
@@ -60,14 +61,6 @@ export interface ClientResult {
   linesRead: number;
 }
 
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
-
 /** Parses the flags (see the module doc). */
 export function parseClientArgs(args: string[]): ClientConfig {
   const { values } = parseArgs({
@@ -86,12 +79,12 @@ export function parseClientArgs(args: string[]): ClientConfig {
   });
   return {
     hostname: values.hostname,
-    port: integer("port", values.port, 1),
-    size: integer("size", values.size, 0),
-    interval: integer("interval", values.interval, 0),
-    queue: integer("queue", values.queue, 1),
-    stall: integer("stall", values.stall, 1),
-    rounds: values.rounds === "Infinity" ? Infinity : integer("rounds", values.rounds, 0),
+    port: integerFlag("port", values.port, 1),
+    size: integerFlag("size", values.size, 0),
+    interval: integerFlag("interval", values.interval, 0),
+    queue: integerFlag("queue", values.queue, 1),
+    stall: integerFlag("stall", values.stall, 1),
+    rounds: values.rounds === "Infinity" ? Infinity : integerFlag("rounds", values.rounds, 0),
     quiet: values.quiet,
   };
 }

@@ -23,6 +23,7 @@
 import { parseArgs } from "node:util";
 import { ChannelClosedError, ChannelFullError, mpsc } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -37,14 +38,6 @@ export interface TrySendResult {
   received: number;
   /** The most samples queued at once. */
   peakQueued: number;
-}
-
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
 }
 
 /** `trySend`, reporting the outcome instead of throwing. */
@@ -96,10 +89,10 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Tr
       consume: { type: "string", default: "50" },
     },
   });
-  const samples = integer("samples", values.samples, 1);
-  const every = integer("every", values.every, 1);
-  const capacity = integer("capacity", values.capacity, 1);
-  const consume = integer("consume", values.consume, 0);
+  const samples = integerFlag("samples", values.samples, 1);
+  const every = integerFlag("every", values.every, 1);
+  const capacity = integerFlag("capacity", values.capacity, 1);
+  const consume = integerFlag("consume", values.consume, 0);
 
   await fillAndClose(log);
 

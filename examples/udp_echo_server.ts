@@ -17,6 +17,7 @@
  */
 import { parseArgs } from "node:util";
 import { DatagramTooLargeError, shutdownOnSignals, UdpSocket } from "@weir/weir/net";
+import { integerFlag } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface UdpEchoConfig {
@@ -31,14 +32,6 @@ export interface UdpEchoConfig {
 export interface RunOptions {
   signal?: AbortSignal;
   log?: (line: string) => void;
-}
-
-function number(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
 }
 
 /** Parses the flags (see the module doc). */
@@ -56,9 +49,9 @@ export function parseUdpEchoArgs(args: string[]): UdpEchoConfig {
   });
   return {
     hostname: values.hostname,
-    port: number("port", values.port, 0),
-    queue: number("queue", values.queue, 1),
-    maxSize: number("max-size", values["max-size"], 0),
+    port: integerFlag("port", values.port, 0),
+    queue: integerFlag("queue", values.queue, 1),
+    maxSize: integerFlag("max-size", values["max-size"], 0),
     quiet: values.quiet,
   };
 }

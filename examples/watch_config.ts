@@ -22,6 +22,7 @@
 import { parseArgs } from "node:util";
 import { ChannelClosedError, watch, type WatchReceiver } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -43,14 +44,6 @@ export interface WatchConfigResult {
 
 const LEVELS = ["debug", "warn", "info"] as const;
 
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-  }
-  return n;
-}
-
 /** Runs the sender and both receivers until the channel closes. */
 export async function main(args: string[], options: RunOptions = {}): Promise<WatchConfigResult> {
   const { log = console.log, clock = systemClock } = options;
@@ -63,9 +56,9 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Wa
       slow: { type: "string", default: "250" },
     },
   });
-  const updates = integer("updates", values.updates, 1);
-  const interval = integer("interval", values.interval, 1);
-  const slow = integer("slow", values.slow, 0);
+  const updates = integerFlag("updates", values.updates, 1);
+  const interval = integerFlag("interval", values.interval, 1);
+  const slow = integerFlag("slow", values.slow, 0);
   const start = clock.now();
   const print = (line: string) => log(`[${Math.round(clock.now() - start)} ms] ${line}`);
 
