@@ -8,11 +8,15 @@ import { Serial } from "./_serial.ts";
 import { checkCount } from "./_validate.ts";
 import type { Decoder } from "./types.ts";
 
+const INITIAL_READ = 4096;
+
 /** Options for {@linkcode FramedRead}. */
 export interface FramedReadOptions {
   /**
-   * Bytes of read buffer allocated at a time; one read fills at most this
-   * much (a frame larger than this grows the buffer to fit).
+   * Most bytes of read buffer allocated at a time; one read fills at most
+   * this much (a frame larger than this grows the buffer to fit). Reads
+   * start at 4 KiB and double while they fill the buffer, so an idle
+   * connection holds 4 KiB, a busy one reads `capacity` at a time.
    *
    * @default {65536}
    */
@@ -75,7 +79,8 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
   #reader: Reader & Partial<StreamReader>;
   #decoder: Decoder<T>;
   #buf: ByteBuffer;
-  #minRead: number;
+  #readSize: number;
+  #capacity: number;
   #serial = new Serial();
   /** The source ended: `decodeEof` drains what is left. */
   #eof = false;
@@ -99,10 +104,10 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
     const capacity = checkCount("capacity", options.capacity ?? 65536) || 1;
     this.#reader = toReader(source);
     this.#decoder = decoder;
-    this.#buf = new ByteBuffer(capacity);
-    // Reading into a nearly full buffer would make many small reads: move to
-    // fresh memory once less than a quarter of a buffer is left.
-    this.#minRead = Math.max(1, capacity >>> 2);
+    // Reads start small and grow with the traffic (see #read) up to `capacity`.
+    this.#readSize = Math.min(capacity, INITIAL_READ);
+    this.#capacity = capacity;
+    this.#buf = new ByteBuffer(this.#readSize);
   }
 
   /**
@@ -252,8 +257,14 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
   async #read(signal: AbortSignal | undefined): Promise<void> {
     let reading = this.#reading;
     if (reading === undefined) {
-      this.#buf.reserve(this.#minRead);
-      reading = this.#reading = this.#reader.read(this.#buf.spare());
+      // Reading into a nearly full buffer would make many small reads: move
+      // to fresh memory once less than a quarter of a read is left.
+      let spare = this.#buf.spare();
+      if (spare.length < Math.max(1, this.#readSize >>> 2)) {
+        this.#buf.reserve(this.#readSize);
+        spare = this.#buf.spare();
+      }
+      reading = this.#reading = this.#reader.read(spare);
     }
     let n: number | null;
     try {
@@ -267,7 +278,14 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
     this.#reading = undefined;
     if (this.#done) return;
     if (n === null) this.#eof = true;
-    else this.#buf.commit(n);
+    else {
+      // A read that filled all the room it had: the peer is sending in bulk,
+      // so read in bigger chunks next time.
+      if (n >= this.#buf.spare().length && this.#readSize < this.#capacity) {
+        this.#readSize = Math.min(this.#capacity, this.#readSize * 2);
+      }
+      this.#buf.commit(n);
+    }
     this.#stale = false;
   }
 
