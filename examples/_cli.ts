@@ -15,3 +15,15 @@ export function integerFlag(flag: string, value: string, min: number): number {
   }
   return n;
 }
+
+/**
+ * Parses the value of `--port` as a TCP/UDP port (0 asks for an ephemeral
+ * one), or throws a `RangeError`.
+ */
+export function portFlag(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`--port must be a port number: ${value}`);
+  }
+  return port;
+}

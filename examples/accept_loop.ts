@@ -32,6 +32,7 @@ import { parseArgs } from "node:util";
 import { BufReader } from "@weir/weir/io";
 import { Connection, shutdownOnSignals } from "@weir/weir/net";
 import { Semaphore, TaskTracker } from "@weir/weir/sync";
+import { integerFlag, portFlag } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface AcceptLoopConfig {
@@ -61,14 +62,8 @@ export function parseAcceptLoopArgs(args: string[]): AcceptLoopConfig {
       quiet: { type: "boolean", default: false },
     },
   });
-  const port = Number(values.port);
-  const maxConnections = Number(values["max-connections"]);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`--port must be a port number: ${values.port}`);
-  }
-  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-    throw new RangeError(`--max-connections must be an integer >= 1: ${values["max-connections"]}`);
-  }
+  const port = portFlag(values.port);
+  const maxConnections = integerFlag("max-connections", values["max-connections"], 1);
   return { hostname: values.hostname, port, maxConnections, quiet: values.quiet };
 }
 

@@ -36,6 +36,7 @@ import {
   JoinSet,
   LaggedError,
 } from "@weir/weir/sync";
+import { integerFlag, portFlag } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface ChatConfig {
@@ -72,14 +73,8 @@ export function parseChatArgs(args: string[]): ChatConfig {
       quiet: { type: "boolean", default: false },
     },
   });
-  const port = Number(values.port);
-  const capacity = Number(values.capacity);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`--port must be a port number: ${values.port}`);
-  }
-  if (!Number.isInteger(capacity) || capacity < 1) {
-    throw new RangeError(`--capacity must be an integer >= 1: ${values.capacity}`);
-  }
+  const port = portFlag(values.port);
+  const capacity = integerFlag("capacity", values.capacity, 1);
   return { hostname: values.hostname, port, capacity, quiet: values.quiet };
 }
 

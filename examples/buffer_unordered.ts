@@ -28,6 +28,7 @@
 import { parseArgs } from "node:util";
 import { buffered, bufferUnordered, collect, type StreamIterator, take } from "@weir/weir/streams";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -67,10 +68,7 @@ export async function main(
       durations: { type: "string", default: "300,100,200,100,50" },
     },
   });
-  const n = Number(values.concurrency);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new RangeError(`--concurrency must be an integer >= 1: ${values.concurrency}`);
-  }
+  const n = integerFlag("concurrency", values.concurrency, 1);
   const durations = values.durations.split(",").map(Number);
   if (durations.some((ms) => !Number.isInteger(ms) || ms < 0)) {
     throw new RangeError(

@@ -22,6 +22,7 @@
  */
 import { parseArgs } from "node:util";
 import { BufWriter, copy, readAll, writeAll, type Writer } from "@weir/weir/io";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
 export interface RunOptions {
@@ -52,10 +53,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Fi
       keep: { type: "boolean", default: false },
     },
   });
-  const lines = Number(values.lines);
-  if (!Number.isInteger(lines) || lines < 0) {
-    throw new RangeError(`--lines must be an integer >= 0: ${values.lines}`);
-  }
+  const lines = integerFlag("lines", values.lines, 0);
   const dir = await Deno.makeTempDir({
     prefix: "weir-file-io-",
     ...(values.dir ? { dir: values.dir } : {}),

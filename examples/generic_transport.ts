@@ -29,6 +29,7 @@ import { parseArgs } from "node:util";
 import { BufReader, duplex, type HalfCloseWriter, type Reader, writeAll } from "@weir/weir/io";
 import { connect, serve } from "@weir/weir/net";
 import { tryJoin } from "@weir/weir/sync";
+import { integerFlag } from "./_cli.ts";
 
 /** What {@linkcode exchange} and {@linkcode shout} run over. */
 export type Transport = Reader & HalfCloseWriter;
@@ -96,14 +97,8 @@ export function parseGenericTransportArgs(args: string[]): GenericTransportConfi
   if (transports.length === 0) {
     throw new RangeError(`--transport must be all, tcp, unix or duplex: ${values.transport}`);
   }
-  const lines = Number(values.lines);
-  const capacity = Number(values.capacity);
-  if (!Number.isInteger(lines) || lines < 0) {
-    throw new RangeError(`--lines must be an integer >= 0: ${values.lines}`);
-  }
-  if (!Number.isInteger(capacity) || capacity < 1) {
-    throw new RangeError(`--capacity must be an integer >= 1: ${values.capacity}`);
-  }
+  const lines = integerFlag("lines", values.lines, 0);
+  const capacity = integerFlag("capacity", values.capacity, 1);
   return { transports, lines, capacity, path: values.path, quiet: values.quiet };
 }
 

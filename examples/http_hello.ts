@@ -23,6 +23,7 @@
 import { parseArgs } from "node:util";
 import { BufferFullError, BufReader } from "@weir/weir/io";
 import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
+import { portFlag } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface HttpHelloConfig {
@@ -56,11 +57,8 @@ export function parseHttpHelloArgs(args: string[]): HttpHelloConfig {
       quiet: { type: "boolean", default: false },
     },
   });
-  const port = Number(values.port);
+  const port = portFlag(values.port);
   const idleTimeout = Number(values["idle-timeout"]);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`--port must be a port number: ${values.port}`);
-  }
   if (!(idleTimeout > 0)) {
     throw new RangeError(`--idle-timeout must be a positive number: ${values["idle-timeout"]}`);
   }

@@ -24,6 +24,7 @@
 import { parseArgs } from "node:util";
 import { Framed, JsonCodec, jsonCodec, LengthDelimitedCodec } from "@weir/weir/framing";
 import { ByteBuffer, duplex } from "@weir/weir/io";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
 export interface RunOptions {
@@ -59,10 +60,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Js
     strict: true,
     options: { messages: { type: "string", default: "3" } },
   });
-  const count = Number(values.messages);
-  if (!Number.isInteger(count) || count < 1) {
-    throw new RangeError(`--messages must be an integer >= 1: ${values.messages}`);
-  }
+  const count = integerFlag("messages", values.messages, 1);
 
   // 1. the two wire forms
   const first: Message = { id: 1, text: "hello" };

@@ -29,6 +29,7 @@ import { parseArgs } from "node:util";
 import { Framed, LinesCodec, LineTooLongError } from "@weir/weir/framing";
 import { InvalidUtf8Error } from "@weir/weir/io";
 import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
+import { integerFlag, portFlag } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface LineServerConfig {
@@ -56,14 +57,8 @@ export function parseLineServerArgs(args: string[]): LineServerConfig {
       quiet: { type: "boolean", default: false },
     },
   });
-  const port = Number(values.port);
-  const maxLength = Number(values["max-length"]);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`--port must be a port number: ${values.port}`);
-  }
-  if (!Number.isInteger(maxLength) || maxLength < 1) {
-    throw new RangeError(`--max-length must be an integer >= 1: ${values["max-length"]}`);
-  }
+  const port = portFlag(values.port);
+  const maxLength = integerFlag("max-length", values["max-length"], 1);
   return { hostname: values.hostname, port, maxLength, quiet: values.quiet };
 }
 

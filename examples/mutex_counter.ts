@@ -27,6 +27,7 @@
 import { parseArgs } from "node:util";
 import { Mutex } from "@weir/weir/sync";
 import { sleep, timeout } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
 export interface RunOptions {
@@ -59,14 +60,8 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Mu
       "lock-timeout": { type: "string", default: "100" },
     },
   });
-  const tasks = Number(values.tasks);
-  if (!Number.isInteger(tasks) || tasks < 1) {
-    throw new RangeError(`--tasks must be an integer >= 1: ${values.tasks}`);
-  }
-  const lockTimeout = Number(values["lock-timeout"]);
-  if (!Number.isInteger(lockTimeout) || lockTimeout < 1) {
-    throw new RangeError(`--lock-timeout must be an integer >= 1: ${values["lock-timeout"]}`);
-  }
+  const tasks = integerFlag("tasks", values.tasks, 1);
+  const lockTimeout = integerFlag("lock-timeout", values["lock-timeout"], 1);
   const ids = Array.from({ length: tasks }, (_, i) => i);
 
   let plain = 0;

@@ -20,6 +20,7 @@
 import { parseArgs } from "node:util";
 import { RwLock } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -43,10 +44,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Rw
     strict: true,
     options: { hold: { type: "string", default: "100" } },
   });
-  const hold = Number(values.hold);
-  if (!Number.isInteger(hold) || hold < 30) {
-    throw new RangeError(`--hold must be an integer >= 30: ${values.hold}`);
-  }
+  const hold = integerFlag("hold", values.hold, 30);
   const start = clock.now();
   const print = (line: string) => log(`[${Math.round(clock.now() - start)} ms] ${line}`);
 

@@ -23,6 +23,7 @@
 import { parseArgs } from "node:util";
 import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
 import { interval } from "@weir/weir/time";
+import { portFlag } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface SlowReaderConfig {
@@ -52,11 +53,8 @@ export function parseSlowReaderArgs(args: string[]): SlowReaderConfig {
       quiet: { type: "boolean", default: false },
     },
   });
-  const port = Number(values.port);
+  const port = portFlag(values.port);
   const period = Number(values.interval);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`--port must be a port number: ${values.port}`);
-  }
   if (!(period > 0)) {
     throw new RangeError(`--interval must be a positive number: ${values.interval}`);
   }

@@ -18,6 +18,7 @@
  */
 import { parseArgs } from "node:util";
 import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
+import { portFlag } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface TcpEchoConfig {
@@ -50,10 +51,7 @@ export function parseTcpEchoArgs(args: string[]): TcpEchoConfig {
       quiet: { type: "boolean", default: false },
     },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0) {
-    throw new RangeError(`--port must be a port number: ${values.port}`);
-  }
+  const port = portFlag(values.port);
   const maxConnections = Number(values["max-connections"]);
   if (
     !(maxConnections >= 1) || !(Number.isInteger(maxConnections) || maxConnections === Infinity)

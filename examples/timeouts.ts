@@ -23,6 +23,7 @@
 import { parseArgs } from "node:util";
 import { join } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock, timeout } from "@weir/weir/time";
+import { integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
 export interface RunOptions {
@@ -51,10 +52,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Ti
     strict: true,
     options: { unit: { type: "string", default: "100" } },
   });
-  const unit = Number(values.unit);
-  if (!Number.isInteger(unit) || unit < 2) {
-    throw new RangeError(`--unit must be an integer >= 2: ${values.unit}`);
-  }
+  const unit = integerFlag("unit", values.unit, 2);
   const start = clock.now();
   const print = (line: string) => log(`[${Math.round(clock.now() - start)} ms] ${line}`);
   const work = async (units: number, result: string, signal: AbortSignal) => {

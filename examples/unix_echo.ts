@@ -26,6 +26,7 @@
 import { parseArgs } from "node:util";
 import { readAll } from "@weir/weir/io";
 import { connect, serve } from "@weir/weir/net";
+import { integerFlag } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface UnixEchoConfig {
@@ -51,10 +52,7 @@ export function parseUnixEchoArgs(args: string[]): UnixEchoConfig {
       clients: { type: "string", default: "3" },
     },
   });
-  const clients = Number(values.clients);
-  if (!Number.isInteger(clients) || clients < 1) {
-    throw new RangeError(`--clients must be an integer >= 1: ${values.clients}`);
-  }
+  const clients = integerFlag("clients", values.clients, 1);
   return { path: values.path, message: values.message, clients };
 }
 
