@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { main as client } from "../../examples/framed_client.ts";
 import { main as server, parseFramedServerArgs } from "../../examples/framed_server.ts";
 import { readToEnd, startExample, text } from "../_util/net.ts";
+import { spawnExample } from "./_spawn_example.ts";
 
 const heartbeat = (i: number) => `message from server: ${i}\n`;
 const message = (i: number) => `client message: ${i}\n`;
@@ -126,39 +127,19 @@ Deno.test("framed_server rejects bad flags", () => {
 });
 
 Deno.test("framed_server as a program prints the listening line and exits 0 on SIGINT", async () => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      new URL("../../examples/framed_server.ts", import.meta.url).pathname,
-      "--port",
-      "0",
-      "--echo",
-      "--heartbeats",
-      "0",
-      "--quiet",
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const reader = child.stdout.getReader();
-  let out = "";
-  while (!out.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    out += text(value);
-  }
-  const match = out.match(/^listening on 127\.0\.0\.1:(\d+)\n/);
-  assert.ok(match, out);
+  const server = await spawnExample("framed_server.ts", ["--allow-net=127.0.0.1"], [
+    "--port",
+    "0",
+    "--echo",
+    "--heartbeats",
+    "0",
+    "--quiet",
+  ]);
   // One framed echo through the real process.
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(match[1]) });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
   await conn.write(new Uint8Array([0, 0, 0, 2, 7, 8]));
   await conn.closeWrite();
   assert.deepEqual([...await readToEnd(conn)], [0, 0, 0, 2, 7, 8]);
   conn.close();
-  child.kill("SIGINT");
-  reader.releaseLock();
-  const { code } = await child.output();
-  assert.equal(code, 0);
+  assert.equal(await server.stop(), 0);
 });

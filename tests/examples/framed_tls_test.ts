@@ -3,7 +3,8 @@ import { FrameTooLargeError } from "@weir/weir/framing";
 import { connect, TlsHandshakeError } from "@weir/weir/net";
 import { main as client, parseFramedClientArgs } from "../../examples/framed_client.ts";
 import { main as server, parseFramedServerArgs } from "../../examples/framed_server.ts";
-import { readToEnd, startExample, text, waitFor } from "../_util/net.ts";
+import { readToEnd, startExample, waitFor } from "../_util/net.ts";
+import { spawnExample } from "./_spawn_example.ts";
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 const CERT = fixture("server.pem");
@@ -102,45 +103,20 @@ Deno.test("framed_server with a missing certificate file fails before listening"
 });
 
 Deno.test("framed_server --cert/--key as a program serves TLS and exits 0 on SIGINT", async () => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      `--allow-read=${CERT},${KEY}`,
-      new URL("../../examples/framed_server.ts", import.meta.url).pathname,
-      ...TLS_FLAGS,
-      "--port",
-      "0",
-      "--echo",
-      "--heartbeats",
-      "0",
-      "--quiet",
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const reader = child.stdout.getReader();
-  let out = "";
-  while (!out.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    out += text(value);
-  }
-  const match = out.match(/^listening on 127\.0\.0\.1:(\d+)\n/);
-  assert.ok(match, out);
+  const server = await spawnExample(
+    "framed_server.ts",
+    ["--allow-net=127.0.0.1", `--allow-read=${CERT},${KEY}`],
+    [...TLS_FLAGS, "--port", "0", "--echo", "--heartbeats", "0", "--quiet"],
+  );
   // One framed echo over TLS through the real process.
   const conn = await connect({
     hostname: "127.0.0.1",
-    port: Number(match[1]),
+    port: server.port,
     tls: { caCerts: [await Deno.readTextFile(CA)] },
   });
   await conn.writeAll(new Uint8Array([0, 0, 0, 2, 7, 8]));
   await conn.closeWrite();
   assert.deepEqual([...await readToEnd(conn)], [0, 0, 0, 2, 7, 8]);
   conn.close();
-  child.kill("SIGINT");
-  reader.releaseLock();
-  const { code } = await child.output();
-  assert.equal(code, 0);
+  assert.equal(await server.stop(), 0);
 });
