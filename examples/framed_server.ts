@@ -10,13 +10,15 @@
  * writes every inbound frame back, and closes once the heartbeats are sent
  * and the client has half-closed. Ctrl+C shuts down gracefully.
  *
- * Inbound frames are decoded synchronously from each read (every frame the
- * read completed, with no wait between them), their echoes are encoded
- * into one buffer and written with one write per read, and the read buffer
- * is reused for every read (`ByteBuffer.reclaim()` once the frames were
- * copied out); it starts at 512 bytes and grows only while reads fill it:
- * the echo path costs close to a raw byte echo, and an idle connection
- * holds little memory.
+ * Inbound frames are handled synchronously per read: every header the read
+ * completed is checked (`LengthDelimitedCodec.wholeFramesLength`, so an
+ * oversize frame ends the connection with `FrameTooLargeError`), the whole
+ * frames are echoed as they arrived with one write per read (re-encoding a
+ * length-delimited frame gives back its bytes, so no object or copy per
+ * frame), and a frame cut across reads waits in the read buffer. The read
+ * buffer is reused for every read; it starts at 512 bytes and grows only
+ * while reads fill it: the echo path costs close to a raw byte echo, and an
+ * idle connection holds little memory.
  *
  * With `--cert` and `--key` (PEM files) it runs the same protocol over TLS
  * (`examples/framed_client.ts --ca` talks to it); a peer whose handshake
@@ -144,25 +146,26 @@ class Session {
     if (!quiet) this.#log(`accepted connection from ${peerOf(this.#conn)}`);
     const heartbeats = this.#config.heartbeats > 0 ? this.#heartbeat(signal) : undefined;
     let buf = new ByteBuffer(MIN_READ);
-    const out = new ByteBuffer(0); // sized by the first batch of echoes
     let readSize = MIN_READ;
     let smallReads = 0;
     try {
       for (;;) {
-        // Every frame this read completed, decoded and echoed in one go.
-        for (let frame; (frame = codec.decode(buf)) !== undefined;) {
-          if (!quiet) {
+        // Every frame this read completed: each header checked, the whole
+        // frames echoed in one write exactly as they arrived (re-encoding a
+        // length-delimited frame gives back its bytes), then logged.
+        const whole = codec.wholeFramesLength(buf);
+        if (echo && whole > 0 && !this.#stopping) {
+          // Waits while the client does not read; the buffer is not touched meanwhile.
+          await this.#write(buf.bytes().subarray(0, whole));
+        }
+        if (quiet) {
+          buf.consume(whole);
+        } else {
+          for (let frame; (frame = codec.decode(buf)) !== undefined;) {
             const text = JSON.stringify(decoder.decode(frame));
             this.#log(`received ${text} from ${peerOf(this.#conn)}`);
           }
-          if (echo && !this.#stopping) codec.encode(frame, out);
-        }
-        // The frames were copied into `out` (or only logged): their memory
-        // can take the next read, as a raw echo reuses its one buffer.
-        buf.reclaim();
-        if (out.length > 0) {
-          await this.#write(out.bytes()); // one write per batch; waits while the client does not read
-          out.clear();
+          buf.reclaim(); // the logged frames are dropped: their memory takes the next read
         }
         // Read into the buffer's tail, into smaller memory once the traffic
         // calmed down (an idle connection holds one small read).

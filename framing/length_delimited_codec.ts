@@ -191,6 +191,57 @@ export class LengthDelimitedCodec implements Decoder<Uint8Array>, Encoder<Uint8A
   }
 
   /**
+   * Measures the whole frames at the front of `buf` without consuming them:
+   * the length in bytes (headers included) of the longest prefix made only
+   * of complete frames. Every header in it is checked as
+   * {@linkcode LengthDelimitedCodec.prototype.decode} checks it.
+   *
+   * A relay or an echo forwards that prefix as it arrived, in one write and
+   * with no object per frame: a peer using the same codec decodes exactly
+   * the same frames from it. A frame not complete yet stays in `buf` for the
+   * next read.
+   *
+   * @param buf The bytes read so far (left unchanged).
+   * @returns How many bytes at the front of `buf` are whole frames (0 when
+   * the first frame is not complete).
+   * @throws {FrameTooLargeError} When a length field exceeds `maxFrameLength`.
+   * @throws {InvalidFrameError} As {@linkcode LengthDelimitedCodec.prototype.decode}.
+   *
+   * @example Forward whole frames, keep the partial one
+   * ```ts
+   * import { LengthDelimitedCodec } from "@weir/weir/framing";
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const codec = new LengthDelimitedCodec();
+   * const buf = new ByteBuffer();
+   * buf.append(new Uint8Array([0, 0, 0, 1, 7, 0, 0, 0, 2, 8, 9, 0, 0, 0, 3, 1]));
+   * const whole = codec.wholeFramesLength(buf);
+   * assert.equal(whole, 11); // two frames; the third is 1 of 3 bytes in
+   * const peer = new ByteBuffer(); // what the next hop reads
+   * peer.append(buf.bytes().subarray(0, whole));
+   * buf.consume(whole);
+   * assert.equal(buf.length, 5);
+   * assert.deepEqual(codec.decode(peer), new Uint8Array([7]));
+   * assert.deepEqual(codec.decode(peer), new Uint8Array([8, 9]));
+   * assert.equal(peer.length, 0);
+   * ```
+   */
+  wholeFramesLength(buf: ByteBuffer): number {
+    const bytes = buf.bytes();
+    const end = bytes.length;
+    const head = this.#headLength;
+    const skip = this.#skip;
+    let at = 0;
+    while (end - at >= head) {
+      const size = skip + this.#frameLengthAt(bytes, at);
+      if (end - at < size) break;
+      at += size;
+    }
+    return at;
+  }
+
+  /**
    * Decodes after end of stream: a complete frame, or `undefined` when
    * nothing is left.
    *
@@ -266,19 +317,37 @@ export class LengthDelimitedCodec implements Decoder<Uint8Array>, Encoder<Uint8A
   /** The frame length announced by the complete header at the front of `buf`. */
   #frameLength(buf: ByteBuffer): number {
     const at = this.#fieldOffset;
-    const n = this.#fieldLength;
-    let raw: number;
-    if (n === 4 && !this.#littleEndian) {
-      raw = ((buf.at(at)! << 24) | (buf.at(at + 1)! << 16) | (buf.at(at + 2)! << 8) |
-        buf.at(at + 3)!) >>> 0;
-    } else {
-      // Exact up to 2^53; anything larger is over every limit anyway.
-      raw = 0;
-      for (let i = 0; i < n; i++) {
-        const byte = buf.at(at + (this.#littleEndian ? n - 1 - i : i))!;
-        raw = raw * 256 + byte;
-      }
+    if (this.#fieldLength === 4 && !this.#littleEndian) {
+      return this.#checked(
+        ((buf.at(at)! << 24) | (buf.at(at + 1)! << 16) | (buf.at(at + 2)! << 8) |
+          buf.at(at + 3)!) >>> 0,
+      );
     }
+    return this.#checked(this.#wideField(buf.bytes(), at));
+  }
+
+  /** The frame length announced by the complete header at `bytes[start]`. */
+  #frameLengthAt(bytes: Uint8Array, start: number): number {
+    const at = start + this.#fieldOffset;
+    if (this.#fieldLength === 4 && !this.#littleEndian) {
+      return this.#checked(
+        ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>>
+          0,
+      );
+    }
+    return this.#checked(this.#wideField(bytes, at));
+  }
+
+  /** Any other length field, exact up to 2^53 (anything larger is over every limit). */
+  #wideField(bytes: Uint8Array, at: number): number {
+    const n = this.#fieldLength;
+    let raw = 0;
+    for (let i = 0; i < n; i++) raw = raw * 256 + bytes[at + (this.#littleEndian ? n - 1 - i : i)]!;
+    return raw;
+  }
+
+  /** The frame length for a raw length field value, or the error it deserves. */
+  #checked(raw: number): number {
     if (raw > this.#max) throw new FrameTooLargeError(raw, this.#max);
     const length = raw + this.#adjustment;
     if (length < 0) {

@@ -312,3 +312,96 @@ Deno.test("LengthDelimitedCodec with numSkip 0 rejects a frame that would consum
   headerOnly.append(bytes([0, 0]));
   assert.deepEqual([...kept.decode(headerOnly)!], [0, 0]);
 });
+
+/** Bytes that repeated `decode` consumes from `input`, or the error it throws. */
+function decodedPrefix(codec: LengthDelimitedCodec, input: Uint8Array): number | Error {
+  const buf = new ByteBuffer();
+  buf.append(input);
+  try {
+    while (codec.decode(buf) !== undefined);
+  } catch (error) {
+    return error as Error;
+  }
+  return input.length - buf.length;
+}
+
+Deno.test("LengthDelimitedCodec.wholeFramesLength agrees with decode on any bytes and layout", () => {
+  const anyLayout = fc.record({
+    lengthFieldLength: fc.integer({ min: 1, max: 8 }),
+    lengthFieldOffset: fc.integer({ min: 0, max: 3 }),
+    lengthAdjustment: fc.integer({ min: -4, max: 4 }),
+    numSkip: fc.integer({ min: 0, max: 12 }),
+    littleEndian: fc.boolean(),
+    maxFrameLength: fc.integer({ min: 0, max: 64 }),
+  }, { requiredKeys: ["lengthFieldLength", "lengthFieldOffset", "littleEndian"] });
+  // Small byte values so that lengths are often in range and frames complete.
+  const input = fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 80 });
+  fc.assert(
+    fc.property(anyLayout, input, (options, values) => {
+      const codec = new LengthDelimitedCodec(options);
+      const buf = new ByteBuffer();
+      buf.append(new Uint8Array(values));
+      const before = buf.bytes().slice();
+      const expected = decodedPrefix(codec, before);
+      if (expected instanceof Error) {
+        assert.throws(() => codec.wholeFramesLength(buf), expected.constructor as ErrorConstructor);
+      } else {
+        assert.equal(codec.wholeFramesLength(buf), expected);
+      }
+      assert.deepEqual(buf.bytes(), before, "the buffer is left unchanged");
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+Deno.test("LengthDelimitedCodec.wholeFramesLength spans forward every frame under any chunking", () => {
+  fc.assert(
+    fc.property(
+      layout,
+      fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 10 }),
+      cuts,
+      (options, frames, at) => {
+        const codec = new LengthDelimitedCodec(options);
+        const buf = new ByteBuffer(16);
+        const forwarded: Uint8Array[] = [];
+        for (const chunk of split(encodeAll(codec, frames), at)) {
+          buf.append(chunk);
+          const whole = codec.wholeFramesLength(buf);
+          forwarded.push(buf.bytes().slice(0, whole));
+          buf.consume(whole);
+        }
+        assert.equal(buf.length, 0, "every frame was forwarded once complete");
+        assert.deepEqual(decodeChunks(codec, forwarded), frames);
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});
+
+Deno.test("LengthDelimitedCodec.wholeFramesLength checks every header, not only the first", () => {
+  const codec = new LengthDelimitedCodec({ maxFrameLength: 3 });
+  const buf = new ByteBuffer();
+  buf.append(bytes([0, 0, 0, 3, 1, 2, 3])); // exactly the limit: fine
+  assert.equal(codec.wholeFramesLength(buf), 7);
+  buf.append(bytes([0, 0, 0])); // a partial header waits
+  assert.equal(codec.wholeFramesLength(buf), 7);
+  buf.append(bytes([4])); // the second header announces one byte too many
+  assert.throws(() => codec.wholeFramesLength(buf), (error: unknown) => {
+    assert.ok(error instanceof FrameTooLargeError);
+    assert.equal(error.size, 4);
+    assert.equal(error.limit, 3);
+    return true;
+  });
+  // An empty buffer, and a frame whose payload has not arrived.
+  assert.equal(codec.wholeFramesLength(new ByteBuffer()), 0);
+  const partial = new ByteBuffer();
+  partial.append(bytes([0, 0, 0, 2, 9]));
+  assert.equal(codec.wholeFramesLength(partial), 0);
+  // numSkip 0 with an empty frame is an error here too, not an endless loop.
+  const zero = new ByteBuffer();
+  zero.append(bytes([0, 0]));
+  assert.throws(
+    () => new LengthDelimitedCodec({ lengthFieldLength: 2, numSkip: 0 }).wholeFramesLength(zero),
+    InvalidFrameError,
+  );
+});
