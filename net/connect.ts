@@ -44,7 +44,7 @@ export interface ConnectOptions {
    */
   noDelay?: boolean;
   /**
-   * The clock for `timeout` and for the connection's `lastActivity`.
+   * The clock for `timeout`.
    *
    * @default {systemClock}
    */
@@ -135,7 +135,7 @@ export async function connect(
       controller.signal,
     );
     if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(noDelay);
-    const plain = new Connection<Deno.Conn>(conn, { clock });
+    const plain = new Connection<Deno.Conn>(conn);
     if (!("tls" in address)) return plain;
     const { serverName = address.hostname ?? "127.0.0.1" } = address.tls;
     return await upgradeTls(plain, {

@@ -72,6 +72,9 @@ export interface ServeOptions {
   /**
    * Closes a connection that moved no byte in either direction for this
    * many milliseconds (its handler's signal aborts with a `TimeoutError`).
+   * Connections are checked by one sweep every `idleTimeout / 4` ms, so
+   * the close comes between `idleTimeout` and `1.25 × idleTimeout` after
+   * the last byte; I/O calls never read a clock.
    *
    * @default {Infinity}
    */
@@ -127,9 +130,15 @@ const ACCEPT_BACKOFF_MS = 100;
 interface Tracked {
   /** Only with an idle timeout; otherwise handlers share the server's signal. */
   controller: AbortController | undefined;
-  cancelIdle: (() => void) | undefined;
+  /** The connection's activity count at the last idle sweep (-1 before the first). */
+  seen: number;
+  /** Idle sweeps in a row that found no activity. */
+  quiet: number;
   closedByServer: boolean;
 }
+
+/** Idle sweeps per `idleTimeout`: a connection closes within 1.25 × `idleTimeout` of its last byte. */
+const SWEEPS_PER_IDLE_TIMEOUT = 4;
 
 function checkDuration(name: string, value: number): void {
   if (!(value >= 0)) {
@@ -169,6 +178,7 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
   #noDelay: boolean;
   #clock: Clock;
   #conns = new Map<Connection, Tracked>();
+  #cancelSweep: (() => void) | undefined;
   #shutdownController = new AbortController();
   #stopping = false;
   #wake: (() => void) | undefined;
@@ -382,15 +392,16 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
 
   #start(raw: Deno.Conn): void {
     if (this.#noDelay && "setNoDelay" in raw) (raw as Deno.TcpConn).setNoDelay(true);
-    const conn = new Connection(raw, { clock: this.#clock });
+    const conn = new Connection(raw);
     const idle = this.#idleTimeout !== Infinity;
     const tracked: Tracked = {
       controller: idle ? new AbortController() : undefined,
-      cancelIdle: undefined,
+      seen: -1,
+      quiet: 0,
       closedByServer: false,
     };
     this.#conns.set(conn, tracked);
-    if (idle) this.#watchIdle(conn, tracked);
+    if (idle && this.#cancelSweep === undefined) this.#scheduleSweep();
     this.#serveOne(conn, tracked, tracked.controller?.signal ?? this.#shutdownController.signal);
   }
 
@@ -404,32 +415,46 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
     }
   }
 
-  #watchIdle(conn: Connection, tracked: Tracked): void {
+  /**
+   * One timer for the whole server, not a clock reading per I/O call: every
+   * `idleTimeout / 4` ms (at least 1 ms) it compares each connection's
+   * activity count with the last sweep's, and closes the connections that
+   * showed none for a whole `idleTimeout`.
+   */
+  #scheduleSweep(): void {
     const limit = this.#idleTimeout;
-    const check = () => {
-      const idle = this.#clock.now() - conn.lastActivity;
-      if (idle < limit) {
-        tracked.cancelIdle = this.#clock.setTimer(check, limit - idle);
-        return;
+    const step = Math.max(1, limit / SWEEPS_PER_IDLE_TIMEOUT);
+    const quietSweeps = Math.max(1, Math.ceil(limit / step));
+    this.#cancelSweep = this.#clock.setTimer(() => {
+      this.#cancelSweep = undefined;
+      for (const [conn, tracked] of this.#conns) {
+        const activity = conn.activity;
+        if (activity !== tracked.seen) {
+          tracked.seen = activity;
+          tracked.quiet = 0;
+        } else if (++tracked.quiet >= quietSweeps) {
+          tracked.controller!.abort(
+            new DOMException(`Connection was idle for ${limit} ms`, "TimeoutError"),
+          );
+          this.#close(conn, tracked, true);
+        }
       }
-      tracked.cancelIdle = undefined;
-      tracked.controller!.abort(
-        new DOMException(`Connection was idle for ${limit} ms`, "TimeoutError"),
-      );
-      this.#close(conn, tracked, true);
-    };
-    tracked.cancelIdle = this.#clock.setTimer(check, limit);
+      if (this.#conns.size > 0) this.#scheduleSweep();
+    }, step);
   }
 
   /** Closes a connection and frees its slot (once; its handler may still run). */
   #close(conn: Connection, tracked: Tracked, byServer: boolean): void {
     if (!this.#conns.delete(conn)) return;
     tracked.closedByServer = byServer;
-    tracked.cancelIdle?.();
     conn.close();
     this.#wake?.();
     this.#wake = undefined;
-    if (this.#conns.size === 0) this.#drained?.();
+    if (this.#conns.size === 0) {
+      this.#cancelSweep?.();
+      this.#cancelSweep = undefined;
+      this.#drained?.();
+    }
   }
 
   #report(error: unknown, conn: Connection | undefined): void {

@@ -26,7 +26,7 @@ export interface UpgradeTlsOptions extends Pick<TlsConnectOptions, "caCerts" | "
    */
   timeout?: number;
   /**
-   * The clock for `timeout` and for the new connection's `lastActivity`.
+   * The clock for `timeout`.
    *
    * @default {systemClock}
    */
@@ -115,7 +115,7 @@ export async function upgradeTls(
   } finally {
     conn.close(); // its socket now belongs to the TLS connection (or is gone)
   }
-  const upgraded = new Connection<Deno.Conn>(tls, { clock });
+  const upgraded = new Connection<Deno.Conn>(tls);
   await handshakeWithin(upgraded, timeout, clock, signal);
   return upgraded;
 }

@@ -308,7 +308,7 @@ Deno.test("4x maxConnections clients at once, a quarter of them idle hogs: the l
     await new Promise((resolve) => setTimeout(resolve, 30));
     assert.equal(served, 0, "nobody is served while the hogs hold every slot");
     assert.equal(server.connections, max);
-    await clock.tick(100); // the hogs have been idle for idleTimeout
+    await clock.tick(125); // the hogs have been idle for 1.25 × idleTimeout: the sweeps closed them
     const replies = await Promise.all(echoes);
     assert.deepEqual(replies, clients.map((_, i) => `client ${i}`));
     for (const hog of hogs) {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { connect, Connection, serve } from "@weir/weir/net";
-import { FakeClock } from "@weir/weir/time";
 import { bytes, rawPair, readToEnd, text, TRANSPORTS } from "../_util/net.ts";
 
 for (const transport of TRANSPORTS) {
@@ -100,18 +99,37 @@ Deno.test("Connection close() tolerates a raw connection closed by someone else"
   await client[Symbol.asyncDispose]();
 });
 
-Deno.test("Connection lastActivity moves on reads and writes, on the given clock", async () => {
+Deno.test("Connection activity counts every completed read, write, writeAll and end of stream", async () => {
   await using pair = await rawPair("unix");
-  const clock = new FakeClock(10);
-  const client = new Connection(pair.client, { clock });
-  assert.equal(client.lastActivity, 10);
-  await clock.tick(5);
+  const client = new Connection(pair.client);
+  assert.equal(client.activity, 0);
   await client.write(bytes("x"));
-  assert.equal(client.lastActivity, 15);
-  await clock.tick(5);
+  assert.equal(client.activity, 1);
+  await client.writeAll(bytes("yz"));
+  assert.equal(client.activity, 2);
+  await client.writeAll(bytes("w"), { signal: new AbortController().signal });
+  assert.equal(client.activity, 3);
   await pair.server.write(bytes("y"));
   await client.read(new Uint8Array(1));
-  assert.equal(client.lastActivity, 20);
+  assert.equal(client.activity, 4);
+  await pair.server.closeWrite();
+  assert.equal(await client.read(new Uint8Array(1)), null);
+  assert.equal(client.activity, 5);
+  // A failed call moves nothing: not counted.
+  client.close();
+  await assert.rejects(client.writeAll(bytes("x")));
+  await assert.rejects(client.write(bytes("x")));
+  assert.equal(client.activity, 5);
+});
+
+Deno.test("Connection writeAll: overlapping calls each deliver their own bytes, once", async () => {
+  await using pair = await rawPair("unix");
+  const client = new Connection(pair.client);
+  const parts = Array.from({ length: 50 }, (_, i) => bytes(`${i}`.padStart(3 + (i % 7), "-")));
+  await Promise.all(parts.map((part) => client.writeAll(part))); // not awaited one by one
+  await client.closeWrite();
+  const received = await new Response(pair.server.readable).bytes();
+  assert.equal(text(received), parts.map(text).join(""));
 });
 
 Deno.test("Connection writeAll rejects promptly when aborted while blocked on a peer that does not read", async () => {
