@@ -102,7 +102,6 @@ function peerOf(conn: Connection): string {
 const MIN_READ = 512;
 /** The codec keeps no state between calls, so every connection shares it. */
 const codec = new LengthDelimitedCodec();
-const WRITTEN = Promise.resolve();
 const MAX_READ = 65536;
 /** Small reads in a row before the read size halves. */
 const SHRINK_AFTER = 16;
@@ -117,8 +116,12 @@ class Session {
   readonly #config: FramedServerConfig;
   readonly #log: (line: string) => void;
   readonly #sessions: Set<Session>;
-  /** Writes in order: an echo batch never interleaves with a heartbeat. */
-  #writes: Promise<void> = WRITTEN;
+  /**
+   * The last write queued, until its writer saw it settle. Writes run in
+   * order (an echo batch never interleaves with a heartbeat); one issued
+   * while none is pending starts at once, with no promise chain.
+   */
+  #tail: Promise<void> | undefined;
   #stopping = false;
 
   constructor(
@@ -156,7 +159,9 @@ class Session {
         const whole = codec.wholeFramesLength(buf);
         if (echo && whole > 0 && !this.#stopping) {
           // Waits while the client does not read; the buffer is not touched meanwhile.
-          await this.#write(buf.bytes().subarray(0, whole));
+          const write = this.#write(buf.bytes().subarray(0, whole));
+          await write;
+          this.#settled(write);
         }
         if (quiet) {
           buf.consume(whole);
@@ -198,11 +203,21 @@ class Session {
 
   /** Queues `bytes` (or, for `undefined`, the FIN) after the writes before it. */
   #write(bytes: Uint8Array | undefined): Promise<void> {
-    const conn = this.#conn;
-    this.#writes = this.#writes.then(
-      bytes === undefined ? () => conn.closeWrite() : () => conn.writeAll(bytes),
-    );
-    return this.#writes;
+    const previous = this.#tail;
+    const write = previous === undefined
+      ? this.#send(bytes)
+      : previous.then(() => this.#send(bytes));
+    this.#tail = write;
+    return write;
+  }
+
+  #send(bytes: Uint8Array | undefined): Promise<void> {
+    return bytes === undefined ? this.#conn.closeWrite() : this.#conn.writeAll(bytes);
+  }
+
+  /** After `write` settled: unless more writes were queued behind it, the next starts at once. */
+  #settled(write: Promise<void>): void {
+    if (this.#tail === write) this.#tail = undefined;
   }
 
   /** Sends the heartbeat frames, the first at once, then one per tick. */
@@ -217,7 +232,9 @@ class Session {
       if (this.#stopping) return;
       const frame = new ByteBuffer(32);
       codec.encode(encoder.encode(`message from server: ${i}\n`), frame);
-      await this.#write(frame.bytes());
+      const write = this.#write(frame.bytes());
+      await write;
+      this.#settled(write);
     }
   }
 }
