@@ -64,6 +64,51 @@ Deno.test("serve closes a connection idle for idleTimeout, within 1.25 × idleTi
   assert.deepEqual(errors, []);
 });
 
+Deno.test("serve idle timeout: one timer for every connection, each closed 1-1.25x idleTimeout after its own last byte", async () => {
+  const clock = new FakeClock();
+  const reads = new Map<number, number>(); // client index -> bytes the server read
+  const closedAt = new Map<number, number>();
+  await using server = serve(LOOPBACK, async (conn, { signal }) => {
+    const index = (await conn.read(new Uint8Array(1)), reads.size);
+    reads.set(index, 1);
+    signal.addEventListener("abort", () => closedAt.set(index, clock.now()));
+    const buf = new Uint8Array(16);
+    for (let n; (n = await conn.read(buf)) !== null;) reads.set(index, reads.get(index)! + n);
+  }, { idleTimeout: 100, clock, onError: () => {} });
+  // Three clients, each announcing itself with one byte, in order.
+  const clients = [];
+  for (let i = 0; i < 3; i++) {
+    const client = await connect(server.addr);
+    await client.writeAll(bytes("!"));
+    await waitFor(() => reads.size === i + 1, `client ${i}`);
+    clients.push(client);
+  }
+  assert.equal(clock.pending, 1, "one sweep timer for all connections");
+  // Client i's last byte goes out at 30 * i ms.
+  const lastByte = [0, 30, 60];
+  for (let t = 10; t <= 60; t += 10) {
+    await clock.tick(10);
+    for (let i = 1; i < 3; i++) {
+      if (t <= lastByte[i]!) {
+        await clients[i]!.writeAll(bytes("."));
+        await waitFor(() => reads.get(i) === 1 + t / 10, `client ${i}'s byte at ${t}`);
+      }
+    }
+  }
+  for (let t = 60; server.connections > 0 && t < 400; t += 5) {
+    await clock.tick(5);
+    await new Promise((resolve) => setTimeout(resolve, 1)); // let the closes land
+  }
+  assert.equal(server.connections, 0);
+  for (let i = 0; i < 3; i++) {
+    const idle = closedAt.get(i)! - lastByte[i]!;
+    assert.ok(idle >= 100 && idle <= 125, `client ${i} closed after ${idle} ms idle`);
+    assert.equal(await clients[i]!.read(new Uint8Array(1)), null);
+    clients[i]!.close();
+  }
+  assert.equal(clock.pending, 0, "the sweep stops with the last connection");
+});
+
 Deno.test("serve counts the server's own writes as activity for idleTimeout", async () => {
   const clock = new FakeClock();
   const sent = { count: 0 };
