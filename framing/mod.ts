@@ -22,7 +22,11 @@
  * Framers read with `read(p)` straight into their buffer when the source
  * is a reader (`Deno.Conn`), decode every frame a read completes without
  * awaiting, hand frames out as zero-copy views the buffer never reuses,
- * and write many fed frames in one write.
+ * and write many fed frames in one write. A relay or an echo that forwards
+ * frames unchanged can skip the per-frame objects altogether:
+ * `LengthDelimitedCodec.wholeFramesLength(buf)` checks every header and
+ * says how many bytes at the front are whole frames, ready to forward in
+ * one write (`examples/framed_server.ts --echo` does this).
  *
  * ```ts
  * import { Framed, LengthDelimitedCodec } from "@weir/weir/framing";
