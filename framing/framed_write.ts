@@ -32,6 +32,9 @@ export interface FramedSendOptions {
 
 const resolved = Promise.resolve();
 
+/** First size of each encode buffer; it grows with the batches. */
+const INITIAL_BUFFER = 512;
+
 /**
  * Frames into a byte sink, as tokio-util's `FramedWrite`: items are encoded
  * into a write buffer and written out together.
@@ -80,10 +83,14 @@ export class FramedWrite<T> implements AsyncDisposable {
   #encoder: Encoder<T>;
   #boundary: number;
   #serial = new Serial();
-  /** Where items are encoded. */
-  #buf = new ByteBuffer();
+  /**
+   * Where items are encoded. Both buffers start small and double only as
+   * batches need (up to about the backpressure boundary plus one item), so
+   * a quiet connection holds about 1 KiB here, not two 8 KiB buffers.
+   */
+  #buf = new ByteBuffer(INITIAL_BUFFER);
   /** Swapped with `#buf` while its bytes are written. */
-  #spare = new ByteBuffer();
+  #spare = new ByteBuffer(INITIAL_BUFFER);
   #writing: Promise<void> | undefined;
   /** Bytes encoded and bytes written since the start. */
   #encoded = 0;
