@@ -59,6 +59,49 @@ Deno.test("framed_server --echo writes every frame back between its heartbeats",
   assert.deepEqual(srv.lines.slice(1), [], "--quiet prints only the listening line");
 });
 
+Deno.test("framed_server --echo: frames split anywhere come back whole and in order; an oversize header ends the connection", async () => {
+  await using srv = await startExample(server, ["--port", "0", "--heartbeats", "0", "--echo"]);
+  const frame = (s: string) => {
+    const payload = new TextEncoder().encode(s);
+    const out = new Uint8Array(4 + payload.length);
+    new DataView(out.buffer).setUint32(0, payload.length);
+    out.set(payload, 4);
+    return out;
+  };
+  const frames = ["one", "", "three", "x".repeat(5000)].map(frame);
+  const wire = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+  frames.reduce((at, f) => (wire.set(f, at), at + f.length), 0);
+  using conn = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
+  conn.setNoDelay(true);
+  // Byte by byte through the first frames (partial headers, partial payloads), then the rest at once.
+  for (let i = 0; i < 12; i++) {
+    await conn.write(wire.subarray(i, i + 1));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await conn.write(wire.subarray(12));
+  const echoed = new Uint8Array(wire.length);
+  for (let got = 0; got < wire.length;) {
+    const n = await conn.read(echoed.subarray(got));
+    assert.notEqual(n, null, "the echo ended early");
+    got += n!;
+  }
+  assert.deepEqual(echoed, wire);
+  // A header announcing more than the 8 MiB limit: the server closes, and says why.
+  await conn.write(new Uint8Array([0x01, 0, 0, 0]));
+  assert.equal(await conn.read(new Uint8Array(1)), null);
+  const received = srv.lines.filter((line) => line.startsWith("received "));
+  assert.deepEqual(received.map((line) => line.replace(/ from .*$/, "")), [
+    'received "one"',
+    'received ""',
+    'received "three"',
+    `received "${"x".repeat(5000)}"`,
+  ]);
+  assert.ok(
+    srv.lines.some((line) => /closed with error: FrameTooLargeError/.test(line)),
+    srv.lines.join("\n"),
+  );
+});
+
 Deno.test("framed_server speaks tokio-util's LengthDelimitedCodec wire format", async () => {
   await using srv = await startExample(server, [
     "--port",
