@@ -30,23 +30,24 @@
  */
 import { parseArgs } from "node:util";
 import { BufReader } from "@weir/weir/io";
-import { Connection, shutdownOnSignals } from "@weir/weir/net";
+import { Connection } from "@weir/weir/net";
 import { Semaphore, TaskTracker } from "@weir/weir/sync";
-import { integerFlag, portFlag } from "./_cli.ts";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  integerFlag,
+  runUntilSignalled,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface AcceptLoopConfig {
-  hostname: string;
-  port: number;
+export interface AcceptLoopConfig extends EndpointConfig {
   maxConnections: number;
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 const encoder = new TextEncoder();
 
@@ -56,15 +57,12 @@ export function parseAcceptLoopArgs(args: string[]): AcceptLoopConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "6379" },
+      ...endpointOptions(6379),
       "max-connections": { type: "string", default: "100" },
-      quiet: { type: "boolean", default: false },
     },
   });
-  const port = portFlag(values.port);
   const maxConnections = integerFlag("max-connections", values["max-connections"], 1);
-  return { hostname: values.hostname, port, maxConnections, quiet: values.quiet };
+  return { ...endpointConfig(values), maxConnections };
 }
 
 /** Answers one command line. */
@@ -140,8 +138,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   }
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  await main(Deno.args, { signal: token.signal });
-  token.cancel();
-}
+if (import.meta.main) await runUntilSignalled(main);

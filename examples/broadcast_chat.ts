@@ -27,7 +27,7 @@
  */
 import { parseArgs } from "node:util";
 import { Framed, LinesCodec } from "@weir/weir/framing";
-import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
+import { type Connection, serve } from "@weir/weir/net";
 import {
   broadcast,
   type BroadcastReceiver,
@@ -36,21 +36,22 @@ import {
   JoinSet,
   LaggedError,
 } from "@weir/weir/sync";
-import { integerFlag, portFlag } from "./_cli.ts";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  integerFlag,
+  runUntilSignalled,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface ChatConfig {
-  hostname: string;
-  port: number;
+export interface ChatConfig extends EndpointConfig {
   capacity: number;
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 /** One chat event: the line to show, and the connection it came from (not shown to it). */
 interface ChatEvent {
@@ -67,15 +68,12 @@ export function parseChatArgs(args: string[]): ChatConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "8080" },
+      ...endpointOptions(8080),
       capacity: { type: "string", default: "64" },
-      quiet: { type: "boolean", default: false },
     },
   });
-  const port = portFlag(values.port);
   const capacity = integerFlag("capacity", values.capacity, 1);
-  return { hostname: values.hostname, port, capacity, quiet: values.quiet };
+  return { ...endpointConfig(values), capacity };
 }
 
 /** Sends `event` to every subscriber; nothing to do once the server is closing the channel. */
@@ -192,8 +190,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   signal?.removeEventListener("abort", goodbye);
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  await main(Deno.args, { signal: token.signal });
-  token.cancel();
-}
+if (import.meta.main) await runUntilSignalled(main);

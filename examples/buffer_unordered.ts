@@ -27,14 +27,11 @@
  */
 import { parseArgs } from "node:util";
 import { buffered, bufferUnordered, collect, type StreamIterator, take } from "@weir/weir/streams";
-import { type Clock, sleep, systemClock } from "@weir/weir/time";
-import { integerFlag } from "./_cli.ts";
+import { sleep, systemClock } from "@weir/weir/time";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
-export interface RunOptions {
-  log?: (line: string) => void;
-  clock?: Clock;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log" | "clock">;
 
 /** One way of running the lookups. */
 export interface Run {

@@ -22,22 +22,23 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { serve, shutdownOnSignals } from "@weir/weir/net";
-import { integerFlag, portFlag } from "./_cli.ts";
+import { serve } from "@weir/weir/net";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  integerFlag,
+  runUntilSignalled,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface ConnectionLimitConfig {
-  hostname: string;
-  port: number;
+export interface ConnectionLimitConfig extends EndpointConfig {
   maxConnections: number;
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 /** Parses the flags (see the module doc). */
 export function parseConnectionLimitArgs(args: string[]): ConnectionLimitConfig {
@@ -45,15 +46,12 @@ export function parseConnectionLimitArgs(args: string[]): ConnectionLimitConfig 
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "8080" },
+      ...endpointOptions(8080),
       "max-connections": { type: "string", default: "2" },
-      quiet: { type: "boolean", default: false },
     },
   });
-  const port = portFlag(values.port);
   const maxConnections = integerFlag("max-connections", values["max-connections"], 1);
-  return { hostname: values.hostname, port, maxConnections, quiet: values.quiet };
+  return { ...endpointConfig(values), maxConnections };
 }
 
 /**
@@ -82,8 +80,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   await server.finished;
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  await main(Deno.args, { signal: token.signal });
-  token.cancel();
-}
+if (import.meta.main) await runUntilSignalled(main);

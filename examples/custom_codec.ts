@@ -26,11 +26,10 @@
 import { parseArgs } from "node:util";
 import { type Decoder, type Encoder, Framed } from "@weir/weir/framing";
 import { ByteBuffer, duplex } from "@weir/weir/io";
+import type { ExampleRunOptions } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
-export interface RunOptions {
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log">;
 
 /** The protocol's messages. */
 export type Message =

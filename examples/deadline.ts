@@ -24,14 +24,11 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Clock, sleep, systemClock, timeoutAt } from "@weir/weir/time";
-import { integerFlag } from "./_cli.ts";
+import { sleep, systemClock, timeoutAt } from "@weir/weir/time";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
-export interface RunOptions {
-  log?: (line: string) => void;
-  clock?: Clock;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log" | "clock">;
 
 /** One operation's outcome. */
 export interface Outcome {

@@ -22,12 +22,10 @@
  */
 import { parseArgs } from "node:util";
 import { BufWriter, copy, readAll, writeAll, type Writer } from "@weir/weir/io";
-import { integerFlag } from "./_cli.ts";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
-export interface RunOptions {
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log">;
 
 /** What {@linkcode main} did. */
 export interface FileIoResult {

@@ -22,24 +22,24 @@ import { parseArgs } from "node:util";
 import { LengthDelimitedCodec } from "@weir/weir/framing";
 import { connect, FramedDriver, shutdownOnSignals } from "@weir/weir/net";
 import { interval } from "@weir/weir/time";
-import { integerFlag } from "./_cli.ts";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  integerFlag,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface FramedClientConfig {
-  hostname: string;
-  port: number;
+export interface FramedClientConfig extends EndpointConfig {
   interval: number;
   messages: number;
-  quiet: boolean;
   /** Path of the PEM CA certificate to trust, to connect over TLS. */
   ca?: string;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 /** What one run saw. */
 export interface FramedClientResult {
@@ -56,20 +56,16 @@ export function parseFramedClientArgs(args: string[]): FramedClientConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "8080" },
+      ...endpointOptions(8080),
       interval: { type: "string", default: "100" },
       messages: { type: "string", default: "99" },
-      quiet: { type: "boolean", default: false },
       ca: { type: "string" },
     },
   });
   return {
-    hostname: values.hostname,
-    port: integerFlag("port", values.port, 1),
+    ...endpointConfig(values, 1),
     interval: integerFlag("interval", values.interval, 1),
     messages: integerFlag("messages", values.messages, 0),
-    quiet: values.quiet,
     ...(values.ca !== undefined ? { ca: values.ca } : {}),
   };
 }

@@ -38,27 +38,28 @@
 import { parseArgs } from "node:util";
 import { LengthDelimitedCodec } from "@weir/weir/framing";
 import { ByteBuffer } from "@weir/weir/io";
-import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
+import { type Connection, serve } from "@weir/weir/net";
 import { interval } from "@weir/weir/time";
-import { integerFlag } from "./_cli.ts";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  integerFlag,
+  runUntilSignalled,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface FramedServerConfig {
-  hostname: string;
-  port: number;
+export interface FramedServerConfig extends EndpointConfig {
   interval: number;
   heartbeats: number;
   echo: boolean;
-  quiet: boolean;
   /** Paths of the PEM certificate chain and key, to serve TLS. */
   tls?: { cert: string; key: string };
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -69,12 +70,10 @@ export function parseFramedServerArgs(args: string[]): FramedServerConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "8080" },
+      ...endpointOptions(8080),
       interval: { type: "string", default: "100" },
       heartbeats: { type: "string", default: "99" },
       echo: { type: "boolean", default: false },
-      quiet: { type: "boolean", default: false },
       cert: { type: "string" },
       key: { type: "string" },
     },
@@ -84,12 +83,10 @@ export function parseFramedServerArgs(args: string[]): FramedServerConfig {
     throw new TypeError("--cert and --key go together: give both to serve TLS, or neither");
   }
   return {
-    hostname: values.hostname,
-    port: integerFlag("port", values.port, 0),
+    ...endpointConfig(values),
     interval: integerFlag("interval", values.interval, 1),
     heartbeats: integerFlag("heartbeats", values.heartbeats, 0),
     echo: values.echo,
-    quiet: values.quiet,
     ...(cert !== undefined && key !== undefined ? { tls: { cert, key } } : {}),
   };
 }
@@ -278,8 +275,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   signal?.removeEventListener("abort", stopAll);
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  await main(Deno.args, { signal: token.signal });
-  token.cancel();
-}
+if (import.meta.main) await runUntilSignalled(main);

@@ -29,7 +29,7 @@ import { parseArgs } from "node:util";
 import { BufReader, duplex, type HalfCloseWriter, type Reader, writeAll } from "@weir/weir/io";
 import { connect, serve } from "@weir/weir/net";
 import { tryJoin } from "@weir/weir/sync";
-import { integerFlag } from "./_cli.ts";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** What {@linkcode exchange} and {@linkcode shout} run over. */
 export type Transport = Reader & HalfCloseWriter;
@@ -48,9 +48,7 @@ export interface GenericTransportConfig {
 }
 
 /** How {@linkcode main} is run: where lines are printed. */
-export interface RunOptions {
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log">;
 
 const encoder = new TextEncoder();
 

@@ -23,15 +23,11 @@
  */
 import { parseArgs } from "node:util";
 import { CancellationToken, select, TaskTracker } from "@weir/weir/sync";
-import { type Clock, interval, sleep, systemClock, timeout } from "@weir/weir/time";
-import { integerFlag } from "./_cli.ts";
+import { interval, sleep, systemClock, timeout } from "@weir/weir/time";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: a shutdown signal, where lines are printed, the clock. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-  clock?: Clock;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log" | "clock">;
 
 /** How the shutdown went. */
 export interface ShutdownResult {

@@ -22,22 +22,22 @@
  */
 import { parseArgs } from "node:util";
 import { BufferFullError, BufReader } from "@weir/weir/io";
-import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
-import { portFlag } from "./_cli.ts";
+import { type Connection, serve } from "@weir/weir/net";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  runUntilSignalled,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface HttpHelloConfig {
-  hostname: string;
-  port: number;
+export interface HttpHelloConfig extends EndpointConfig {
   idleTimeout: number;
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 /** The longest request or header line accepted, in bytes. */
 const MAX_LINE = 8192;
@@ -51,18 +51,15 @@ export function parseHttpHelloArgs(args: string[]): HttpHelloConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "8080" },
+      ...endpointOptions(8080),
       "idle-timeout": { type: "string", default: "10000" },
-      quiet: { type: "boolean", default: false },
     },
   });
-  const port = portFlag(values.port);
   const idleTimeout = Number(values["idle-timeout"]);
   if (!(idleTimeout > 0)) {
     throw new RangeError(`--idle-timeout must be a positive number: ${values["idle-timeout"]}`);
   }
-  return { hostname: values.hostname, port, idleTimeout, quiet: values.quiet };
+  return { ...endpointConfig(values), idleTimeout };
 }
 
 /**
@@ -152,8 +149,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   await server.finished;
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  await main(Deno.args, { signal: token.signal });
-  token.cancel();
-}
+if (import.meta.main) await runUntilSignalled(main);

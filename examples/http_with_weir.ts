@@ -33,28 +33,28 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { shutdownOnSignals } from "@weir/weir/net";
 import { Semaphore } from "@weir/weir/sync";
 import { type Clock, RateLimiter, sleep, systemClock, timeout } from "@weir/weir/time";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  integerFlag,
+  runUntilSignalled,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface HttpWithWeirConfig {
-  hostname: string;
-  port: number;
+export interface HttpWithWeirConfig extends EndpointConfig {
   rate: number;
   per: number;
   burst: number;
   maxConcurrent: number;
   timeout: number;
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal, where lines are printed, and the clock. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-  clock?: Clock;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log" | "clock">;
 
 /** Parses the flags (see the module doc). */
 export function parseHttpWithWeirArgs(args: string[]): HttpWithWeirConfig {
@@ -62,32 +62,21 @@ export function parseHttpWithWeirArgs(args: string[]): HttpWithWeirConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "8000" },
+      ...endpointOptions(8000),
       rate: { type: "string", default: "100" },
       per: { type: "string", default: "1000" },
       burst: { type: "string" },
       "max-concurrent": { type: "string", default: "4" },
       timeout: { type: "string", default: "1000" },
-      quiet: { type: "boolean", default: false },
     },
   });
-  const integer = (flag: string, value: string, min: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) {
-      throw new RangeError(`--${flag} must be an integer >= ${min}: ${value}`);
-    }
-    return n;
-  };
   return {
-    hostname: values.hostname,
-    port: integer("port", values.port, 0),
-    rate: integer("rate", values.rate, 1),
-    per: integer("per", values.per, 1),
-    burst: integer("burst", values.burst ?? values.rate, 1),
-    maxConcurrent: integer("max-concurrent", values["max-concurrent"], 1),
-    timeout: integer("timeout", values.timeout, 1),
-    quiet: values.quiet,
+    ...endpointConfig(values),
+    rate: integerFlag("rate", values.rate, 1),
+    per: integerFlag("per", values.per, 1),
+    burst: integerFlag("burst", values.burst ?? values.rate, 1),
+    maxConcurrent: integerFlag("max-concurrent", values["max-concurrent"], 1),
+    timeout: integerFlag("timeout", values.timeout, 1),
   };
 }
 
@@ -158,8 +147,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   await server.finished;
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  await main(Deno.args, { signal: token.signal });
-  token.cancel();
-}
+if (import.meta.main) await runUntilSignalled(main);

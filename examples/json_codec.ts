@@ -24,12 +24,10 @@
 import { parseArgs } from "node:util";
 import { Framed, JsonCodec, jsonCodec, LengthDelimitedCodec } from "@weir/weir/framing";
 import { ByteBuffer, duplex } from "@weir/weir/io";
-import { integerFlag } from "./_cli.ts";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
-export interface RunOptions {
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log">;
 
 /** What client and server exchange. */
 export interface Message {

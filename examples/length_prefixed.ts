@@ -30,12 +30,10 @@
 import { parseArgs } from "node:util";
 import { Framed, FrameTooLargeError, LengthDelimitedCodec } from "@weir/weir/framing";
 import { ByteBuffer, duplex, type DuplexStream, writeAll } from "@weir/weir/io";
-import { integerFlag } from "./_cli.ts";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
-export interface RunOptions {
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log">;
 
 /** What went over the pipe. */
 export interface LengthPrefixedResult {

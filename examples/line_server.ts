@@ -28,22 +28,23 @@
 import { parseArgs } from "node:util";
 import { Framed, LinesCodec, LineTooLongError } from "@weir/weir/framing";
 import { InvalidUtf8Error } from "@weir/weir/io";
-import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
-import { integerFlag, portFlag } from "./_cli.ts";
+import { type Connection, serve } from "@weir/weir/net";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  integerFlag,
+  runUntilSignalled,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface LineServerConfig {
-  hostname: string;
-  port: number;
+export interface LineServerConfig extends EndpointConfig {
   maxLength: number;
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 /** Parses the flags (see the module doc). */
 export function parseLineServerArgs(args: string[]): LineServerConfig {
@@ -51,15 +52,12 @@ export function parseLineServerArgs(args: string[]): LineServerConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "8080" },
+      ...endpointOptions(8080),
       "max-length": { type: "string", default: "1024" },
-      quiet: { type: "boolean", default: false },
     },
   });
-  const port = portFlag(values.port);
   const maxLength = integerFlag("max-length", values["max-length"], 1);
-  return { hostname: values.hostname, port, maxLength, quiet: values.quiet };
+  return { ...endpointConfig(values), maxLength };
 }
 
 /** The reply to one command line, and whether to close after it. */
@@ -128,8 +126,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   await server.finished;
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  await main(Deno.args, { signal: token.signal });
-  token.cancel();
-}
+if (import.meta.main) await runUntilSignalled(main);

@@ -23,12 +23,10 @@
  */
 import { parseArgs } from "node:util";
 import { mpsc } from "@weir/weir/sync";
-import { integerFlag } from "./_cli.ts";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
-export interface RunOptions {
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log">;
 
 /** One message: who sent it and its number for that sender. */
 export interface Message {

@@ -27,12 +27,10 @@
 import { parseArgs } from "node:util";
 import { Mutex } from "@weir/weir/sync";
 import { sleep, timeout } from "@weir/weir/time";
-import { integerFlag } from "./_cli.ts";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
-export interface RunOptions {
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log">;
 
 /** What {@linkcode main} found. */
 export interface MutexCounterResult {

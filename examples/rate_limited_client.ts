@@ -22,7 +22,8 @@
 import { parseArgs } from "node:util";
 import { Framed, LinesCodec } from "@weir/weir/framing";
 import { connect } from "@weir/weir/net";
-import { type Clock, RateLimiter, systemClock } from "@weir/weir/time";
+import { RateLimiter, systemClock } from "@weir/weir/time";
+import { type ExampleRunOptions, runReportingErrors } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface RateLimitedClientConfig {
@@ -35,11 +36,7 @@ export interface RateLimitedClientConfig {
 }
 
 /** How {@linkcode main} is run: a stop signal, where lines are printed, and the clock. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-  clock?: Clock;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log" | "clock">;
 
 /** Parses the flags (see the module doc). */
 export function parseRateLimitedClientArgs(args: string[]): RateLimitedClientConfig {
@@ -104,11 +101,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<nu
   return sentAt;
 }
 
-if (import.meta.main) {
-  try {
-    await main(Deno.args);
-  } catch (error) {
-    console.error(`error: ${error}`);
-    Deno.exitCode = 1;
-  }
-}
+if (import.meta.main) await runReportingErrors(main);

@@ -21,12 +21,10 @@
  */
 import { parseArgs } from "node:util";
 import { BufReader, type Reader } from "@weir/weir/io";
-import { integerFlag } from "./_cli.ts";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
-export interface RunOptions {
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log">;
 
 /** What {@linkcode main} read. */
 export interface ReadLinesResult {

@@ -29,14 +29,11 @@ import {
   type OneshotSender,
   type Sender,
 } from "@weir/weir/sync";
-import { type Clock, sleep, systemClock, timeout } from "@weir/weir/time";
-import { integerFlag } from "./_cli.ts";
+import { sleep, systemClock, timeout } from "@weir/weir/time";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
-export interface RunOptions {
-  log?: (line: string) => void;
-  clock?: Clock;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log" | "clock">;
 
 /** What a client sends to the worker. */
 interface Request {

@@ -23,14 +23,11 @@
  */
 import { parseArgs } from "node:util";
 import { ChannelClosedError, mpsc, select } from "@weir/weir/sync";
-import { type Clock, Sleep, sleep, systemClock } from "@weir/weir/time";
-import { integerFlag } from "./_cli.ts";
+import { Sleep, sleep, systemClock } from "@weir/weir/time";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
-export interface RunOptions {
-  log?: (line: string) => void;
-  clock?: Clock;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log" | "clock">;
 
 /** When things happened, in milliseconds from the start. */
 export interface ResettableTimeoutResult {

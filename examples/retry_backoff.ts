@@ -22,14 +22,11 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Clock, retry, RetryError, systemClock } from "@weir/weir/time";
-import { integerFlag } from "./_cli.ts";
+import { retry, RetryError, systemClock } from "@weir/weir/time";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
-export interface RunOptions {
-  log?: (line: string) => void;
-  clock?: Clock;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log" | "clock">;
 
 /** How it ended. */
 export interface RetryResult {

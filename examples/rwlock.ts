@@ -19,14 +19,11 @@
  */
 import { parseArgs } from "node:util";
 import { RwLock } from "@weir/weir/sync";
-import { type Clock, sleep, systemClock } from "@weir/weir/time";
-import { integerFlag } from "./_cli.ts";
+import { sleep, systemClock } from "@weir/weir/time";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
-export interface RunOptions {
-  log?: (line: string) => void;
-  clock?: Clock;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log" | "clock">;
 
 /** What {@linkcode main} observed. */
 export interface RwLockResult {

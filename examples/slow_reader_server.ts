@@ -21,23 +21,23 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
+import { type Connection, serve } from "@weir/weir/net";
 import { interval } from "@weir/weir/time";
-import { portFlag } from "./_cli.ts";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  runUntilSignalled,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface SlowReaderConfig {
-  hostname: string;
-  port: number;
+export interface SlowReaderConfig extends EndpointConfig {
   interval: number;
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 const encoder = new TextEncoder();
 
@@ -47,18 +47,15 @@ export function parseSlowReaderArgs(args: string[]): SlowReaderConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "8080" },
+      ...endpointOptions(8080),
       interval: { type: "string", default: "10" },
-      quiet: { type: "boolean", default: false },
     },
   });
-  const port = portFlag(values.port);
   const period = Number(values.interval);
   if (!(period > 0)) {
     throw new RangeError(`--interval must be a positive number: ${values.interval}`);
   }
-  return { hostname: values.hostname, port, interval: period, quiet: values.quiet };
+  return { ...endpointConfig(values), interval: period };
 }
 
 /** Writes a line per tick until the server shuts down or the client goes away. */
@@ -99,8 +96,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   await server.finished;
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  await main(Deno.args, { signal: token.signal });
-  token.cancel();
-}
+if (import.meta.main) await runUntilSignalled(main);

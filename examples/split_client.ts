@@ -33,25 +33,25 @@ import { BufReader, type Reader } from "@weir/weir/io";
 import { connect, type Connection, shutdownOnSignals, split, type WriteHalf } from "@weir/weir/net";
 import { type CancellationToken, mpsc, type Receiver, type Sender, tryJoin } from "@weir/weir/sync";
 import { sleep } from "@weir/weir/time";
-import { integerFlag } from "./_cli.ts";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  integerFlag,
+} from "./_cli.ts";
 
 /** What the command line asks for (shared by the seed 000 raw-byte clients). */
-export interface ClientConfig {
-  hostname: string;
-  port: number;
+export interface ClientConfig extends EndpointConfig {
   size: number;
   interval: number;
   queue: number;
   stall: number;
   rounds: number;
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 /** What one run did. */
 export interface ClientResult {
@@ -67,25 +67,21 @@ export function parseClientArgs(args: string[]): ClientConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "8080" },
+      ...endpointOptions(8080),
       size: { type: "string", default: "102400" },
       interval: { type: "string", default: "10" },
       queue: { type: "string", default: "64" },
       stall: { type: "string", default: "500" },
       rounds: { type: "string", default: "Infinity" },
-      quiet: { type: "boolean", default: false },
     },
   });
   return {
-    hostname: values.hostname,
-    port: integerFlag("port", values.port, 1),
+    ...endpointConfig(values, 1),
     size: integerFlag("size", values.size, 0),
     interval: integerFlag("interval", values.interval, 0),
     queue: integerFlag("queue", values.queue, 1),
     stall: integerFlag("stall", values.stall, 1),
     rounds: values.rounds === "Infinity" ? Infinity : integerFlag("rounds", values.rounds, 0),
-    quiet: values.quiet,
   };
 }
 

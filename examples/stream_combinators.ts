@@ -37,13 +37,11 @@ import {
   zip,
 } from "@weir/weir/streams";
 import { mpsc } from "@weir/weir/sync";
-import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import { sleep, systemClock } from "@weir/weir/time";
+import type { ExampleRunOptions } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed and the clock. */
-export interface RunOptions {
-  log?: (line: string) => void;
-  clock?: Clock;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log" | "clock">;
 
 /** What each program produced. */
 export interface StreamCombinatorsResult {

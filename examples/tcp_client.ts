@@ -24,6 +24,7 @@ import { parseArgs } from "node:util";
 import { readAll } from "@weir/weir/io";
 import { connect } from "@weir/weir/net";
 import { tryJoin } from "@weir/weir/sync";
+import { type ExampleRunOptions, integerFlag, portFlag, runReportingErrors } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface TcpClientConfig {
@@ -36,10 +37,7 @@ export interface TcpClientConfig {
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 /** Parses the flags (see the module doc). */
 export function parseTcpClientArgs(args: string[]): TcpClientConfig {
@@ -55,20 +53,13 @@ export function parseTcpClientArgs(args: string[]): TcpClientConfig {
       "max-bytes": { type: "string", default: `${16 << 20}` },
     },
   });
-  const integer = (flag: "port" | "repeat" | "timeout" | "max-bytes", min: number) => {
-    const n = Number(values[flag]);
-    if (!Number.isInteger(n) || n < min) {
-      throw new RangeError(`--${flag} must be an integer >= ${min}: ${values[flag]}`);
-    }
-    return n;
-  };
   return {
     hostname: values.hostname,
-    port: integer("port", 1),
+    port: portFlag(values.port, 1),
     message: values.message,
-    repeat: integer("repeat", 1),
-    timeout: integer("timeout", 0),
-    maxBytes: integer("max-bytes", 0),
+    repeat: integerFlag("repeat", values.repeat, 1),
+    timeout: integerFlag("timeout", values.timeout, 0),
+    maxBytes: integerFlag("max-bytes", values["max-bytes"], 0),
   };
 }
 
@@ -106,11 +97,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Ui
   }
 }
 
-if (import.meta.main) {
-  try {
-    await main(Deno.args);
-  } catch (error) {
-    console.error(`error: ${error}`);
-    Deno.exitCode = 1;
-  }
-}
+if (import.meta.main) await runReportingErrors(main);

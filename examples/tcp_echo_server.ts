@@ -17,22 +17,22 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Connection, serve, shutdownOnSignals } from "@weir/weir/net";
-import { portFlag } from "./_cli.ts";
+import { type Connection, serve } from "@weir/weir/net";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  runUntilSignalled,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface TcpEchoConfig {
-  hostname: string;
-  port: number;
+export interface TcpEchoConfig extends EndpointConfig {
   maxConnections: number;
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 const MIN_BUFFER = 1024;
 const MAX_BUFFER = 65536;
@@ -45,13 +45,10 @@ export function parseTcpEchoArgs(args: string[]): TcpEchoConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "8080" },
+      ...endpointOptions(8080),
       "max-connections": { type: "string", default: "Infinity" },
-      quiet: { type: "boolean", default: false },
     },
   });
-  const port = portFlag(values.port);
   const maxConnections = Number(values["max-connections"]);
   if (
     !(maxConnections >= 1) || !(Number.isInteger(maxConnections) || maxConnections === Infinity)
@@ -60,7 +57,7 @@ export function parseTcpEchoArgs(args: string[]): TcpEchoConfig {
       `--max-connections must be a positive integer: ${values["max-connections"]}`,
     );
   }
-  return { hostname: values.hostname, port, maxConnections, quiet: values.quiet };
+  return { ...endpointConfig(values), maxConnections };
 }
 
 /** Echoes one connection until the client half-closes. */
@@ -101,8 +98,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   await server.finished;
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  await main(Deno.args, { signal: token.signal });
-  token.cancel();
-}
+if (import.meta.main) await runUntilSignalled(main);

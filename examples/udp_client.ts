@@ -19,6 +19,7 @@
 import { parseArgs } from "node:util";
 import { UdpSocket } from "@weir/weir/net";
 import { timeout } from "@weir/weir/time";
+import { type ExampleRunOptions, integerFlag, portFlag, runReportingErrors } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface UdpClientConfig {
@@ -31,10 +32,7 @@ export interface UdpClientConfig {
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 /** Parses the flags (see the module doc). */
 export function parseUdpClientArgs(args: string[]): UdpClientConfig {
@@ -50,20 +48,13 @@ export function parseUdpClientArgs(args: string[]): UdpClientConfig {
       retries: { type: "string", default: "2" },
     },
   });
-  const integer = (flag: "port" | "timeout" | "retries", min: number) => {
-    const n = Number(values[flag]);
-    if (!Number.isInteger(n) || n < min) {
-      throw new RangeError(`--${flag} must be an integer >= ${min}: ${values[flag]}`);
-    }
-    return n;
-  };
   return {
     hostname: values.hostname,
-    port: integer("port", 1),
+    port: portFlag(values.port, 1),
     bind: values.bind,
     message: values.message,
-    timeout: integer("timeout", 1),
-    retries: integer("retries", 0),
+    timeout: integerFlag("timeout", values.timeout, 1),
+    retries: integerFlag("retries", values.retries, 0),
   };
 }
 
@@ -97,11 +88,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Ui
   }
 }
 
-if (import.meta.main) {
-  try {
-    await main(Deno.args);
-  } catch (error) {
-    console.error(`error: ${error}`);
-    Deno.exitCode = 1;
-  }
-}
+if (import.meta.main) await runReportingErrors(main);

@@ -29,23 +29,23 @@ import { parseArgs } from "node:util";
 import { type Datagram, shutdownOnSignals, UdpSocket } from "@weir/weir/net";
 import { ChannelFullError, mpsc, type Receiver, type Sender, tryJoin } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  integerFlag,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface UdpEchoQueueConfig {
-  hostname: string;
-  port: number;
+export interface UdpEchoQueueConfig extends EndpointConfig {
   queue: number;
   policy: "wait" | "drop";
   delay: number;
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal, where lines are printed, and the clock of `--delay`. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-  clock?: Clock;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log" | "clock">;
 
 /** What one run did. */
 export interface UdpEchoQueueResult {
@@ -60,31 +60,20 @@ export function parseUdpEchoQueueArgs(args: string[]): UdpEchoQueueConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "2000" },
+      ...endpointOptions(2000),
       queue: { type: "string", default: "8" },
       policy: { type: "string", default: "wait" },
       delay: { type: "string", default: "0" },
-      quiet: { type: "boolean", default: false },
     },
   });
-  const integer = (flag: "port" | "queue" | "delay", min: number) => {
-    const n = Number(values[flag]);
-    if (!Number.isInteger(n) || n < min) {
-      throw new RangeError(`--${flag} must be an integer >= ${min}: ${values[flag]}`);
-    }
-    return n;
-  };
   if (values.policy !== "wait" && values.policy !== "drop") {
     throw new RangeError(`--policy must be wait or drop: ${values.policy}`);
   }
   return {
-    hostname: values.hostname,
-    port: integer("port", 0),
-    queue: integer("queue", 1),
+    ...endpointConfig(values),
+    queue: integerFlag("queue", values.queue, 1),
     policy: values.policy,
-    delay: integer("delay", 0),
-    quiet: values.quiet,
+    delay: integerFlag("delay", values.delay, 0),
   };
 }
 

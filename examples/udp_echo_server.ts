@@ -16,23 +16,24 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { DatagramTooLargeError, shutdownOnSignals, UdpSocket } from "@weir/weir/net";
-import { integerFlag } from "./_cli.ts";
+import { DatagramTooLargeError, UdpSocket } from "@weir/weir/net";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  integerFlag,
+  runUntilSignalled,
+} from "./_cli.ts";
 
 /** What the command line asks for. */
-export interface UdpEchoConfig {
-  hostname: string;
-  port: number;
+export interface UdpEchoConfig extends EndpointConfig {
   queue: number;
   maxSize: number;
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 /** Parses the flags (see the module doc). */
 export function parseUdpEchoArgs(args: string[]): UdpEchoConfig {
@@ -40,19 +41,15 @@ export function parseUdpEchoArgs(args: string[]): UdpEchoConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "2000" },
+      ...endpointOptions(2000),
       queue: { type: "string", default: "64" },
       "max-size": { type: "string", default: "65507" },
-      quiet: { type: "boolean", default: false },
     },
   });
   return {
-    hostname: values.hostname,
-    port: integerFlag("port", values.port, 0),
+    ...endpointConfig(values),
     queue: integerFlag("queue", values.queue, 1),
     maxSize: integerFlag("max-size", values["max-size"], 0),
-    quiet: values.quiet,
   };
 }
 
@@ -93,8 +90,4 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   }
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  await main(Deno.args, { signal: token.signal });
-  token.cancel();
-}
+if (import.meta.main) await runUntilSignalled(main);

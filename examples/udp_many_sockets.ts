@@ -30,26 +30,27 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { shutdownOnSignals, UdpSocket } from "@weir/weir/net";
+import { UdpSocket } from "@weir/weir/net";
 import { join, JoinSet, TaskTracker } from "@weir/weir/sync";
+import {
+  type EndpointConfig,
+  endpointConfig,
+  endpointOptions,
+  type ExampleRunOptions,
+  runUntilSignalled,
+} from "./_cli.ts";
 
 /** The three ways to run the sockets' tasks. */
 export const MODES = ["join", "spawn", "joinset"] as const;
 const SOCKETS = 10;
 
 /** What the command line asks for. */
-export interface UdpManySocketsConfig {
-  hostname: string;
-  port: number;
+export interface UdpManySocketsConfig extends EndpointConfig {
   mode: (typeof MODES)[number];
-  quiet: boolean;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export interface RunOptions {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
 
 /** What one socket's task did. */
 export interface SocketResult {
@@ -65,10 +66,8 @@ export function parseUdpManySocketsArgs(args: string[]): UdpManySocketsConfig {
     args,
     strict: true,
     options: {
-      hostname: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "2000" },
+      ...endpointOptions(2000),
       mode: { type: "string", default: "joinset" },
-      quiet: { type: "boolean", default: false },
     },
   });
   const port = Number(values.port);
@@ -81,7 +80,7 @@ export function parseUdpManySocketsArgs(args: string[]): UdpManySocketsConfig {
   if (mode === undefined) {
     throw new RangeError(`--mode must be join, spawn or joinset: ${values.mode}`);
   }
-  return { hostname: values.hostname, port, mode, quiet: values.quiet };
+  return { ...endpointConfig(values), port, mode };
 }
 
 /** One socket's task: echo each datagram until `bye`. */
@@ -157,8 +156,4 @@ function anyOf(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
   return b ? AbortSignal.any([a, b]) : a;
 }
 
-if (import.meta.main) {
-  const token = shutdownOnSignals();
-  await main(Deno.args, { signal: token.signal });
-  token.cancel();
-}
+if (import.meta.main) await runUntilSignalled(main);

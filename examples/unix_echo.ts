@@ -26,7 +26,7 @@
 import { parseArgs } from "node:util";
 import { readAll } from "@weir/weir/io";
 import { connect, serve } from "@weir/weir/net";
-import { integerFlag } from "./_cli.ts";
+import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
 /** What the command line asks for. */
 export interface UnixEchoConfig {
@@ -37,9 +37,7 @@ export interface UnixEchoConfig {
 }
 
 /** How {@linkcode main} is run: where lines are printed. */
-export interface RunOptions {
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log">;
 
 /** Parses the flags (see the module doc). */
 export function parseUnixEchoArgs(args: string[]): UnixEchoConfig {

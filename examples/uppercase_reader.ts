@@ -25,11 +25,10 @@
  */
 import { parseArgs } from "node:util";
 import { BufReader, type ByteSource, readAll, type Reader, toReader } from "@weir/weir/io";
+import type { ExampleRunOptions } from "./_cli.ts";
 
 /** How {@linkcode main} is run: where lines are printed. */
-export interface RunOptions {
-  log?: (line: string) => void;
-}
+export type RunOptions = Pick<ExampleRunOptions, "log">;
 
 /** Upper-cases ASCII letters in place. */
 function upperAscii(bytes: Uint8Array): void {

@@ -42,4 +42,11 @@ Deno.test("tcp_client reports a refused connection and checks its flags", async 
   );
   assert.equal(parseTcpClientArgs(["--timeout", "0"]).timeout, 0);
   assert.throws(() => parseTcpClientArgs(["--repeat", "0"]), /--repeat must be an integer >= 1: 0/);
+  // A client needs a real port: 0 and anything past 65535 are refused, naming the flag.
+  for (const port of ["0", "65536", "x"]) {
+    assert.throws(
+      () => parseTcpClientArgs(["--port", port]),
+      /--port must be a port number from 1 to 65535/,
+    );
+  }
 });

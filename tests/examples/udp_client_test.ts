@@ -55,4 +55,5 @@ Deno.test("udp_client ignores a datagram from another sender and takes the serve
     () => parseUdpClientArgs(["--timeout", "0"]),
     /--timeout must be an integer >= 1: 0/,
   );
+  assert.throws(() => parseUdpClientArgs(["--port", "70000"]), /--port must be a port number/);
 });
