@@ -173,6 +173,9 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
   #handler: ConnectionHandler;
   #maxConnections: number;
   #idleTimeout: number;
+  /** Milliseconds between idle sweeps, and how many quiet sweeps in a row close a connection. */
+  #sweepStep: number;
+  #quietSweeps: number;
   #gracePeriod: number;
   #onError: (error: unknown, conn: Connection | undefined) => void;
   #noDelay: boolean;
@@ -235,6 +238,11 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
     this.#handler = handler;
     this.#maxConnections = maxConnections;
     this.#idleTimeout = idleTimeout;
+    // Sweeps every idleTimeout / 4 ms; under 4 ms, every millisecond.
+    this.#sweepStep = Math.max(1, idleTimeout / SWEEPS_PER_IDLE_TIMEOUT);
+    this.#quietSweeps = idleTimeout >= SWEEPS_PER_IDLE_TIMEOUT
+      ? SWEEPS_PER_IDLE_TIMEOUT
+      : Math.max(1, Math.ceil(idleTimeout));
     this.#gracePeriod = gracePeriod;
     this.#onError = onError;
     this.#noDelay = noDelay;
@@ -422,9 +430,6 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
    * showed none for a whole `idleTimeout`.
    */
   #scheduleSweep(): void {
-    const limit = this.#idleTimeout;
-    const step = Math.max(1, limit / SWEEPS_PER_IDLE_TIMEOUT);
-    const quietSweeps = Math.max(1, Math.ceil(limit / step));
     this.#cancelSweep = this.#clock.setTimer(() => {
       this.#cancelSweep = undefined;
       for (const [conn, tracked] of this.#conns) {
@@ -432,15 +437,15 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
         if (activity !== tracked.seen) {
           tracked.seen = activity;
           tracked.quiet = 0;
-        } else if (++tracked.quiet >= quietSweeps) {
+        } else if (++tracked.quiet >= this.#quietSweeps) {
           tracked.controller!.abort(
-            new DOMException(`Connection was idle for ${limit} ms`, "TimeoutError"),
+            new DOMException(`Connection was idle for ${this.#idleTimeout} ms`, "TimeoutError"),
           );
           this.#close(conn, tracked, true);
         }
       }
       if (this.#conns.size > 0) this.#scheduleSweep();
-    }, step);
+    }, this.#sweepStep);
   }
 
   /** Closes a connection and frees its slot (once; its handler may still run). */
