@@ -1,6 +1,7 @@
 import { claim } from "../time/_claim.ts";
 import { abortable, claimOrThrow } from "./_abort.ts";
 import { closeReader } from "./_close.ts";
+import { Pacer } from "./_pace.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import { checkReadResult } from "./invalid_read_error.ts";
@@ -73,7 +74,12 @@ function checkLength(name: string, value: number, min: number): void {
  * signal, large `read(p)` and `readExact` calls read straight into the
  * destination instead.)
  *
- * One call at a time: start the next after the previous one settled.
+ * **One call at a time:** a call made while another one is waiting (a
+ * second `readLine`, a `read` or `consume` during a `readExact`, ...) is
+ * refused at once with `Deno.errors.Busy`, and the waiting call is not
+ * disturbed: concurrent calls would otherwise split bytes between them in
+ * no defined order. A read loop over a source whose reads resolve at once
+ * lets timers and I/O run every few dozen reads, so its signal can stop it.
  *
  * **Files:** each `Deno.FsFile.read` is a costly operation, so for files
  * prefer `capacity: 65536` (or `new BufReader(file.readable)`, which reads
@@ -103,6 +109,9 @@ export class BufReader implements Reader, AsyncDisposable {
   #capacity: number;
   #maxLength: number;
   #pending: Promise<boolean> | undefined;
+  /** A call is waiting: any other call is refused (see `#refuse`). */
+  #busy = false;
+  #pacer = new Pacer();
   // Deno decodes UTF-8 several times faster when not fatal, so text is
   // decoded leniently and only text with a U+FFFD is checked strictly.
   // A byte order mark is kept, as any other character.
@@ -125,6 +134,14 @@ export class BufReader implements Reader, AsyncDisposable {
     this.#capacity = capacity;
     this.#maxLength = maxLength;
     this.#raw = new ByteBuffer(capacity);
+  }
+
+  /** The error for a call made while another one waits. */
+  #refuse(method: string): Deno.errors.Busy {
+    return new Deno.errors.Busy(
+      `BufReader.${method}() was called while another call was in progress: ` +
+        "start the next call after the previous one settled",
+    );
   }
 
   /** The byte buffer, with any batch of decoded lines given back first. */
@@ -207,7 +224,10 @@ export class BufReader implements Reader, AsyncDisposable {
         },
       );
     }
-    return abortable(pending, signal);
+    const pause = this.#pacer.step();
+    if (pause === undefined) return abortable(pending, signal);
+    const read = pending;
+    return pause.then(() => abortable(read, signal));
   }
 
   #commit(view: Uint8Array, n: number): void {
@@ -251,8 +271,19 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   fill(options: IoOptions = {}): Promise<Uint8Array> {
+    if (this.#busy) return Promise.reject(this.#refuse("fill"));
     if (this.#buf.length > 0) return Promise.resolve(this.#buf.bytes());
-    return this.#ensure(1, options.signal).then(() => this.#buf.bytes());
+    return this.#fillSlow(options.signal);
+  }
+
+  async #fillSlow(signal: AbortSignal | undefined): Promise<Uint8Array> {
+    this.#busy = true;
+    try {
+      await this.#ensure(1, signal);
+      return this.#buf.bytes();
+    } finally {
+      this.#busy = false;
+    }
   }
 
   /**
@@ -275,9 +306,16 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   async peek(n: number, options: IoOptions = {}): Promise<Uint8Array> {
+    if (this.#busy) throw this.#refuse("peek");
     checkLength("n", n, 0);
-    await this.#ensure(n, options.signal);
-    return this.#buf.bytes().subarray(0, n);
+    if (this.#buf.length >= n) return this.#buf.bytes().subarray(0, n);
+    this.#busy = true;
+    try {
+      await this.#ensure(n, options.signal);
+      return this.#buf.bytes().subarray(0, n);
+    } finally {
+      this.#busy = false;
+    }
   }
 
   /**
@@ -297,6 +335,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   consume(n: number): void {
+    if (this.#busy) throw this.#refuse("consume");
     checkLength("n", n, 0);
     this.#buf.consume(n);
   }
@@ -323,6 +362,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   read(p: Uint8Array, options: IoOptions = {}): Promise<number | null> {
+    if (this.#busy) return Promise.reject(this.#refuse("read"));
     const { signal } = options;
     if (this.#buf.length > 0 || p.length === 0) {
       if (!claim(signal)) return Promise.reject(signal!.reason);
@@ -332,12 +372,17 @@ export class BufReader implements Reader, AsyncDisposable {
   }
 
   async #readSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number | null> {
-    if (signal === undefined && this.#pending === undefined && p.length >= this.#capacity) {
-      return checkReadResult(await this.#src.read(p), p.length);
+    this.#busy = true;
+    try {
+      if (signal === undefined && this.#pending === undefined && p.length >= this.#capacity) {
+        return checkReadResult(await this.#src.read(p), p.length);
+      }
+      if (!await this.#ensure(1, signal)) return null;
+      claimOrThrow(signal);
+      return this.#copyOut(p);
+    } finally {
+      this.#busy = false;
     }
-    if (!await this.#ensure(1, signal)) return null;
-    claimOrThrow(signal);
-    return this.#copyOut(p);
   }
 
   #copyOut(p: Uint8Array): number {
@@ -369,6 +414,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   readExact(target: number | Uint8Array, options: IoOptions = {}): Promise<Uint8Array> {
+    if (this.#busy) return Promise.reject(this.#refuse("readExact"));
     const n = typeof target === "number" ? target : target.length;
     try {
       if (typeof target === "number") checkLength("n", n, 0);
@@ -388,11 +434,25 @@ export class BufReader implements Reader, AsyncDisposable {
     n: number,
     signal: AbortSignal | undefined,
   ): Promise<Uint8Array> {
+    this.#busy = true;
+    try {
+      return await this.#readExactWait(target, n, signal);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #readExactWait(
+    target: number | Uint8Array,
+    n: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Uint8Array> {
     if (signal === undefined && this.#pending === undefined && n > this.#capacity) {
       // Large read: copy what is buffered, then read the rest in place.
       const out = typeof target === "number" ? new Uint8Array(n) : target;
       let got = this.#copyOut(out);
       while (got < n) {
+        await this.#pacer.step();
         const rest = out.subarray(got);
         const r = checkReadResult(await this.#src.read(rest), rest.length);
         if (r === null) throw new UnexpectedEofError(n, got);
@@ -473,8 +533,16 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   async readUntil(byte: number, options: IoOptions = {}): Promise<Uint8Array | null> {
+    if (this.#busy) throw this.#refuse("readUntil");
     let end = this.#search(byte, 0);
-    if (end < 0) end = await this.#find(byte, options.signal);
+    if (end < 0) {
+      this.#busy = true;
+      try {
+        end = await this.#find(byte, options.signal);
+      } finally {
+        this.#busy = false;
+      }
+    }
     if (end === 0) return null;
     claimOrThrow(options.signal);
     const out = this.#buf.bytes().slice(0, end);
@@ -506,6 +574,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   readLine(options: IoOptions = {}): Promise<string | null> {
+    if (this.#busy) return Promise.reject(this.#refuse("readLine"));
     try {
       if (this.#nextLine < this.#lines.length || this.#batch()) {
         claimOrThrow(options.signal);
@@ -518,7 +587,13 @@ export class BufReader implements Reader, AsyncDisposable {
   }
 
   async #readLineSlow(signal: AbortSignal | undefined): Promise<string | null> {
-    const end = await this.#find(LF, signal);
+    this.#busy = true;
+    let end: number;
+    try {
+      end = await this.#find(LF, signal);
+    } finally {
+      this.#busy = false;
+    }
     if (end === 0) return null;
     claimOrThrow(signal);
     // Found a line end: decode it with every other complete line buffered.
@@ -637,7 +712,7 @@ export class BufReader implements Reader, AsyncDisposable {
       line === null ? DONE : { value: line, done: false };
     const iterator: AsyncIterableIterator<string> = {
       next: () => {
-        if (this.#nextLine < this.#lines.length) {
+        if (this.#nextLine < this.#lines.length && !this.#busy) {
           try {
             claimOrThrow(options.signal);
             return Promise.resolve({ value: this.#takeLine(), done: false });
@@ -672,13 +747,19 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   async readToEnd(options: ReadToEndOptions = {}): Promise<Uint8Array> {
+    if (this.#busy) throw this.#refuse("readToEnd");
     const { maxBytes = Infinity, signal } = options;
     signal?.throwIfAborted();
-    do {
-      if (this.#buf.length > maxBytes) {
-        throw new BufferFullError(maxBytes, `Stream exceeds maxBytes ${maxBytes}`);
-      }
-    } while (await this.#more(signal));
+    this.#busy = true;
+    try {
+      do {
+        if (this.#buf.length > maxBytes) {
+          throw new BufferFullError(maxBytes, `Stream exceeds maxBytes ${maxBytes}`);
+        }
+      } while (await this.#more(signal));
+    } finally {
+      this.#busy = false;
+    }
     claimOrThrow(signal);
     const out = this.#buf.take(this.#buf.length);
     // Start afresh rather than keep the (possibly huge) memory behind `out`.

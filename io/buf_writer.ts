@@ -30,7 +30,13 @@ export interface BufWriterOptions {
  * It is itself a {@linkcode HalfCloseWriter}: `closeWrite()` flushes and
  * then half-closes the sink, so it can stand in for a connection.
  *
- * One call at a time: start the next after the previous one settled.
+ * **One call at a time:** a call made while another one is waiting on the
+ * sink (a second `write`, a `flush` during a `writeAll`, ...) is refused at
+ * once with `Deno.errors.Busy`, and the waiting call is not disturbed:
+ * concurrent writes would otherwise reach the sink in no defined order.
+ * After `close()`, every call throws `Deno.errors.BadResource` at once;
+ * after `closeWrite()`, writes throw `Deno.errors.BrokenPipe` (a
+ * `Deno.TcpConn` does the same), so no byte is silently dropped.
  *
  * @example Usage
  * ```ts
@@ -55,6 +61,9 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
   #buf: ByteBuffer;
   #capacity: number;
   #pending: Promise<void> | undefined;
+  /** A call is waiting on the sink: any other call is refused. */
+  #busy = false;
+  #state: "open" | "writeClosed" | "closed" = "open";
   #writable: WritableStream<Uint8Array> | undefined;
 
   /**
@@ -71,6 +80,32 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
     this.#dst = toWriter(sink);
     this.#capacity = capacity;
     this.#buf = new ByteBuffer(capacity);
+  }
+
+  /** Throws when a call cannot start now: busy, or closed. */
+  #enter(method: string, writing: boolean): void {
+    if (this.#state === "closed") {
+      throw new Deno.errors.BadResource(`BufWriter.${method}() was called after close()`);
+    }
+    if (writing && this.#state === "writeClosed") {
+      throw new Deno.errors.BrokenPipe(`BufWriter.${method}() was called after closeWrite()`);
+    }
+    if (this.#busy) {
+      throw new Deno.errors.Busy(
+        `BufWriter.${method}() was called while another call was in progress: ` +
+          "start the next call after the previous one settled",
+      );
+    }
+  }
+
+  /** Runs `op` as the one call in progress. */
+  async #exclusive<T>(op: () => Promise<T>): Promise<T> {
+    this.#busy = true;
+    try {
+      return await op();
+    } finally {
+      this.#busy = false;
+    }
   }
 
   /**
@@ -153,6 +188,9 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * @param p The bytes to write.
    * @param options Cancellation.
    * @returns The number of bytes taken.
+   * @throws {Deno.errors.BadResource} After `close()`.
+   * @throws {Deno.errors.BrokenPipe} After `closeWrite()`.
+   * @throws {Deno.errors.Busy} While another call is in progress.
    *
    * @example Usage
    * ```ts
@@ -167,11 +205,16 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * ```
    */
   write(p: Uint8Array, options: IoOptions = {}): Promise<number> {
+    try {
+      this.#enter("write", true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#fits(p)) {
       this.#buf.append(p);
       return Promise.resolve(p.length);
     }
-    return this.#writeSlow(p, options.signal);
+    return this.#exclusive(() => this.#writeSlow(p, options.signal));
   }
 
   #fits(p: Uint8Array): boolean {
@@ -211,11 +254,16 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * ```
    */
   writeAll(p: Uint8Array, options: IoOptions = {}): Promise<void> {
+    try {
+      this.#enter("writeAll", true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#fits(p)) {
       this.#buf.append(p);
       return Promise.resolve();
     }
-    return this.#writeAllSlow(p, options.signal);
+    return this.#exclusive(() => this.#writeAllSlow(p, options.signal));
   }
 
   async #writeAllSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
@@ -251,7 +299,16 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * assert.equal(written, 3);
    * ```
    */
-  async flush(options: IoOptions = {}): Promise<void> {
+  flush(options: IoOptions = {}): Promise<void> {
+    try {
+      this.#enter("flush", false);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#exclusive(() => this.#flush(options));
+  }
+
+  async #flush(options: IoOptions): Promise<void> {
     await this.#drain(options.signal);
     const inner = this.#dst as Writer & { flush?: (options?: IoOptions) => Promise<void> };
     if (typeof inner.flush === "function") await inner.flush(options);
@@ -259,7 +316,11 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
 
   /**
    * Flushes, then ends the sink's write direction: `closeWrite()` when it
-   * has one (a half-close, Tokio's `shutdown`), else `close()`.
+   * has one (a half-close, Tokio's `shutdown`), else `close()`. Later
+   * writes throw `Deno.errors.BrokenPipe`. Idempotent.
+   *
+   * @throws {Deno.errors.BadResource} After `close()`.
+   * @throws {Deno.errors.Busy} While another call is in progress.
    *
    * @example Usage
    * ```ts
@@ -277,14 +338,26 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * b.close();
    * ```
    */
-  async closeWrite(): Promise<void> {
-    await this.flush();
-    await shutdownWriter(this.#dst);
+  closeWrite(): Promise<void> {
+    try {
+      this.#enter("closeWrite", false);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#state === "writeClosed") return Promise.resolve();
+    return this.#exclusive(async () => {
+      await this.#flush({});
+      this.#state = "writeClosed";
+      await shutdownWriter(this.#dst);
+    });
   }
 
   /**
    * Flushes, then closes the sink (`close()`, else `closeWrite()`); the
-   * sink is closed even when the flush fails.
+   * sink is closed even when the flush fails. Every later call but `close`
+   * (which does nothing) throws `Deno.errors.BadResource`.
+   *
+   * @throws {Deno.errors.Busy} While another call is in progress.
    *
    * @example Usage
    * ```ts
@@ -304,12 +377,21 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * assert.ok(closed);
    * ```
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    if (this.#state === "closed") return Promise.resolve();
     try {
-      await this.flush();
-    } finally {
-      await closeWriter(this.#dst);
+      this.#enter("close", false);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    return this.#exclusive(async () => {
+      try {
+        if (this.#state === "open") await this.#flush({});
+      } finally {
+        this.#state = "closed";
+        await closeWriter(this.#dst);
+      }
+    });
   }
 
   /**

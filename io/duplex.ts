@@ -11,8 +11,10 @@ import type { HalfCloseWriter, Reader } from "./types.ts";
  * `Deno.TcpConn`: short writes, waits when the peer's buffer is full,
  * half-close with `closeWrite`, and the same error classes.
  *
- * One read and one write may wait at the same time (concurrent reads, or
- * concurrent writes, are served in no particular order).
+ * One read and one write may wait at the same time; a second read while a
+ * read waits, or a second write while a write waits, rejects at once with
+ * `Deno.errors.Busy` (the two would split the bytes in no defined order),
+ * leaving the waiting one undisturbed.
  *
  * @example Usage
  * ```ts
@@ -41,6 +43,7 @@ export interface DuplexStream extends Reader, HalfCloseWriter, AsyncDisposable, 
    * @param options Cancellation.
    * @returns The number of bytes read, or `null` at end of stream.
    * @throws {Deno.errors.BadResource} When this end is closed.
+   * @throws {Deno.errors.Busy} While another read of this end waits.
    */
   read(p: Uint8Array, options?: IoOptions): Promise<number | null>;
   /**
@@ -57,6 +60,7 @@ export interface DuplexStream extends Reader, HalfCloseWriter, AsyncDisposable, 
    * @throws {Deno.errors.BrokenPipe} After `closeWrite`, or when the peer
    * closed (also rejects a write waiting at that moment).
    * @throws {Deno.errors.BadResource} When this end is closed.
+   * @throws {Deno.errors.Busy} While another write of this end waits.
    */
   write(p: Uint8Array, options?: IoOptions): Promise<number>;
   /**
@@ -122,10 +126,19 @@ function waitOn(waiters: Set<() => void>, signal: AbortSignal | undefined): Prom
   });
 }
 
+function busy(method: string): Deno.errors.Busy {
+  return new Deno.errors.Busy(
+    `DuplexStream.${method}() was called while another ${method} was waiting: ` +
+      `start the next ${method} after the previous one settled`,
+  );
+}
+
 class Endpoint implements DuplexStream {
   #in: Pipe;
   #out: Pipe;
   #closed = false;
+  #reading = false;
+  #writing = false;
   #readable: ReadableStream<Uint8Array> | undefined;
   #writable: WritableStream<Uint8Array> | undefined;
 
@@ -148,6 +161,7 @@ class Endpoint implements DuplexStream {
 
   read(p: Uint8Array, options?: IoOptions): Promise<number | null> {
     const signal = options?.signal;
+    if (this.#reading) return Promise.reject(busy("read"));
     try {
       const n = this.#tryRead(p, signal);
       if (n !== undefined) return Promise.resolve(n);
@@ -159,10 +173,15 @@ class Endpoint implements DuplexStream {
 
   async #readSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number | null> {
     signal?.throwIfAborted();
-    while (true) {
-      await waitOn(this.#in.readers, signal);
-      const n = this.#tryRead(p, signal);
-      if (n !== undefined) return n;
+    this.#reading = true;
+    try {
+      while (true) {
+        await waitOn(this.#in.readers, signal);
+        const n = this.#tryRead(p, signal);
+        if (n !== undefined) return n;
+      }
+    } finally {
+      this.#reading = false;
     }
   }
 
@@ -189,6 +208,7 @@ class Endpoint implements DuplexStream {
 
   write(p: Uint8Array, options?: IoOptions): Promise<number> {
     const signal = options?.signal;
+    if (this.#writing) return Promise.reject(busy("write"));
     try {
       const n = this.#tryWrite(p, signal);
       if (n !== undefined) return Promise.resolve(n);
@@ -200,10 +220,15 @@ class Endpoint implements DuplexStream {
 
   async #writeSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number> {
     signal?.throwIfAborted();
-    while (true) {
-      await waitOn(this.#out.writers, signal);
-      const n = this.#tryWrite(p, signal);
-      if (n !== undefined) return n;
+    this.#writing = true;
+    try {
+      while (true) {
+        await waitOn(this.#out.writers, signal);
+        const n = this.#tryWrite(p, signal);
+        if (n !== undefined) return n;
+      }
+    } finally {
+      this.#writing = false;
     }
   }
 
