@@ -1,5 +1,6 @@
 import { claim } from "../time/_claim.ts";
 import { abortable, claimOrThrow } from "./_abort.ts";
+import { CallGuard } from "./_call_guard.ts";
 import { closeReader } from "./_close.ts";
 import { Pacer } from "./_pace.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
@@ -17,6 +18,19 @@ const CR = 0x0d;
 const NO_LINES: (string | InvalidUtf8Error)[] = [];
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
+// Field readers, one per type and byte order, made once (no closure per call).
+type Get<T> = (buf: ByteBuffer) => T;
+const U8: Get<number> = (b) => b.getUint8();
+const I8: Get<number> = (b) => b.getInt8();
+const U16: Get<number>[] = [(b) => b.getUint16(false), (b) => b.getUint16(true)];
+const I16: Get<number>[] = [(b) => b.getInt16(false), (b) => b.getInt16(true)];
+const U32: Get<number>[] = [(b) => b.getUint32(false), (b) => b.getUint32(true)];
+const I32: Get<number>[] = [(b) => b.getInt32(false), (b) => b.getInt32(true)];
+const U64: Get<bigint>[] = [(b) => b.getBigUint64(false), (b) => b.getBigUint64(true)];
+const I64: Get<bigint>[] = [(b) => b.getBigInt64(false), (b) => b.getBigInt64(true)];
+const F32: Get<number>[] = [(b) => b.getFloat32(false), (b) => b.getFloat32(true)];
+const F64: Get<number>[] = [(b) => b.getFloat64(false), (b) => b.getFloat64(true)];
+
 /** Options for {@linkcode BufReader}. */
 export interface BufReaderOptions {
   /**
@@ -32,6 +46,17 @@ export interface BufReaderOptions {
    * {@linkcode BufferFullError} instead of growing the buffer without bound.
    *
    * @default {65536}
+   */
+  maxLength?: number;
+}
+
+/** Options for {@linkcode BufReader.prototype.readCString}. */
+export interface ReadCStringOptions extends IoOptions {
+  /**
+   * The longest string accepted, in bytes before the NUL; a longer one
+   * throws {@linkcode BufferFullError}.
+   *
+   * @default {the reader's `maxLength`}
    */
   maxLength?: number;
 }
@@ -109,8 +134,8 @@ export class BufReader implements Reader, AsyncDisposable {
   #capacity: number;
   #maxLength: number;
   #pending: Promise<boolean> | undefined;
-  /** A call is waiting: any other call is refused (see `#refuse`). */
-  #busy = false;
+  /** The call waiting, if any: any other call is refused (see `#refuse`). */
+  #guard = new CallGuard();
   #pacer = new Pacer();
   // Deno decodes UTF-8 several times faster when not fatal, so text is
   // decoded leniently and only text with a U+FFFD is checked strictly.
@@ -271,18 +296,18 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   fill(options: IoOptions = {}): Promise<Uint8Array> {
-    if (this.#busy) return Promise.reject(this.#refuse("fill"));
+    if (this.#guard.busy) return Promise.reject(this.#refuse("fill"));
     if (this.#buf.length > 0) return Promise.resolve(this.#buf.bytes());
     return this.#fillSlow(options.signal);
   }
 
   async #fillSlow(signal: AbortSignal | undefined): Promise<Uint8Array> {
-    this.#busy = true;
+    const call = this.#guard.enter(signal);
     try {
       await this.#ensure(1, signal);
       return this.#buf.bytes();
     } finally {
-      this.#busy = false;
+      this.#guard.leave(call);
     }
   }
 
@@ -306,15 +331,15 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   async peek(n: number, options: IoOptions = {}): Promise<Uint8Array> {
-    if (this.#busy) throw this.#refuse("peek");
+    if (this.#guard.busy) throw this.#refuse("peek");
     checkLength("n", n, 0);
     if (this.#buf.length >= n) return this.#buf.bytes().subarray(0, n);
-    this.#busy = true;
+    const call = this.#guard.enter(options.signal);
     try {
       await this.#ensure(n, options.signal);
       return this.#buf.bytes().subarray(0, n);
     } finally {
-      this.#busy = false;
+      this.#guard.leave(call);
     }
   }
 
@@ -335,7 +360,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   consume(n: number): void {
-    if (this.#busy) throw this.#refuse("consume");
+    if (this.#guard.busy) throw this.#refuse("consume");
     checkLength("n", n, 0);
     this.#buf.consume(n);
   }
@@ -362,7 +387,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   read(p: Uint8Array, options: IoOptions = {}): Promise<number | null> {
-    if (this.#busy) return Promise.reject(this.#refuse("read"));
+    if (this.#guard.busy) return Promise.reject(this.#refuse("read"));
     const { signal } = options;
     if (this.#buf.length > 0 || p.length === 0) {
       if (!claim(signal)) return Promise.reject(signal!.reason);
@@ -372,7 +397,7 @@ export class BufReader implements Reader, AsyncDisposable {
   }
 
   async #readSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number | null> {
-    this.#busy = true;
+    const call = this.#guard.enter(signal);
     try {
       if (signal === undefined && this.#pending === undefined && p.length >= this.#capacity) {
         return checkReadResult(await this.#src.read(p), p.length);
@@ -381,7 +406,7 @@ export class BufReader implements Reader, AsyncDisposable {
       claimOrThrow(signal);
       return this.#copyOut(p);
     } finally {
-      this.#busy = false;
+      this.#guard.leave(call);
     }
   }
 
@@ -414,7 +439,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   readExact(target: number | Uint8Array, options: IoOptions = {}): Promise<Uint8Array> {
-    if (this.#busy) return Promise.reject(this.#refuse("readExact"));
+    if (this.#guard.busy) return Promise.reject(this.#refuse("readExact"));
     const n = typeof target === "number" ? target : target.length;
     try {
       if (typeof target === "number") checkLength("n", n, 0);
@@ -434,11 +459,11 @@ export class BufReader implements Reader, AsyncDisposable {
     n: number,
     signal: AbortSignal | undefined,
   ): Promise<Uint8Array> {
-    this.#busy = true;
+    const call = this.#guard.enter(signal);
     try {
       return await this.#readExactWait(target, n, signal);
     } finally {
-      this.#busy = false;
+      this.#guard.leave(call);
     }
   }
 
@@ -484,29 +509,336 @@ export class BufReader implements Reader, AsyncDisposable {
   }
 
   /**
+   * Reads an unsigned byte, waiting for 1 byte as needed.
+   *
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([200])]));
+   * assert.equal(await reader.readUint8(), 200);
+   * ```
+   */
+  readUint8(options: IoOptions = {}): Promise<number> {
+    return this.#field(1, "readUint8", U8, options.signal);
+  }
+
+  /**
+   * Reads a signed byte, waiting for 1 byte as needed.
+   *
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0xff])]));
+   * assert.equal(await reader.readInt8(), -1);
+   * ```
+   */
+  readInt8(options: IoOptions = {}): Promise<number> {
+    return this.#field(1, "readInt8", I8, options.signal);
+  }
+
+  /**
+   * Reads a 16-bit unsigned integer, waiting for 2 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([1, 2, 2, 1])]));
+   * assert.equal(await reader.readUint16(), 0x0102);
+   * assert.equal(await reader.readUint16(true), 0x0102);
+   * ```
+   */
+  readUint16(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(2, "readUint16", U16[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads a 16-bit signed integer, waiting for 2 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0xff, 0xfe])]));
+   * assert.equal(await reader.readInt16(), -2);
+   * ```
+   */
+  readInt16(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(2, "readInt16", I16[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads a 32-bit unsigned integer, waiting for 4 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0, 0]), new Uint8Array([1, 0])]));
+   * assert.equal(await reader.readUint32(), 256);
+   * ```
+   */
+  readUint32(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(4, "readUint32", U32[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads a 32-bit signed integer, waiting for 4 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0xfe, 0xff, 0xff, 0xff])]));
+   * assert.equal(await reader.readInt32(true), -2);
+   * ```
+   */
+  readInt32(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(4, "readInt32", I32[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads a 64-bit unsigned integer, waiting for 8 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0, 0, 0, 0, 0, 0, 1, 0])]));
+   * assert.equal(await reader.readBigUint64(), 256n);
+   * ```
+   */
+  readBigUint64(littleEndian = false, options: IoOptions = {}): Promise<bigint> {
+    return this.#field(8, "readBigUint64", U64[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads a 64-bit signed integer, waiting for 8 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array(8).fill(0xff)]));
+   * assert.equal(await reader.readBigInt64(), -1n);
+   * ```
+   */
+  readBigInt64(littleEndian = false, options: IoOptions = {}): Promise<bigint> {
+    return this.#field(8, "readBigInt64", I64[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads an IEEE 754 single, waiting for 4 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0x3f, 0xc0, 0, 0])]));
+   * assert.equal(await reader.readFloat32(), 1.5);
+   * ```
+   */
+  readFloat32(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(4, "readFloat32", F32[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads an IEEE 754 double, waiting for 8 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0, 0, 0, 0, 0, 0, 0xf0, 0x3f])]));
+   * assert.equal(await reader.readFloat64(true), 1);
+   * ```
+   */
+  readFloat64(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(8, "readFloat64", F64[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /** Reads a fixed-size field: `get` runs once `size` bytes are buffered. */
+  #field<T>(
+    size: number,
+    method: string,
+    get: Get<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    if (this.#guard.busy) return Promise.reject(this.#refuse(method));
+    const buf = this.#buf;
+    if (buf.length >= size) {
+      if (!claim(signal)) return Promise.reject(signal!.reason);
+      return Promise.resolve(get(buf));
+    }
+    return this.#fieldSlow(size, get, signal);
+  }
+
+  async #fieldSlow<T>(size: number, get: Get<T>, signal: AbortSignal | undefined): Promise<T> {
+    const call = this.#guard.enter(signal);
+    let complete: boolean;
+    try {
+      complete = await this.#ensure(size, signal);
+    } finally {
+      this.#guard.leave(call);
+    }
+    claimOrThrow(signal);
+    const buf = this.#buf;
+    if (!complete) {
+      const got = buf.length;
+      buf.consume(got);
+      throw new UnexpectedEofError(size, got);
+    }
+    return get(buf);
+  }
+
+  /**
+   * Reads a NUL-terminated UTF-8 string (a C string, as in the Postgres
+   * and MySQL wire protocols) and consumes it with its NUL.
+   *
+   * @param options The length limit and cancellation (cancel safe).
+   * @returns The text before the NUL.
+   * @throws {BufferFullError} When no NUL is within `maxLength` bytes; the
+   * buffered bytes stay.
+   * @throws {UnexpectedEofError} When the stream ends before a NUL; the
+   * bytes that did arrive are consumed.
+   * @throws {InvalidUtf8Error} When the text is not UTF-8 (it is consumed).
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const bytes = new TextEncoder().encode("user\0alice\0");
+   * const reader = new BufReader(ReadableStream.from([bytes]));
+   * assert.equal(await reader.readCString(), "user");
+   * assert.equal(await reader.readCString({ maxLength: 16 }), "alice");
+   * ```
+   */
+  async readCString(options: ReadCStringOptions = {}): Promise<string> {
+    if (this.#guard.busy) throw this.#refuse("readCString");
+    const { maxLength = this.#maxLength, signal } = options;
+    checkLength("maxLength", maxLength, 0);
+    let end = this.#search(0, 0, maxLength);
+    if (end < 0) {
+      const call = this.#guard.enter(signal);
+      try {
+        end = await this.#find(0, signal, maxLength);
+      } finally {
+        this.#guard.leave(call);
+      }
+    }
+    claimOrThrow(signal);
+    const buf = this.#buf;
+    if (end === 0 || buf.at(end - 1) !== 0) {
+      buf.consume(end);
+      throw new UnexpectedEofError(
+        undefined,
+        end,
+        `Stream ended after ${end} bytes of a C string, before its NUL`,
+      );
+    }
+    try {
+      return this.#decode(buf.bytes().subarray(0, end - 1), end - 1);
+    } finally {
+      buf.consume(end);
+    }
+  }
+
+  /**
    * Offset just past the first `byte` at or after `from`, or -1 when more
    * bytes are needed. Throws when no delimiter is within `maxLength`.
    */
-  #search(byte: number, from: number): number {
-    const limit = this.#maxLength + 1;
+  #search(byte: number, from: number, maxLength = this.#maxLength): number {
+    const limit = maxLength + 1;
     const i = this.#buf.indexOf(byte, from, limit);
     if (i >= 0) return i + 1;
     if (this.#buf.length >= limit) {
-      throw new BufferFullError(
-        this.#maxLength,
-        `No delimiter within maxLength ${this.#maxLength} bytes`,
-      );
+      throw new BufferFullError(maxLength, `No delimiter within maxLength ${maxLength} bytes`);
     }
     return -1;
   }
 
   /** Like `#search` from 0, reading as needed; at end of stream, the buffered length. */
-  async #find(byte: number, signal: AbortSignal | undefined): Promise<number> {
+  async #find(
+    byte: number,
+    signal: AbortSignal | undefined,
+    maxLength = this.#maxLength,
+  ): Promise<number> {
     signal?.throwIfAborted();
     while (true) {
       const from = this.#buf.length;
       if (!await this.#more(signal)) return this.#buf.length;
-      const end = this.#search(byte, from);
+      const end = this.#search(byte, from, maxLength);
       if (end >= 0) return end;
     }
   }
@@ -533,14 +865,14 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   async readUntil(byte: number, options: IoOptions = {}): Promise<Uint8Array | null> {
-    if (this.#busy) throw this.#refuse("readUntil");
+    if (this.#guard.busy) throw this.#refuse("readUntil");
     let end = this.#search(byte, 0);
     if (end < 0) {
-      this.#busy = true;
+      const call = this.#guard.enter(options.signal);
       try {
         end = await this.#find(byte, options.signal);
       } finally {
-        this.#busy = false;
+        this.#guard.leave(call);
       }
     }
     if (end === 0) return null;
@@ -574,7 +906,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   readLine(options: IoOptions = {}): Promise<string | null> {
-    if (this.#busy) return Promise.reject(this.#refuse("readLine"));
+    if (this.#guard.busy) return Promise.reject(this.#refuse("readLine"));
     try {
       if (this.#nextLine < this.#lines.length || this.#batch()) {
         claimOrThrow(options.signal);
@@ -587,12 +919,12 @@ export class BufReader implements Reader, AsyncDisposable {
   }
 
   async #readLineSlow(signal: AbortSignal | undefined): Promise<string | null> {
-    this.#busy = true;
+    const call = this.#guard.enter(signal);
     let end: number;
     try {
       end = await this.#find(LF, signal);
     } finally {
-      this.#busy = false;
+      this.#guard.leave(call);
     }
     if (end === 0) return null;
     claimOrThrow(signal);
@@ -712,7 +1044,7 @@ export class BufReader implements Reader, AsyncDisposable {
       line === null ? DONE : { value: line, done: false };
     const iterator: AsyncIterableIterator<string> = {
       next: () => {
-        if (this.#nextLine < this.#lines.length && !this.#busy) {
+        if (this.#nextLine < this.#lines.length && !this.#guard.busy) {
           try {
             claimOrThrow(options.signal);
             return Promise.resolve({ value: this.#takeLine(), done: false });
@@ -747,10 +1079,10 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   async readToEnd(options: ReadToEndOptions = {}): Promise<Uint8Array> {
-    if (this.#busy) throw this.#refuse("readToEnd");
+    if (this.#guard.busy) throw this.#refuse("readToEnd");
     const { maxBytes = Infinity, signal } = options;
     signal?.throwIfAborted();
-    this.#busy = true;
+    const call = this.#guard.enter(signal);
     try {
       do {
         if (this.#buf.length > maxBytes) {
@@ -758,7 +1090,7 @@ export class BufReader implements Reader, AsyncDisposable {
         }
       } while (await this.#more(signal));
     } finally {
-      this.#busy = false;
+      this.#guard.leave(call);
     }
     claimOrThrow(signal);
     const out = this.#buf.take(this.#buf.length);

@@ -1,4 +1,5 @@
 import { abortable } from "./_abort.ts";
+import { CallGuard } from "./_call_guard.ts";
 import { closeWriter, shutdownWriter } from "./_close.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import type { IoOptions } from "./io_options.ts";
@@ -61,8 +62,8 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
   #buf: ByteBuffer;
   #capacity: number;
   #pending: Promise<void> | undefined;
-  /** A call is waiting on the sink: any other call is refused. */
-  #busy = false;
+  /** The call waiting on the sink, if any: any other call is refused. */
+  #guard = new CallGuard();
   #state: "open" | "writeClosed" | "closed" = "open";
   #writable: WritableStream<Uint8Array> | undefined;
 
@@ -90,7 +91,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
     if (writing && this.#state === "writeClosed") {
       throw new Deno.errors.BrokenPipe(`BufWriter.${method}() was called after closeWrite()`);
     }
-    if (this.#busy) {
+    if (this.#guard.busy) {
       throw new Deno.errors.Busy(
         `BufWriter.${method}() was called while another call was in progress: ` +
           "start the next call after the previous one settled",
@@ -99,12 +100,12 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
   }
 
   /** Runs `op` as the one call in progress. */
-  async #exclusive<T>(op: () => Promise<T>): Promise<T> {
-    this.#busy = true;
+  async #exclusive<T>(signal: AbortSignal | undefined, op: () => Promise<T>): Promise<T> {
+    const call = this.#guard.enter(signal);
     try {
       return await op();
     } finally {
-      this.#busy = false;
+      this.#guard.leave(call);
     }
   }
 
@@ -214,7 +215,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
       this.#buf.append(p);
       return Promise.resolve(p.length);
     }
-    return this.#exclusive(() => this.#writeSlow(p, options.signal));
+    return this.#exclusive(options.signal, () => this.#writeSlow(p, options.signal));
   }
 
   #fits(p: Uint8Array): boolean {
@@ -263,7 +264,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
       this.#buf.append(p);
       return Promise.resolve();
     }
-    return this.#exclusive(() => this.#writeAllSlow(p, options.signal));
+    return this.#exclusive(options.signal, () => this.#writeAllSlow(p, options.signal));
   }
 
   async #writeAllSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
@@ -305,7 +306,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#exclusive(() => this.#flush(options));
+    return this.#exclusive(options.signal, () => this.#flush(options));
   }
 
   async #flush(options: IoOptions): Promise<void> {
@@ -345,7 +346,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
       return Promise.reject(error);
     }
     if (this.#state === "writeClosed") return Promise.resolve();
-    return this.#exclusive(async () => {
+    return this.#exclusive(undefined, async () => {
       await this.#flush({});
       this.#state = "writeClosed";
       await shutdownWriter(this.#dst);
@@ -384,7 +385,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#exclusive(async () => {
+    return this.#exclusive(undefined, async () => {
       try {
         if (this.#state === "open") await this.#flush({});
       } finally {

@@ -1,4 +1,5 @@
 import { claimOrThrow } from "./_abort.ts";
+import { CallGuard } from "./_call_guard.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import type { IoOptions } from "./io_options.ts";
 import { toReadable } from "./to_readable.ts";
@@ -137,8 +138,8 @@ class Endpoint implements DuplexStream {
   #in: Pipe;
   #out: Pipe;
   #closed = false;
-  #reading = false;
-  #writing = false;
+  #reading = new CallGuard();
+  #writing = new CallGuard();
   #readable: ReadableStream<Uint8Array> | undefined;
   #writable: WritableStream<Uint8Array> | undefined;
 
@@ -161,7 +162,7 @@ class Endpoint implements DuplexStream {
 
   read(p: Uint8Array, options?: IoOptions): Promise<number | null> {
     const signal = options?.signal;
-    if (this.#reading) return Promise.reject(busy("read"));
+    if (this.#reading.busy) return Promise.reject(busy("read"));
     try {
       const n = this.#tryRead(p, signal);
       if (n !== undefined) return Promise.resolve(n);
@@ -173,7 +174,7 @@ class Endpoint implements DuplexStream {
 
   async #readSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number | null> {
     signal?.throwIfAborted();
-    this.#reading = true;
+    const call = this.#reading.enter(signal);
     try {
       while (true) {
         await waitOn(this.#in.readers, signal);
@@ -181,7 +182,7 @@ class Endpoint implements DuplexStream {
         if (n !== undefined) return n;
       }
     } finally {
-      this.#reading = false;
+      this.#reading.leave(call);
     }
   }
 
@@ -208,7 +209,7 @@ class Endpoint implements DuplexStream {
 
   write(p: Uint8Array, options?: IoOptions): Promise<number> {
     const signal = options?.signal;
-    if (this.#writing) return Promise.reject(busy("write"));
+    if (this.#writing.busy) return Promise.reject(busy("write"));
     try {
       const n = this.#tryWrite(p, signal);
       if (n !== undefined) return Promise.resolve(n);
@@ -220,7 +221,7 @@ class Endpoint implements DuplexStream {
 
   async #writeSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number> {
     signal?.throwIfAborted();
-    this.#writing = true;
+    const call = this.#writing.enter(signal);
     try {
       while (true) {
         await waitOn(this.#out.writers, signal);
@@ -228,7 +229,7 @@ class Endpoint implements DuplexStream {
         if (n !== undefined) return n;
       }
     } finally {
-      this.#writing = false;
+      this.#writing.leave(call);
     }
   }
 

@@ -118,16 +118,22 @@ Deno.test("BufReader: a second readLine while one waits is refused with Busy; no
   assert.equal(await third, null);
 });
 
-Deno.test("BufReader: an aborted readLine frees the reader for the next call, which gets the bytes", async () => {
+Deno.test("BufReader: a readLine whose signal aborted frees the reader at once; the next call gets the bytes", async () => {
   const source = gated();
   const reader = new BufReader(source);
   const controller = new AbortController();
   const first = reader.readLine({ signal: controller.signal });
   controller.abort(new Error("gone"));
-  await assert.rejects(first, { message: "gone" });
+  // At once, as a select loop does after another branch won.
   const second = reader.readLine();
+  await assert.rejects(first, { message: "gone" });
   source.push(encoder.encode("kept\n"));
   assert.equal(await second, "kept");
+  const third = reader.readLine();
+  await Promise.resolve();
+  await assert.rejects(reader.readLine(), Deno.errors.Busy);
+  source.push(encoder.encode("more\n"));
+  assert.equal(await third, "more");
 });
 
 Deno.test("StreamReader: a read while another waits is refused with Busy", async () => {
