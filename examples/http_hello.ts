@@ -106,7 +106,7 @@ async function handle(
   const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
   let request;
   try {
-    request = await readRequest(new BufReader(conn, { maxLength: MAX_LINE }));
+    request = await readRequest(new BufReader(conn, { maxLineLength: MAX_LINE }));
   } catch (error) {
     // A line over MAX_LINE, or bytes that are not UTF-8.
     request = error instanceof BufferFullError

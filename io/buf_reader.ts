@@ -6,16 +6,14 @@ import { Pacer } from "./_pace.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import { checkReadResult } from "./invalid_read_error.ts";
-import { InvalidUtf8Error } from "./invalid_utf8_error.ts";
 import type { IoOptions } from "./io_options.ts";
+import { LineDecoder } from "./line_decoder.ts";
+import { LineTooLongError } from "./line_too_long_error.ts";
 import { toReadable } from "./to_readable.ts";
 import { toReader } from "./to_reader.ts";
 import type { ByteSource, Reader } from "./types.ts";
 import { UnexpectedEofError } from "./unexpected_eof_error.ts";
 
-const LF = 0x0a;
-const CR = 0x0d;
-const NO_LINES: (string | InvalidUtf8Error)[] = [];
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
 // Field readers, one per type and byte order, made once (no closure per call).
@@ -39,24 +37,24 @@ export interface BufReaderOptions {
    *
    * @default {8192}
    */
-  capacity?: number;
+  bufferSize?: number;
   /**
    * Longest line or delimited segment, in bytes before the delimiter, that
    * `readLine`, `lines` and `readUntil` accept; a longer one throws
-   * {@linkcode BufferFullError} instead of growing the buffer without bound.
+   * {@linkcode LineTooLongError} instead of growing the buffer without bound.
    *
    * @default {65536}
    */
-  maxLength?: number;
+  maxLineLength?: number;
 }
 
 /** Options for {@linkcode BufReader.prototype.readCString}. */
 export interface ReadCStringOptions extends IoOptions {
   /**
    * The longest string accepted, in bytes before the NUL; a longer one
-   * throws {@linkcode BufferFullError}.
+   * throws {@linkcode LineTooLongError}.
    *
-   * @default {the reader's `maxLength`}
+   * @default {the reader's `maxLineLength`}
    */
   maxLength?: number;
 }
@@ -86,11 +84,11 @@ function checkLength(name: string, value: number, min: number): void {
  *
  * It reads from the source into the spare room of its buffer (a `read(p)`
  * reader such as `Deno.Conn` is read directly; a `ReadableStream` through
- * {@linkcode toReader}), searches with native `indexOf`, and decodes every
- * complete line it holds with one `TextDecoder` call (lines are then handed
- * out one by one without further work). Text is checked: invalid UTF-8
- * throws {@linkcode InvalidUtf8Error} instead of turning into U+FFFD, and a
- * byte order mark is kept as U+FEFF.
+ * {@linkcode toReader}), searches with native `indexOf`, and takes lines
+ * off its buffer with a {@linkcode LineDecoder} (every complete line it
+ * holds decoded with one `TextDecoder` call, then handed out one by one).
+ * Text is checked: invalid UTF-8 throws `InvalidUtf8Error` instead of
+ * turning into U+FFFD, and a byte order mark is kept as U+FEFF.
  *
  * **Cancellation:** every method that waits takes `{ signal }` and is
  * cancel safe: an aborted call consumes nothing, nor does one in a losing
@@ -107,7 +105,7 @@ function checkLength(name: string, value: number, min: number): void {
  * lets timers and I/O run every few dozen reads, so its signal can stop it.
  *
  * **Files:** each `Deno.FsFile.read` is a costly operation, so for files
- * prefer `capacity: 65536` (or `new BufReader(file.readable)`, which reads
+ * prefer `bufferSize: 65536` (or `new BufReader(file.readable)`, which reads
  * 64 KiB at a time) over the 8 KiB default.
  *
  * @example Reading lines
@@ -124,24 +122,16 @@ export class BufReader implements Reader, AsyncDisposable {
   #src: Reader;
   #raw: ByteBuffer;
   /**
-   * Lines decoded ahead in one batch (an invalid line as its error). Their
-   * bytes stay in the buffer until every line was handed out, so any other
-   * method sees exact buffer contents after `#settle`.
+   * Lines are taken off the front of `#raw`; whatever takes bytes some
+   * other way goes through `#buf`, which tells the decoder.
    */
-  #lines: (string | InvalidUtf8Error)[] = NO_LINES;
-  #nextLine = 0;
-  #linesBytes = 0;
-  #capacity: number;
-  #maxLength: number;
+  #lines: LineDecoder;
+  #bufferSize: number;
+  #maxLineLength: number;
   #pending: Promise<boolean> | undefined;
   /** The call waiting, if any: any other call is refused (see `#refuse`). */
   #guard = new CallGuard();
   #pacer = new Pacer();
-  // Deno decodes UTF-8 several times faster when not fatal, so text is
-  // decoded leniently and only text with a U+FFFD is checked strictly.
-  // A byte order mark is kept, as any other character.
-  #lenient = new TextDecoder("utf-8", { ignoreBOM: true });
-  #strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   #readable: ReadableStream<Uint8Array> | undefined;
 
   /**
@@ -152,13 +142,14 @@ export class BufReader implements Reader, AsyncDisposable {
    * @param options Buffer size and line length limit.
    */
   constructor(source: ByteSource, options: BufReaderOptions = {}) {
-    const { capacity = 8192, maxLength = 65536 } = options;
-    checkLength("capacity", capacity, 1);
-    checkLength("maxLength", maxLength, 0);
+    const { bufferSize = 8192, maxLineLength = 65536 } = options;
+    checkLength("bufferSize", bufferSize, 1);
+    checkLength("maxLineLength", maxLineLength, 0);
     this.#src = toReader(source);
-    this.#capacity = capacity;
-    this.#maxLength = maxLength;
-    this.#raw = new ByteBuffer(capacity);
+    this.#bufferSize = bufferSize;
+    this.#maxLineLength = maxLineLength;
+    this.#raw = new ByteBuffer(bufferSize);
+    this.#lines = new LineDecoder({ maxLineLength });
   }
 
   /** The error for a call made while another one waits. */
@@ -169,21 +160,10 @@ export class BufReader implements Reader, AsyncDisposable {
     );
   }
 
-  /** The byte buffer, with any batch of decoded lines given back first. */
+  /** The byte buffer, for anything but lines: the line decoder forgets what it knew. */
   get #buf(): ByteBuffer {
-    if (this.#lines !== NO_LINES) this.#settle();
+    this.#lines.reset();
     return this.#raw;
-  }
-
-  /** Drops the bytes of lines already handed out and forgets the batch. */
-  #settle(): void {
-    const bytes = this.#raw.bytes();
-    let offset = 0;
-    for (let k = 0; k < this.#nextLine; k++) offset = bytes.indexOf(LF, offset) + 1;
-    this.#raw.consume(offset);
-    this.#lines = NO_LINES;
-    this.#nextLine = 0;
-    this.#linesBytes = 0;
   }
 
   /**
@@ -231,8 +211,8 @@ export class BufReader implements Reader, AsyncDisposable {
   #more(signal: AbortSignal | undefined): Promise<boolean> {
     let pending = this.#pending;
     if (pending === undefined) {
-      const buf = this.#buf;
-      const least = this.#capacity >>> 1 || 1;
+      const buf = this.#raw;
+      const least = this.#bufferSize >>> 1 || 1;
       if (buf.spare().length < least) buf.reserve(least);
       const view = buf.spare();
       pending = this.#pending = this.#src.read(view).then(
@@ -256,19 +236,19 @@ export class BufReader implements Reader, AsyncDisposable {
   }
 
   #commit(view: Uint8Array, n: number): void {
-    const spare = this.#buf.spare();
+    const spare = this.#raw.spare();
     if (spare.buffer === view.buffer && spare.byteOffset === view.byteOffset) {
-      this.#buf.commit(n);
+      this.#raw.commit(n);
     } else {
       // The buffer moved while the read was in flight (a sync `consume`).
-      this.#buf.append(view.subarray(0, n));
+      this.#raw.append(view.subarray(0, n));
     }
   }
 
   /** Reads until at least `n` bytes are buffered; `false` if the stream ended first. */
   async #ensure(n: number, signal: AbortSignal | undefined): Promise<boolean> {
     signal?.throwIfAborted();
-    while (this.#buf.length < n) {
+    while (this.#raw.length < n) {
       if (!await this.#more(signal)) return false;
     }
     return true;
@@ -368,7 +348,7 @@ export class BufReader implements Reader, AsyncDisposable {
   /**
    * Reads up to `p.length` bytes: buffered bytes if any, else one read from
    * the source (straight into `p`, bypassing the buffer, when `p` is at
-   * least `capacity` bytes and no signal is given).
+   * least `bufferSize` bytes and no signal is given).
    *
    * @param p Where to put the bytes.
    * @param options Cancellation.
@@ -399,7 +379,7 @@ export class BufReader implements Reader, AsyncDisposable {
   async #readSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number | null> {
     const call = this.#guard.enter(signal);
     try {
-      if (signal === undefined && this.#pending === undefined && p.length >= this.#capacity) {
+      if (signal === undefined && this.#pending === undefined && p.length >= this.#bufferSize) {
         return checkReadResult(await this.#src.read(p), p.length);
       }
       if (!await this.#ensure(1, signal)) return null;
@@ -472,7 +452,7 @@ export class BufReader implements Reader, AsyncDisposable {
     n: number,
     signal: AbortSignal | undefined,
   ): Promise<Uint8Array> {
-    if (signal === undefined && this.#pending === undefined && n > this.#capacity) {
+    if (signal === undefined && this.#pending === undefined && n > this.#bufferSize) {
       // Large read: copy what is buffered, then read the rest in place.
       const out = typeof target === "number" ? new Uint8Array(n) : target;
       let got = this.#copyOut(out);
@@ -767,7 +747,7 @@ export class BufReader implements Reader, AsyncDisposable {
    *
    * @param options The length limit and cancellation (cancel safe).
    * @returns The text before the NUL.
-   * @throws {BufferFullError} When no NUL is within `maxLength` bytes; the
+   * @throws {LineTooLongError} When no NUL is within `maxLength` bytes; the
    * buffered bytes stay.
    * @throws {UnexpectedEofError} When the stream ends before a NUL; the
    * bytes that did arrive are consumed.
@@ -786,13 +766,13 @@ export class BufReader implements Reader, AsyncDisposable {
    */
   async readCString(options: ReadCStringOptions = {}): Promise<string> {
     if (this.#guard.busy) throw this.#refuse("readCString");
-    const { maxLength = this.#maxLength, signal } = options;
+    const { maxLength = this.#maxLineLength, signal } = options;
     checkLength("maxLength", maxLength, 0);
-    let end = this.#search(0, 0, maxLength);
+    let end = this.#search(0, 0, maxLength, "maxLength");
     if (end < 0) {
       const call = this.#guard.enter(signal);
       try {
-        end = await this.#find(0, signal, maxLength);
+        end = await this.#find(0, signal, maxLength, "maxLength");
       } finally {
         this.#guard.leave(call);
       }
@@ -808,7 +788,7 @@ export class BufReader implements Reader, AsyncDisposable {
       );
     }
     try {
-      return this.#decode(buf.bytes().subarray(0, end - 1), end - 1);
+      return this.#lines.decodeText(buf.bytes().subarray(0, end - 1));
     } finally {
       buf.consume(end);
     }
@@ -816,14 +796,19 @@ export class BufReader implements Reader, AsyncDisposable {
 
   /**
    * Offset just past the first `byte` at or after `from`, or -1 when more
-   * bytes are needed. Throws when no delimiter is within `maxLength`.
+   * bytes are needed. Throws when no delimiter is within the limit.
    */
-  #search(byte: number, from: number, maxLength = this.#maxLength): number {
+  #search(
+    byte: number,
+    from: number,
+    maxLength = this.#maxLineLength,
+    limitName = "maxLineLength",
+  ): number {
     const limit = maxLength + 1;
     const i = this.#buf.indexOf(byte, from, limit);
     if (i >= 0) return i + 1;
     if (this.#buf.length >= limit) {
-      throw new BufferFullError(maxLength, `No delimiter within maxLength ${maxLength} bytes`);
+      throw new LineTooLongError(this.#buf.length, maxLength, limitName);
     }
     return -1;
   }
@@ -832,13 +817,14 @@ export class BufReader implements Reader, AsyncDisposable {
   async #find(
     byte: number,
     signal: AbortSignal | undefined,
-    maxLength = this.#maxLength,
+    maxLength = this.#maxLineLength,
+    limitName = "maxLineLength",
   ): Promise<number> {
     signal?.throwIfAborted();
     while (true) {
       const from = this.#buf.length;
       if (!await this.#more(signal)) return this.#buf.length;
-      const end = this.#search(byte, from, maxLength);
+      const end = this.#search(byte, from, maxLength, limitName);
       if (end >= 0) return end;
     }
   }
@@ -850,7 +836,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * @param byte The delimiter (0-255).
    * @param options Cancellation.
    * @returns A new array with the segment and its delimiter, or `null`.
-   * @throws {BufferFullError} When no delimiter is within `maxLength`
+   * @throws {LineTooLongError} When no delimiter is within `maxLineLength`
    * bytes; the buffered bytes stay (consume them to skip).
    *
    * @example Usage
@@ -891,7 +877,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * @returns The line, or `null` at end of stream.
    * @throws {InvalidUtf8Error} When the line is not valid UTF-8; the line
    * is consumed, so the next call reads the next line.
-   * @throws {BufferFullError} When a line is longer than `maxLength`
+   * @throws {LineTooLongError} When a line is longer than `maxLineLength`
    * bytes; the buffered bytes stay (consume them to skip).
    *
    * @example Usage
@@ -908,9 +894,9 @@ export class BufReader implements Reader, AsyncDisposable {
   readLine(options: IoOptions = {}): Promise<string | null> {
     if (this.#guard.busy) return Promise.reject(this.#refuse("readLine"));
     try {
-      if (this.#nextLine < this.#lines.length || this.#batch()) {
+      if (this.#lines.ready(this.#raw)) {
         claimOrThrow(options.signal);
-        return Promise.resolve(this.#takeLine());
+        return Promise.resolve(this.#lines.decode(this.#raw)!);
       }
     } catch (error) {
       return Promise.reject(error);
@@ -919,99 +905,30 @@ export class BufReader implements Reader, AsyncDisposable {
   }
 
   async #readLineSlow(signal: AbortSignal | undefined): Promise<string | null> {
+    signal?.throwIfAborted();
     const call = this.#guard.enter(signal);
-    let end: number;
+    let ended = false;
     try {
-      end = await this.#find(LF, signal);
+      while (!this.#lines.ready(this.#raw)) {
+        if (!await this.#more(signal)) {
+          ended = true;
+          break;
+        }
+      }
     } finally {
       this.#guard.leave(call);
     }
-    if (end === 0) return null;
     claimOrThrow(signal);
-    // Found a line end: decode it with every other complete line buffered.
-    if (this.#batch()) return this.#takeLine();
+    if (!ended) return this.#lines.decode(this.#raw)!;
     // The unterminated rest at end of stream, kept as is (a lone \r too).
+    const rest = this.#buf;
+    const end = rest.length;
+    if (end === 0) return null;
     try {
-      return this.#decode(this.#raw.bytes().subarray(0, end), end);
+      return this.#lines.decodeText(rest.bytes());
     } finally {
-      this.#raw.consume(end);
+      rest.consume(end);
     }
-  }
-
-  /** Decodes UTF-8, throwing `TypeError` for invalid input (see `#lenient`). */
-  #utf8(bytes: Uint8Array): string {
-    const text = this.#lenient.decode(bytes);
-    return text.indexOf("\uFFFD") === -1 ? text : this.#strict.decode(bytes);
-  }
-
-  #decode(bytes: Uint8Array, lineLength: number): string {
-    try {
-      return this.#utf8(bytes);
-    } catch (cause) {
-      throw new InvalidUtf8Error(lineLength, { cause });
-    }
-  }
-
-  /**
-   * Decodes every complete line buffered with one `decode` call (a call per
-   * line would cost far more than the split); `false` when there is none,
-   * or the first line is longer than `maxLength` (`#search` reports that).
-   */
-  #batch(): boolean {
-    const bytes = this.#raw.bytes();
-    let end = bytes.lastIndexOf(LF) + 1;
-    if (end > this.#maxLength + 1) end = this.#withinMaxLength(bytes, end);
-    if (end === 0) return false;
-    const region = bytes.subarray(0, end);
-    let lines: (string | InvalidUtf8Error)[];
-    try {
-      lines = this.#utf8(region).split("\n");
-      lines.pop();
-    } catch {
-      lines = this.#decodeEach(region);
-    }
-    this.#lines = lines;
-    this.#linesBytes = end;
-    return true;
-  }
-
-  /** End of the lines before the first one longer than `maxLength`. */
-  #withinMaxLength(bytes: Uint8Array, end: number): number {
-    let start = 0;
-    for (let i = bytes.indexOf(LF); i !== -1 && i < end; i = bytes.indexOf(LF, start)) {
-      if (i - start > this.#maxLength) break;
-      start = i + 1;
-    }
-    return start;
-  }
-
-  /** The slow path of a batch with invalid UTF-8: one decode per line. */
-  #decodeEach(region: Uint8Array): (string | InvalidUtf8Error)[] {
-    const lines: (string | InvalidUtf8Error)[] = [];
-    let start = 0;
-    for (let i = region.indexOf(LF); i !== -1; i = region.indexOf(LF, start)) {
-      const stop = i > start && region[i - 1] === CR ? i - 1 : i;
-      try {
-        lines.push(this.#decode(region.subarray(start, i), stop - start));
-      } catch (error) {
-        lines.push(error as InvalidUtf8Error);
-      }
-      start = i + 1;
-    }
-    return lines;
-  }
-
-  /** Hands out the next decoded line (throwing an invalid one's error). */
-  #takeLine(): string {
-    const line = this.#lines[this.#nextLine++]!;
-    if (this.#nextLine === this.#lines.length) {
-      this.#raw.consume(this.#linesBytes);
-      this.#lines = NO_LINES;
-      this.#nextLine = 0;
-      this.#linesBytes = 0;
-    }
-    if (typeof line !== "string") throw line;
-    return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
   }
 
   /**
@@ -1044,10 +961,12 @@ export class BufReader implements Reader, AsyncDisposable {
       line === null ? DONE : { value: line, done: false };
     const iterator: AsyncIterableIterator<string> = {
       next: () => {
-        if (this.#nextLine < this.#lines.length && !this.#guard.busy) {
+        if (!this.#guard.busy) {
           try {
-            claimOrThrow(options.signal);
-            return Promise.resolve({ value: this.#takeLine(), done: false });
+            if (this.#lines.ready(this.#raw)) {
+              claimOrThrow(options.signal);
+              return Promise.resolve({ value: this.#lines.decode(this.#raw)!, done: false });
+            }
           } catch (error) {
             return Promise.reject(error);
           }
@@ -1095,7 +1014,7 @@ export class BufReader implements Reader, AsyncDisposable {
     claimOrThrow(signal);
     const out = this.#buf.take(this.#buf.length);
     // Start afresh rather than keep the (possibly huge) memory behind `out`.
-    this.#raw = new ByteBuffer(this.#capacity);
+    this.#raw = new ByteBuffer(this.#bufferSize);
     return out;
   }
 

@@ -16,14 +16,14 @@ export interface BufWriterOptions {
    *
    * @default {8192}
    */
-  capacity?: number;
+  bufferSize?: number;
 }
 
 /**
  * A buffered writer over any byte sink, with Tokio's `BufWriter` rules:
  * small writes are gathered in memory and reach the sink only when the
  * buffer would overflow, on {@linkcode BufWriter.prototype.flush}, or on
- * close; a write of at least `capacity` bytes skips the buffer.
+ * close; a write of at least `bufferSize` bytes skips the buffer.
  *
  * Nothing is written on garbage collection: flush, or dispose with
  * `await using`, which flushes and then closes the sink.
@@ -51,7 +51,7 @@ export interface BufWriterOptions {
  *     return Promise.resolve(p.length);
  *   },
  * };
- * const writer = new BufWriter(sink, { capacity: 16 });
+ * const writer = new BufWriter(sink, { bufferSize: 16 });
  * for (let i = 0; i < 10; i++) await writer.write(new Uint8Array(3));
  * await writer.flush();
  * assert.deepEqual(writes, [15, 15]);
@@ -60,7 +60,7 @@ export interface BufWriterOptions {
 export class BufWriter implements HalfCloseWriter, AsyncDisposable {
   #dst: Writer;
   #buf: ByteBuffer;
-  #capacity: number;
+  #bufferSize: number;
   #pending: Promise<void> | undefined;
   /** The call waiting on the sink, if any: any other call is refused. */
   #guard = new CallGuard();
@@ -74,13 +74,13 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * @param options Buffer size.
    */
   constructor(sink: ByteSink, options: BufWriterOptions = {}) {
-    const { capacity = 8192 } = options;
-    if (!Number.isSafeInteger(capacity) || capacity < 1) {
-      throw new RangeError(`'capacity' must be a positive integer: received ${capacity}`);
+    const { bufferSize = 8192 } = options;
+    if (!Number.isSafeInteger(bufferSize) || bufferSize < 1) {
+      throw new RangeError(`'bufferSize' must be a positive integer: received ${bufferSize}`);
     }
     this.#dst = toWriter(sink);
-    this.#capacity = capacity;
-    this.#buf = new ByteBuffer(capacity);
+    this.#bufferSize = bufferSize;
+    this.#buf = new ByteBuffer(bufferSize);
   }
 
   /** Throws when a call cannot start now: busy, or closed. */
@@ -178,7 +178,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
 
   /**
    * Writes `p`: appended to the buffer when it fits (after writing the
-   * buffer out if it would overflow), or, when `p` is at least `capacity`
+   * buffer out if it would overflow), or, when `p` is at least `bufferSize`
    * bytes, written to the sink directly, whose count (possibly short) is
    * returned. With a signal, a large `p` is not written directly: the
    * buffer takes as much as fits and that count is returned.
@@ -198,7 +198,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * import { BufWriter } from "@weir/weir/io";
    * import assert from "node:assert/strict";
    *
-   * const writer = new BufWriter({ write: (p) => Promise.resolve(p.length) }, { capacity: 4 });
+   * const writer = new BufWriter({ write: (p) => Promise.resolve(p.length) }, { bufferSize: 4 });
    * assert.equal(await writer.write(new Uint8Array(3)), 3);
    * assert.equal(writer.buffered, 3);
    * assert.equal(await writer.write(new Uint8Array(10)), 10); // flushed, then bypassed
@@ -219,19 +219,19 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
   }
 
   #fits(p: Uint8Array): boolean {
-    return this.#pending === undefined && this.#buf.length + p.length <= this.#capacity &&
-      p.length < this.#capacity;
+    return this.#pending === undefined && this.#buf.length + p.length <= this.#bufferSize &&
+      p.length < this.#bufferSize;
   }
 
   async #writeSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number> {
     await this.#drain(signal);
-    if (p.length < this.#capacity) {
+    if (p.length < this.#bufferSize) {
       this.#buf.append(p);
       return p.length;
     }
     if (signal === undefined) return await this.#dst.write(p);
-    this.#buf.append(p.subarray(0, this.#capacity));
-    return this.#capacity;
+    this.#buf.append(p.subarray(0, this.#bufferSize));
+    return this.#bufferSize;
   }
 
   /**
@@ -269,7 +269,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
 
   async #writeAllSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
     await this.#drain(signal);
-    if (p.length < this.#capacity) this.#buf.append(p);
+    if (p.length < this.#bufferSize) this.#buf.append(p);
     else await writeAll(this.#dst, p, signal === undefined ? {} : { signal });
   }
 

@@ -93,7 +93,7 @@ export interface DuplexStream extends Reader, HalfCloseWriter, AsyncDisposable, 
 /** One direction of the pipe. */
 class Pipe {
   readonly data: ByteBuffer;
-  readonly capacity: number;
+  readonly bufferSize: number;
   /** The writing end is done: readers drain, then see end of stream. */
   ended = false;
   /** The reading end is gone: writes fail and buffered bytes are dropped. */
@@ -101,9 +101,9 @@ class Pipe {
   readonly readers = new Set<() => void>();
   readonly writers = new Set<() => void>();
 
-  constructor(capacity: number) {
-    this.capacity = capacity;
-    this.data = new ByteBuffer(Math.min(capacity, 65536));
+  constructor(bufferSize: number) {
+    this.bufferSize = bufferSize;
+    this.data = new ByteBuffer(Math.min(bufferSize, 65536));
   }
 }
 
@@ -237,12 +237,12 @@ class Endpoint implements DuplexStream {
   #tryWrite(p: Uint8Array, signal: AbortSignal | undefined): number | undefined {
     const pipe = this.#out;
     const open = !this.#closed && !pipe.ended && !pipe.broken;
-    if (open && p.length !== 0 && pipe.data.length < pipe.capacity) claimOrThrow(signal);
+    if (open && p.length !== 0 && pipe.data.length < pipe.bufferSize) claimOrThrow(signal);
     if (this.#closed) throw new Deno.errors.BadResource("Duplex stream is closed");
     if (pipe.ended) throw new Deno.errors.BrokenPipe("Cannot write after closeWrite");
     if (pipe.broken) throw new Deno.errors.BrokenPipe("Cannot write: the peer closed its end");
     if (p.length === 0) return 0;
-    const n = Math.min(p.length, pipe.capacity - pipe.data.length);
+    const n = Math.min(p.length, pipe.bufferSize - pipe.data.length);
     if (n === 0) return undefined;
     pipe.data.append(n === p.length ? p : p.subarray(0, n));
     wake(pipe.readers);
@@ -288,12 +288,12 @@ export type DuplexPair = [DuplexStream, DuplexStream] & Disposable;
 /**
  * Creates two connected in-memory byte streams, like a loopback TCP
  * connection without the network: bytes written to one end are read from
- * the other. Each direction buffers at most `capacity` bytes; a write to a
+ * the other. Each direction buffers at most `bufferSize` bytes; a write to a
  * full direction waits, and a write larger than the free room is short.
  * This is the deterministic transport for testing protocol code (Tokio's
  * `tokio::io::duplex`).
  *
- * @param capacity Maximum bytes buffered per direction.
+ * @param bufferSize Maximum bytes buffered per direction.
  * @returns The two ends, `[a, b]`.
  *
  * @example A request and a response with half-close
@@ -318,12 +318,12 @@ export type DuplexPair = [DuplexStream, DuplexStream] & Disposable;
  * client.close();
  * ```
  */
-export function duplex(capacity = 65536): DuplexPair {
-  if (!Number.isSafeInteger(capacity) || capacity < 1) {
-    throw new RangeError(`'capacity' must be a positive integer: received ${capacity}`);
+export function duplex(bufferSize = 65536): DuplexPair {
+  if (!Number.isSafeInteger(bufferSize) || bufferSize < 1) {
+    throw new RangeError(`'bufferSize' must be a positive integer: received ${bufferSize}`);
   }
-  const ab = new Pipe(capacity);
-  const ba = new Pipe(capacity);
+  const ab = new Pipe(bufferSize);
+  const ba = new Pipe(bufferSize);
   const a = new Endpoint(ba, ab);
   const b = new Endpoint(ab, ba);
   return Object.assign([a, b] as [DuplexStream, DuplexStream], {

@@ -174,7 +174,7 @@ for (const type of types) {
           const wire = new ByteBuffer();
           for (const [value, le] of fields) wire.append(referenceBytes(type, value, le));
           const reader = new BufReader(chunkReader(split(wire.bytes().slice(), cuts)), {
-            capacity: bufferSize,
+            bufferSize: bufferSize,
           });
           for (const [value, le] of fields) {
             assert.ok(Object.is(await type.read(reader, le), type.expected(value)));
@@ -252,7 +252,7 @@ Deno.test("BufReader: readCString across any chunking, its limit, and a stream t
         const wire = new ByteBuffer();
         for (const text of texts) wire.putCString(text);
         const reader = new BufReader(chunkReader(split(wire.bytes().slice(), cuts)), {
-          capacity: 3,
+          bufferSize: 3,
         });
         for (const text of texts) assert.equal(await reader.readCString(), text);
         await assert.rejects(reader.readCString(), UnexpectedEofError);
@@ -261,7 +261,7 @@ Deno.test("BufReader: readCString across any chunking, its limit, and a stream t
     { numRuns: 100 },
   );
   const long = new BufReader(ReadableStream.from([new TextEncoder().encode("abcdef\0")]));
-  await assert.rejects(long.readCString({ maxLength: 5 }), { name: "BufferFullError", limit: 5 });
+  await assert.rejects(long.readCString({ maxLength: 5 }), { name: "LineTooLongError", limit: 5 });
   assert.equal(await long.readCString({ maxLength: 6 }), "abcdef");
   const cut = new BufReader(ReadableStream.from([new TextEncoder().encode("abc")]));
   await assert.rejects(cut.readCString(), { name: "UnexpectedEofError", received: 3 });

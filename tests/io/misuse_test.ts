@@ -61,16 +61,16 @@ const loops: [string, (r: Reader, signal: AbortSignal) => Promise<unknown>][] = 
   ["readExact", (r, signal) => readExact(r, 1e9, { signal })],
   [
     "BufReader.readLine",
-    (r, signal) => new BufReader(r, { capacity: 1, maxLength: 1e9 }).readLine({ signal }),
+    (r, signal) => new BufReader(r, { bufferSize: 1, maxLineLength: 1e9 }).readLine({ signal }),
   ],
   [
     "BufReader.readExact",
-    (r, signal) => new BufReader(r, { capacity: 1 }).readExact(1e8, { signal }),
+    (r, signal) => new BufReader(r, { bufferSize: 1 }).readExact(1e8, { signal }),
   ],
-  ["BufReader.readToEnd", (r, signal) => new BufReader(r, { capacity: 1 }).readToEnd({ signal })],
+  ["BufReader.readToEnd", (r, signal) => new BufReader(r, { bufferSize: 1 }).readToEnd({ signal })],
   [
     "BufReader.lines",
-    (r, signal) => Array.fromAsync(new BufReader(r, { capacity: 2 }).lines({ signal })),
+    (r, signal) => Array.fromAsync(new BufReader(r, { bufferSize: 2 }).lines({ signal })),
   ],
 ];
 
@@ -193,7 +193,7 @@ function slowSink(): Writer & { written: number[]; release(): void } {
 
 Deno.test("BufWriter: a call while a write waits on the sink is refused with Busy; bytes keep their order", async () => {
   const sink = slowSink();
-  const writer = new BufWriter(sink, { capacity: 4 });
+  const writer = new BufWriter(sink, { bufferSize: 4 });
   const first = writer.write(new Uint8Array([1, 2, 3, 4, 5]));
   await Promise.resolve();
   await assert.rejects(writer.write(new Uint8Array([6])), Deno.errors.Busy);
