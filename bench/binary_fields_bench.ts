@@ -8,20 +8,24 @@ import { BufReader, ByteBuffer, type Reader } from "@weir/weir/io";
 const MESSAGES = 10_000;
 const SIZE = 1 + 4 + 2 + 4 + 8 + 8;
 
+function putMessages(buf: ByteBuffer): ByteBuffer {
+  for (let i = 0; i < MESSAGES; i++) {
+    buf.putUint8(0x44);
+    buf.putInt32(SIZE - 1);
+    buf.putInt16(3);
+    buf.putInt32(i);
+    buf.putFloat64(i / 3);
+    buf.putBigInt64(BigInt(i));
+  }
+  return buf;
+}
+
 Deno.bench({
   name: "weir ByteBuffer put* then get*",
   group: "binary fields: encode and decode 10,000 messages",
   baseline: true,
   fn() {
-    const buf = new ByteBuffer(4096);
-    for (let i = 0; i < MESSAGES; i++) {
-      buf.putUint8(0x44);
-      buf.putInt32(SIZE - 1);
-      buf.putInt16(3);
-      buf.putInt32(i);
-      buf.putFloat64(i / 3);
-      buf.putBigInt64(BigInt(i));
-    }
+    const buf = putMessages(new ByteBuffer(4096));
     let sum = 0;
     for (let i = 0; i < MESSAGES; i++) {
       sum += buf.getUint8() + buf.getInt32() + buf.getInt16() + buf.getInt32() + buf.getFloat64();
@@ -65,18 +69,7 @@ Deno.bench({
   },
 });
 
-const wire = (() => {
-  const buf = new ByteBuffer();
-  for (let i = 0; i < MESSAGES; i++) {
-    buf.putUint8(0x44);
-    buf.putInt32(SIZE - 1);
-    buf.putInt16(3);
-    buf.putInt32(i);
-    buf.putFloat64(i / 3);
-    buf.putBigInt64(BigInt(i));
-  }
-  return buf.bytes().slice();
-})();
+const wire = putMessages(new ByteBuffer()).bytes().slice();
 
 function memoryReader(bytes: Uint8Array): Reader {
   let offset = 0;

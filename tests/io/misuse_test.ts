@@ -10,6 +10,7 @@ import {
   type Reader,
   readExact,
   toReader,
+  toWriter,
   type Writer,
 } from "@weir/weir/io";
 import { encoder } from "./_helpers.ts";
@@ -245,4 +246,23 @@ Deno.test("BufWriter: close() after a failed flush still closes, and later write
   await assert.rejects(writer.close(), Deno.errors.ConnectionReset);
   assert.ok(closed);
   await assert.rejects(writer.write(new Uint8Array([2])), Deno.errors.BadResource);
+});
+
+Deno.test("StreamWriter: concurrent writes queue in call order", async () => {
+  const chunks: number[][] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const writer = toWriter(
+    new WritableStream<Uint8Array>({
+      async write(chunk) {
+        await gate;
+        chunks.push([...chunk]);
+      },
+    }),
+  );
+  const writes = [1, 2, 3].map((n) => writer.write(new Uint8Array([n, n])));
+  release();
+  assert.deepEqual(await Promise.all(writes), [2, 2, 2]);
+  assert.deepEqual(chunks, [[1, 1], [2, 2], [3, 3]]);
+  await writer.close();
 });
