@@ -21,7 +21,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { BufferFullError, BufReader } from "@weir/weir/io";
+import { BufReader, LineTooLongError } from "@weir/weir/io";
 import { type Connection, serve } from "@weir/weir/net";
 import {
   type EndpointConfig,
@@ -109,7 +109,7 @@ async function handle(
     request = await readRequest(new BufReader(conn, { maxLineLength: MAX_LINE }));
   } catch (error) {
     // A line over MAX_LINE, or bytes that are not UTF-8.
-    request = error instanceof BufferFullError
+    request = error instanceof LineTooLongError
       ? "431 Request Header Fields Too Large"
       : "400 Bad Request";
   }
