@@ -1,4 +1,4 @@
-import { claim } from "../time/_claim.ts";
+import { claimSignal } from "../sync/select_safety.ts";
 import { abortable, claimOrThrow } from "./_abort.ts";
 import { CallGuard } from "./_call_guard.ts";
 import { closeReader } from "./_close.ts";
@@ -370,7 +370,7 @@ export class BufReader implements Reader, AsyncDisposable {
     if (this.#guard.busy) return Promise.reject(this.#refuse("read"));
     const { signal } = options;
     if (this.#buf.length > 0 || p.length === 0) {
-      if (!claim(signal)) return Promise.reject(signal!.reason);
+      if (!claimSignal(signal)) return Promise.reject(signal!.reason);
       return Promise.resolve(this.#copyOut(p));
     }
     return this.#readSlow(p, signal);
@@ -428,7 +428,7 @@ export class BufReader implements Reader, AsyncDisposable {
     }
     const { signal } = options;
     if (this.#buf.length >= n) {
-      if (!claim(signal)) return Promise.reject(signal!.reason);
+      if (!claimSignal(signal)) return Promise.reject(signal!.reason);
       return Promise.resolve(this.#takeExact(target, n));
     }
     return this.#readExactSlow(target, n, signal);
