@@ -717,7 +717,7 @@ export class BufReader implements Reader, AsyncDisposable {
     if (this.#guard.busy) return Promise.reject(this.#refuse(method));
     const buf = this.#buf;
     if (buf.length >= size) {
-      if (!claim(signal)) return Promise.reject(signal!.reason);
+      if (!claimSignal(signal)) return Promise.reject(signal!.reason);
       return Promise.resolve(get(buf));
     }
     return this.#fieldSlow(size, get, signal);
