@@ -181,7 +181,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   get buffered(): number {
-    return this.#buf.length;
+    return this.#raw.length;
   }
 
   /**
