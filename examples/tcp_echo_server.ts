@@ -17,7 +17,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Connection, serve } from "@weir/weir/net";
+import { serve, type ServedConnection } from "@weir/weir/net";
 import {
   type EndpointConfig,
   endpointConfig,
@@ -61,7 +61,7 @@ export function parseTcpEchoArgs(args: string[]): TcpEchoConfig {
 }
 
 /** Echoes one connection until the client half-closes. */
-export async function echo(conn: Connection): Promise<void> {
+export async function echo(conn: ServedConnection<Deno.NetAddr>): Promise<void> {
   let buf = new Uint8Array(MIN_BUFFER);
   let small = 0;
   for (let n; (n = await conn.read(buf)) !== null;) {
@@ -82,20 +82,20 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   const { signal, log = console.log } = options;
   const config = parseTcpEchoArgs(args);
   const server = serve({ hostname: config.hostname, port: config.port }, async (conn) => {
-    const peer = conn.remoteAddr as Deno.NetAddr;
+    const peer = conn.remoteAddr;
     if (!config.quiet) log(`accepted connection from ${peer.hostname}:${peer.port}`);
     await echo(conn);
     if (!config.quiet) log(`closed connection from ${peer.hostname}:${peer.port}`);
   }, {
     maxConnections: config.maxConnections,
     gracePeriod: 1_000,
-    ...(signal ? { shutdownSignal: signal } : {}),
+    signal,
     onError: (error) => {
       if (!config.quiet) log(`connection error: ${error}`);
     },
   });
   log(`listening on ${server.addr.hostname}:${server.addr.port}`);
-  await server.finished;
+  await server.closed;
 }
 
 if (import.meta.main) await runUntilSignalled(main);
