@@ -548,3 +548,41 @@ Deno.test("serve with tls rejects a bad handshakeTimeout, certificate or key wit
   assert.throws(() => serve({ port: 0, tls: { cert: "junk", key: KEY } }, () => {}), /certificate/);
   assert.throws(() => serve({ port: 0, tls: { cert: CERT, key: "junk" } }, () => {}), /key/);
 });
+
+Deno.test("connect with tls cert and key presents a client certificate to a server that requires one", async () => {
+  const { default: tls } = await import("node:tls");
+  const clientCa = await Deno.readTextFile(new URL("../fixtures/client_ca.pem", import.meta.url));
+  const cert = await Deno.readTextFile(new URL("../fixtures/client.pem", import.meta.url));
+  const key = await Deno.readTextFile(new URL("../fixtures/client.key", import.meta.url));
+  const authorized: boolean[] = [];
+  const server = tls.createServer(
+    { cert: CERT, key: KEY, ca: [clientCa], requestCert: true, rejectUnauthorized: true },
+    (socket) => {
+      authorized.push(socket.authorized);
+      socket.end("hello, known client");
+    },
+  );
+  server.on("tlsClientError", () => {}); // the anonymous client below
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    const trust = { caCerts: [CA], serverName: "localhost" };
+    await using conn = await connect({ hostname: "localhost", port, tls: { ...trust, cert, key } });
+    assert.equal(text(await readToEnd(conn)), "hello, known client");
+    assert.deepEqual(authorized, [true]);
+    await assert.rejects(async () => {
+      await using anonymous = await connect({ hostname: "localhost", port, tls: trust });
+      await readToEnd(anonymous);
+    });
+    await assert.rejects(
+      connect({ hostname: "127.0.0.1", port, tls: { ...trust, cert, key } }),
+      (error) => error instanceof TypeError && /'tls.serverName'/.test(error.message),
+    );
+    await assert.rejects(
+      connect({ hostname: "localhost", port, tls: { ...trust, cert } }),
+      (error) => error instanceof TypeError && /'tls.cert' and 'tls.key'/.test(error.message),
+    );
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

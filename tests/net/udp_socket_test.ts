@@ -78,6 +78,22 @@ Deno.test("UdpSocket recvFrom is cancel safe: an aborted call loses no datagram"
   await assert.rejects(server.recvFrom({ signal: AbortSignal.abort(reason) }), (e) => e === reason);
 });
 
+Deno.test("UdpSocket recvFrom refuses an aborted signal at once, even with a datagram ready, and keeps that datagram", async () => {
+  await using server = UdpSocket.bind(LOOPBACK);
+  await using client = UdpSocket.bind(LOOPBACK);
+  const controller = new AbortController();
+  const waiting = server.recvFrom({ signal: controller.signal });
+  controller.abort(new Error("gone"));
+  await assert.rejects(waiting, /gone/);
+  // The receive still in flight takes this datagram and keeps it ready.
+  await client.sendTo(bytes("ready"), server.addr);
+  await client.flush();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const reason = new Error("aborted before the call");
+  await assert.rejects(server.recvFrom({ signal: AbortSignal.abort(reason) }), (e) => e === reason);
+  assert.equal(text((await server.recvFrom()).data), "ready");
+});
+
 Deno.test("UdpSocket recvFrom serves concurrent callers in call order", async () => {
   await using server = UdpSocket.bind(LOOPBACK);
   await using client = UdpSocket.bind(LOOPBACK);
