@@ -17,7 +17,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { serve, type ServedConnection } from "@weir/weir/net";
+import { type Connection, serve } from "@weir/weir/net";
 import {
   type EndpointConfig,
   endpointConfig,
@@ -61,7 +61,7 @@ export function parseTcpEchoArgs(args: string[]): TcpEchoConfig {
 }
 
 /** Echoes one connection until the client half-closes. */
-export async function echo(conn: ServedConnection<Deno.NetAddr>): Promise<void> {
+export async function echo(conn: Connection): Promise<void> {
   let buf = new Uint8Array(MIN_BUFFER);
   let small = 0;
   for (let n; (n = await conn.read(buf)) !== null;) {
