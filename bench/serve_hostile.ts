@@ -7,6 +7,10 @@
 //   deno run -A bench/serve_hostile.ts tls [net module URL]
 //     the server's open descriptors while 500 silent peers stall TLS
 //     handshakes against maxConnections: 100 (handshakeTimeout 1 s, 6 s).
+//   deno run -A bench/serve_hostile.ts reject
+//     how long a fresh client waits for its first reply while 1,000 idle
+//     clients hold the slots (maxConnections: 1000), with whenFull "reject"
+//     (the goodbye) and "wait" (given up after 2 s).
 //
 // The optional module URL runs the same measurement against another copy of
 // weir's net module (an older checkout, say). Linux only (/proc/self/fd).
@@ -97,7 +101,42 @@ async function stalledTls(): Promise<{ peak: number; end: number }> {
   return { peak, end: now };
 }
 
-if (mode === "resets") {
+async function freshClientWait(whenFull: "wait" | "reject"): Promise<string> {
+  const release = Promise.withResolvers<void>();
+  const server = serve({ hostname: "127.0.0.1", port: 0, backlog: 4096 }, async (conn: {
+    writeAll(p: Uint8Array): Promise<void>;
+  }) => {
+    await release.promise;
+    await conn.writeAll(encoder.encode("+OK\r\n"));
+  }, {
+    maxConnections: 1_000,
+    whenFull,
+    onReject: (conn: { writeAll(p: Uint8Array): Promise<void> }) =>
+      conn.writeAll(encoder.encode("-ERR max number of clients reached\r\n")),
+    onError: () => {},
+    idleTimeout: 0,
+  });
+  const idle = [];
+  for (let i = 0; i < 1_000; i++) idle.push(await connect(server.addr));
+  while (server.connections < 1_000) await new Promise((r) => setTimeout(r, 5));
+  const started = performance.now();
+  const fresh = await connect(server.addr);
+  const reply = await Promise.race([
+    fresh.read(new Uint8Array(64)).then(() => `${(performance.now() - started).toFixed(1)} ms`),
+    new Promise<string>((r) => setTimeout(() => r("no reply after 2000 ms"), 2_000)),
+  ]);
+  fresh.close();
+  release.resolve();
+  for (const conn of idle) conn.close();
+  await server.shutdown({ gracePeriod: 1_000 });
+  return reply;
+}
+
+if (mode === "reject") {
+  const rejected = await freshClientWait("reject");
+  const waited = await freshClientWait("wait");
+  console.log(`fresh client's first reply with 1,000 slots held: ${rejected} (reject), ${waited} (wait)`);
+} else if (mode === "resets") {
   const quiet = await roundTrips(0);
   const noisy = await roundTrips(100);
   console.log(`round trips in 8 s: ${quiet} without resets, ${noisy} with 100 resets/s`);

@@ -277,13 +277,17 @@ Deno.test("conn.idleTimeout: 0 exempts one connection, a shorter one closes it s
 Deno.test("serve and connect keepAlive turn on TCP keep-alive probes", {
   ignore: Deno.build.os !== "linux", // reads /proc/net/tcp
 }, async () => {
-  /** Whether the kernel runs a keep-alive timer on the socket bound to local `port`. */
-  const keepAliveTimer = async (port: number) => {
-    const hex = `:${port.toString(16).toUpperCase().padStart(4, "0")} `;
+  const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, "0");
+  /** Whether the kernel runs a keep-alive timer on our established socket from `local` to `remote`. */
+  const keepAliveTimer = async (local: number, remote: number) => {
     const table = await Deno.readTextFile("/proc/net/tcp");
-    const line = table.split("\n").find((row) => row.split(/\s+/)[2]?.endsWith(hex.trim()));
-    assert.ok(line !== undefined, `socket on port ${port}`);
-    return line.trim().split(/\s+/)[5]!.startsWith("02:");
+    // Columns: slot, local, remote, state, queues, timer ("02:" = keep-alive), ...
+    const row = table.split("\n").map((line) => line.trim().split(/\s+/)).find((columns) =>
+      columns[1]?.endsWith(`:${hex(local)}`) && columns[2]?.endsWith(`:${hex(remote)}`) &&
+      columns[3] === "01"
+    );
+    assert.ok(row !== undefined, `established socket on port ${local}`);
+    return row[5]!.startsWith("02:");
   };
   const ports: number[] = [];
   await using server = serve(LOOPBACK, async (conn) => {
@@ -293,8 +297,11 @@ Deno.test("serve and connect keepAlive turn on TCP keep-alive probes", {
   await using plain = await connect(server.addr);
   await using probing = await connect(server.addr, { keepAlive: true });
   await waitFor(() => ports.length === 2, "both connections");
-  assert.equal(await keepAliveTimer((plain.localAddr as Deno.NetAddr).port), false);
-  assert.equal(await keepAliveTimer((probing.localAddr as Deno.NetAddr).port), true);
+  const serverPort = server.addr.port;
+  assert.equal(await keepAliveTimer((plain.localAddr as Deno.NetAddr).port, serverPort), false);
+  assert.equal(await keepAliveTimer((probing.localAddr as Deno.NetAddr).port, serverPort), true);
+  // The server's ends of both connections probe.
+  for (const port of ports) assert.equal(await keepAliveTimer(serverPort, port), true);
 });
 
 Deno.test("serve rejects a bad whenFull", () => {
