@@ -135,7 +135,9 @@ async function freshClientWait(whenFull: "wait" | "reject"): Promise<string> {
 if (mode === "reject") {
   const rejected = await freshClientWait("reject");
   const waited = await freshClientWait("wait");
-  console.log(`fresh client's first reply with 1,000 slots held: ${rejected} (reject), ${waited} (wait)`);
+  console.log(
+    `fresh client's first reply with 1,000 slots held: ${rejected} (reject), ${waited} (wait)`,
+  );
 } else if (mode === "resets") {
   const quiet = await roundTrips(0);
   const noisy = await roundTrips(100);

@@ -418,6 +418,32 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   }
 
   /**
+   * Queues `data` for the connected peer if the outgoing queue has room.
+   * As {@linkcode UdpSocket.prototype.trySendTo}.
+   *
+   * @param data The payload.
+   * @returns Whether the datagram was queued (`false`: the queue was full,
+   * nothing was queued).
+   * @throws {TypeError} When the socket is not connected.
+   * @throws {Deno.errors.BadResource} Once the socket is closed.
+   *
+   * @example Usage
+   * ```ts
+   * import { UdpSocket } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using a = UdpSocket.bind({ port: 0 });
+   * await using b = UdpSocket.bind({ port: 0 });
+   * a.connect(b.addr);
+   * assert.equal(a.trySend(new Uint8Array([5])), true);
+   * assert.deepEqual([...(await b.recvFrom()).data], [5]);
+   * ```
+   */
+  trySend(data: Uint8Array): boolean {
+    return this.trySendTo(data, this.#connectedPeer());
+  }
+
+  /**
    * Receives the next datagram from the connected peer, dropping datagrams
    * from anyone else. As {@linkcode UdpSocket.prototype.recvFrom}.
    *

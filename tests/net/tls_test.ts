@@ -121,7 +121,7 @@ Deno.test("framed traffic over TLS: FramedDriver with LengthDelimitedCodec both 
 Deno.test("intoSplit halves over TLS read and write at the same time", async () => {
   const { server } = tlsServer(echo);
   await using _server = server;
-  const { reader, writer } = intoSplit(await tlsConnect(server.addr.port));
+  const [reader, writer] = intoSplit(await tlsConnect(server.addr.port));
   const payload = new Uint8Array(1 << 20).fill(42);
   const [, echoed] = await Promise.all([
     (async () => {

@@ -293,3 +293,21 @@ Deno.test("UdpSocket sends and receives many datagrams while both loops run at o
   server.close();
   await serving;
 });
+
+Deno.test("UdpSocket trySend returns false when the queue is full and needs a connected socket", async () => {
+  await using receiver = UdpSocket.bind(LOOPBACK);
+  const sender = UdpSocket.bind(LOOPBACK, { capacity: 1 });
+  assert.throws(() => sender.trySend(bytes("x")), TypeError);
+  sender.connect(receiver.addr);
+  const results = [
+    sender.trySend(bytes("1")),
+    sender.trySend(bytes("2")),
+    sender.trySend(bytes("3")),
+  ];
+  assert.equal(results[0], true);
+  assert.ok(results.includes(false), `${results}`);
+  await sender.flush();
+  assert.equal(text((await receiver.recvFrom()).data), "1");
+  sender.close();
+  assert.throws(() => sender.trySend(bytes("late")), Deno.errors.BadResource);
+});
