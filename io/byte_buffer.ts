@@ -13,8 +13,7 @@ const EMPTY = new Uint8Array(0);
  * **Ownership.** {@linkcode ByteBuffer.prototype.take} hands the first `n`
  * bytes to the caller without copying: the returned view is never written
  * again by this buffer. After a `take`, the buffer never moves or reuses
- * the memory behind handed-out views (until the caller gives it back with
- * {@linkcode ByteBuffer.prototype.reclaim}); when it needs room it moves its
+ * the memory behind handed-out views; when it needs room it moves its
  * unread bytes to fresh memory instead. Views from `bytes()` and `spare()`
  * are borrowed: valid until the next call that changes the buffer.
  *
@@ -191,8 +190,12 @@ export class ByteBuffer {
       this.#end = 0;
       return;
     }
-    let cap = Math.max(this.#initial, this.#buf.length) || 64;
-    while (cap < needed) cap *= 2;
+    // Grow by doubling (amortized copies), but a single large request, as a
+    // decoder reserving the rest of a frame whose length it read, gets
+    // exactly what it asked for rather than the next power of two.
+    const current = this.#buf.length;
+    const base = current === 0 ? this.#initial || 64 : current >= needed ? current : current * 2;
+    const cap = Math.max(base, this.#initial, needed);
     const next = new Uint8Array(cap);
     if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
     this.#buf = next;
@@ -347,38 +350,6 @@ export class ByteBuffer {
     this.#start += n;
     this.#shared = true;
     return out;
-  }
-
-  /**
-   * Lets the buffer reuse the memory behind every view handed out by
-   * {@linkcode ByteBuffer.prototype.take} so far: the caller declares it is
-   * done with them (it copied them or dropped them). Later writes may then
-   * overwrite those views, and the buffer compacts in place instead of
-   * moving to fresh memory, the way a `BytesMut` reclaims its capacity once
-   * every split-off `Bytes` is dropped. A loop that decodes frames, copies
-   * each one out and reclaims before its next read runs on one allocation.
-   *
-   * @example Usage
-   * ```ts
-   * import { ByteBuffer } from "@weir/weir/io";
-   * import assert from "node:assert/strict";
-   *
-   * const buf = new ByteBuffer(8);
-   * buf.append(new Uint8Array([1, 2, 3, 4]));
-   * const copy = buf.take(4).slice(); // a copy: the view itself is not kept
-   * buf.reclaim();
-   * const memory = buf.spare().buffer;
-   * buf.append(new Uint8Array([5, 6, 7, 8, 9, 10, 11, 12]));
-   * assert.equal(buf.bytes().buffer, memory); // no fresh allocation
-   * assert.deepEqual([...copy], [1, 2, 3, 4]);
-   * ```
-   */
-  reclaim(): void {
-    this.#shared = false;
-    if (this.#start === this.#end) {
-      this.#start = 0;
-      this.#end = 0;
-    }
   }
 
   /**

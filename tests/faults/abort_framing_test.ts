@@ -51,7 +51,8 @@ for (const source of ["reader", "stream"] as const) {
     await injectAborts("framing", `FramedRead.next (${source})`, () => {
       const [a, b] = duplex(64);
       const frames = new FramedRead(source === "reader" ? b : b.readable, new LinesCodec(), {
-        capacity: 4,
+        minReadSize: 4,
+        maxReadSize: 4,
       });
       return {
         call: (signal) => frames.next({ signal }),
@@ -116,7 +117,7 @@ function framesIn(bytes: Uint8Array): string[] {
  */
 async function writeCase(boundary: number) {
   const [a, b] = duplex(8);
-  const frames = new FramedWrite(a, new LengthDelimitedCodec(), { backpressureBoundary: boundary });
+  const frames = new FramedWrite(a, new LengthDelimitedCodec(), { highWaterMark: boundary });
   await frames.send(encoder.encode("a"));
   await frames.feed(encoder.encode("b"));
   const received: number[] = [];
