@@ -98,7 +98,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Dr
       }
     }
     await sending;
-    await driver.done;
+    await driver.closed;
     log("server closed the connection");
   } catch (error) {
     if (!signal?.aborted) throw error;

@@ -129,6 +129,7 @@ export class FrameReader<T> {
     this.#readSize = settings.minReadSize;
     this.buf = new ByteBuffer(settings.minReadSize);
     this.#closed.promise.catch(() => {});
+    if (settings.inboundHighWaterMark > 0) this.#startRead();
   }
 
   get reader(): Reader & Partial<StreamReader> {

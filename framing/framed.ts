@@ -70,7 +70,9 @@ const resolved = Promise.resolve();
  * **When bytes are written.** `feed` encodes without waiting; what was fed
  * is written when this framer's reader is about to wait for the transport
  * (it has no buffered frame left), when `highWaterMark` bytes are buffered,
- * or right away when the reader is not in the middle of a burst. So
+ * or at the end of the current microtask turn when the reader is not in
+ * the middle of a burst (so a burst of sends from other code shares one
+ * write). So
  * `for await (const req of framed) framed.feed(reply(req))` writes once
  * per batch of requests a read brought, whatever the batch size, and a
  * `readable.pipeTo(writable)` pair coalesces the same way. `send` is
@@ -161,7 +163,13 @@ export class Framed<In, Out = In>
     this.#writer = engines.get(this.#write) as FrameWriter<Out>;
     this.#reader.beforeWait = () => this.#flushNow();
     this.#writeClosed.promise.catch(() => {});
-    this.#closed = Promise.all([this.#reader.closed, this.#writeClosed.promise]).then(() => {});
+    // Both directions end on their own (an error reading leaves writing open).
+    this.#closed = Promise.allSettled([this.#reader.closed, this.#writeClosed.promise]).then(
+      ([read, write]) => {
+        if (read.status === "rejected") throw read.reason;
+        if (write.status === "rejected") throw write.reason;
+      },
+    );
     this.#closed.catch(() => {});
   }
 
@@ -536,8 +544,9 @@ export class Framed<In, Out = In>
 
   /**
    * Settles once both directions are finished: the incoming frames ended
-   * (end of stream, `return()`, or an error, which it rejects with) and the
-   * write side was closed.
+   * (end of stream, `return()`, or an error) and the write side was closed
+   * (`close()`). Rejects with the error that ended either (the read side's
+   * first), once both are finished.
    *
    * @example Usage
    * ```ts
@@ -653,14 +662,26 @@ export class Framed<In, Out = In>
    * a burst (then when it is about to wait, or by the next macrotask).
    */
   #fed(): void {
-    if (!this.#reader.mayHaveFrames) this.#flushNow();
-    else if (this.#fallback === undefined) {
+    if (!this.#reader.mayHaveFrames) {
+      // Within this microtask turn more may be fed (a burst of sends): they
+      // all go out in the one write started after it.
+      if (!this.#kickQueued) {
+        this.#kickQueued = true;
+        queueMicrotask(this.#queuedKick);
+      }
+    } else if (this.#fallback === undefined) {
       this.#fallback = setTimeout(() => {
         this.#fallback = undefined;
         this.#writer.kick();
       }, 0);
     }
   }
+
+  #kickQueued = false;
+  #queuedKick = () => {
+    this.#kickQueued = false;
+    this.#writer.kick();
+  };
 
   #flushNow(): void {
     this.#cancelFallback();

@@ -101,7 +101,7 @@ Deno.test("framed traffic over TLS: FramedDriver with LengthDelimitedCodec both 
       if (!driver.trySend(next.value)) await driver.send(next.value);
     }
     await driver.close();
-    await driver.done;
+    await driver.closed;
   });
   await using _server = server;
   const driver = new FramedDriver(await tlsConnect(server.addr.port), new LengthDelimitedCodec());
@@ -113,7 +113,7 @@ Deno.test("framed traffic over TLS: FramedDriver with LengthDelimitedCodec both 
   const received: string[] = [];
   for await (const frame of driver) received.push(text(frame));
   await sending;
-  await driver.done;
+  await driver.closed;
   assert.deepEqual(received, frames.map(text));
   assert.deepEqual(errors, []);
 });
@@ -412,7 +412,7 @@ Deno.test("upgradeTls: a line protocol switches to TLS mid-connection, then carr
     const driver = new FramedDriver(conn, new LengthDelimitedCodec());
     for await (const frame of driver) await driver.send(bytes(`secure ${text(frame)}`));
     await driver.close();
-    await driver.done;
+    await driver.closed;
   }, { alpnProtocols: ["weir/1"] });
   await using _backend = backend;
   await using front = starttlsFront(backend.addr.port);
@@ -434,7 +434,7 @@ Deno.test("upgradeTls: a line protocol switches to TLS mid-connection, then carr
   await driver.close(); // half-close through the tunnel
   const replies: string[] = [];
   for await (const frame of driver) replies.push(text(frame));
-  await driver.done;
+  await driver.closed;
   assert.deepEqual(replies, Array.from({ length: 100 }, (_, i) => `secure ${i}`));
   assert.deepEqual(errors, []);
 });
