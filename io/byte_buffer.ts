@@ -190,13 +190,39 @@ export class ByteBuffer {
       this.#end = 0;
       return;
     }
-    // Grow by doubling (amortized copies), but a single large request, as a
-    // decoder reserving the rest of a frame whose length it read, gets
-    // exactly what it asked for rather than the next power of two.
-    const current = this.#buf.length;
-    const base = current === 0 ? this.#initial || 64 : current >= needed ? current : current * 2;
-    const cap = Math.max(base, this.#initial, needed);
+    let cap = Math.max(this.#initial, this.#buf.length) || 64;
+    while (cap < needed) cap *= 2;
     const next = new Uint8Array(cap);
+    if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
+    this.#buf = next;
+    this.#start = 0;
+    this.#end = len;
+    this.#shared = false;
+  }
+
+  /**
+   * As {@linkcode ByteBuffer.prototype.reserve}, but when new memory is
+   * needed it is exactly what is asked for (Rust's `Vec::reserve_exact`):
+   * for a caller that knows the final size, as a decoder that read a
+   * frame's length.
+   *
+   * @param additional Bytes of spare room wanted.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer(64);
+   * buf.append(new Uint8Array(60));
+   * buf.reserveExact(100);
+   * assert.equal(buf.capacity, 160);
+   * ```
+   */
+  reserveExact(additional: number): void {
+    if (this.#buf.length - this.#end >= additional) return;
+    const len = this.#end - this.#start;
+    const next = new Uint8Array(len + additional);
     if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
     this.#buf = next;
     this.#start = 0;

@@ -40,21 +40,24 @@ Deno.test("ByteBuffer compacts in place when nothing was taken", () => {
   assert.deepEqual([...buf.bytes()], [1, 1]);
 });
 
-Deno.test("ByteBuffer.reserve() gives a large request exactly its size, and never reuses taken memory", () => {
+Deno.test("ByteBuffer never reuses taken memory; reserveExact allocates exactly what is asked", () => {
   const buf = new ByteBuffer(16);
   buf.append(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
   const memory = buf.bytes().buffer;
   const taken = buf.take(10);
-  buf.reserve(10); // the taken bytes are the caller's: fresh memory, same size
+  buf.reserve(10); // the taken bytes are the caller's: fresh memory
   assert.notEqual(buf.bytes().buffer, memory);
-  assert.equal(buf.capacity, 16);
   assert.deepEqual([...buf.bytes()], [11, 12]);
   buf.append(new Uint8Array(14).fill(0xff));
   assert.deepEqual([...taken], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-  buf.reserve(1000); // far beyond double: exactly what is needed
-  assert.equal(buf.capacity, 16 + 1000);
-  buf.reserve(1017); // a little beyond: doubling keeps repeated growth amortized
-  assert.equal(buf.capacity, 2 * 1016);
+  buf.reserve(1000); // amortized: doubles
+  assert.equal(buf.capacity, 1024);
+  const kept = buf.take(4);
+  buf.reserveExact(5000); // exactly the unread bytes plus what was asked
+  assert.equal(buf.capacity, 12 + 5000);
+  assert.deepEqual([...kept], [11, 12, 255, 255]);
+  buf.reserveExact(10); // room already there: nothing moves
+  assert.equal(buf.capacity, 12 + 5000);
 });
 
 Deno.test("ByteBuffer.indexOf() respects from/to and the read cursor", () => {
