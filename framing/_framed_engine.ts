@@ -69,7 +69,7 @@ export function readSettings(options: ReadSettingsInput, defaults: {
 
 /** Validates a write buffer limit. */
 export function writeSettings(options: { highWaterMark?: number | undefined }): number {
-  return checkLimit("highWaterMark", options.highWaterMark ?? 8192);
+  return checkLimit("highWaterMark", options.highWaterMark ?? 65536);
 }
 
 function positive(name: string, value: number): number {
@@ -80,6 +80,9 @@ function positive(name: string, value: number): number {
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/** Reads a busy connection's fresh read memory has room for. */
+const CHUNK_READS = 4;
 
 /** Small reads in a row after which the read size halves. */
 const SHRINK_AFTER = 16;
@@ -351,14 +354,20 @@ export class FrameReader<T> {
     let buf = this.buf;
     const readSize = this.#readSize;
     // Quiet again after a burst (or a large frame): back to small memory.
-    if (buf.length === 0 && buf.capacity > 2 * readSize) buf = this.buf = new ByteBuffer(readSize);
+    if (buf.length === 0 && buf.capacity > CHUNK_READS * readSize) {
+      buf = this.buf = new ByteBuffer(readSize);
+    }
     let spare = buf.spare();
     // Move to fresh room once less than a quarter of a read is left, unless
     // a large frame is being completed: its decoder reserved what it needs,
     // and growing here would copy it again.
     if (spare.length < Math.max(1, readSize >>> 2) && !(spare.length > 0 && buf.length >= readSize)) {
-      buf.reserve(readSize);
-      spare = buf.spare();
+      // Frames handed out keep their memory, so a busy connection reads
+      // into fresh memory often: take room for several reads at once.
+      buf.reserve(readSize > this.#settings.minReadSize ? readSize * CHUNK_READS : readSize);
+      spare = buf.spare().subarray(0, readSize);
+    } else if (spare.length > readSize && buf.length < readSize) {
+      spare = spare.subarray(0, readSize);
     }
     const room = spare.length;
     let read: Promise<number | null>;
@@ -455,8 +464,10 @@ export class FrameReader<T> {
 
 /** Where each encode buffer starts; it grows with the batches. */
 const INITIAL_WRITE_BUFFER = 512;
-/** An idle write buffer larger than this is let go. */
-const KEEP_WRITE_BUFFER = 16384;
+/** A write buffer at most this large (or twice the high-water mark) is kept between writes. */
+const KEEP_WRITE_BUFFER = 65536;
+/** ... but never more than this. */
+const MAX_KEEP_WRITE_BUFFER = 1 << 20;
 
 /**
  * The write side: items are encoded into one buffer while the other is
@@ -467,6 +478,8 @@ export class FrameWriter<T> {
   encoder: Encoder<T>;
   readonly #writer: Writer & Partial<StreamWriter>;
   readonly highWaterMark: number;
+  /** Write buffers up to this size are reused; larger ones (a burst) are let go. */
+  readonly #keep: number;
   #buf = new ByteBuffer(INITIAL_WRITE_BUFFER);
   #spare = new ByteBuffer(INITIAL_WRITE_BUFFER);
   #writing: Promise<void> | undefined;
@@ -485,6 +498,7 @@ export class FrameWriter<T> {
     this.#writer = writer;
     this.encoder = encoder;
     this.highWaterMark = highWaterMark;
+    this.#keep = Math.min(MAX_KEEP_WRITE_BUFFER, Math.max(KEEP_WRITE_BUFFER, 4 * highWaterMark));
   }
 
   get writer(): Writer & Partial<StreamWriter> {
@@ -605,7 +619,7 @@ export class FrameWriter<T> {
     out.clear();
     this.#writing = undefined;
     // A burst made this buffer large: do not hold on to it while idle.
-    if (out.capacity > KEEP_WRITE_BUFFER && this.#buf.length === 0) {
+    if (out.capacity > this.#keep && this.#buf.length === 0) {
       this.#spare = new ByteBuffer(INITIAL_WRITE_BUFFER);
     }
   }

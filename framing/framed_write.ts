@@ -11,7 +11,7 @@ export interface FramedWriteOptions {
    * Bytes of encoded frames buffered at which `feed` writes them out
    * before encoding more (tokio-util's backpressure boundary).
    *
-   * @default {8192}
+   * @default {65536}
    */
   highWaterMark?: number;
 }
