@@ -377,12 +377,13 @@ export class FrameReader<T> {
       read = Promise.reject(error);
     }
     this.#reading = read.then(
-      (n) => this.#landed(n, room, buf),
+      (n) => this.#landed(n, spare, buf),
       (error) => this.#failed(error),
     );
   }
 
-  #landed(n: number | null, room: number, buf: ByteBuffer): void {
+  #landed(n: number | null, spare: Uint8Array, buf: ByteBuffer): void {
+    const room = spare.length;
     this.#reading = undefined;
     if (this.#done) return;
     if (n === null) {
@@ -394,7 +395,15 @@ export class FrameReader<T> {
       this.#error = { value: new InvalidReadError(n, room) };
       this.#cancelTimer?.();
     } else {
-      buf.commit(n);
+      // The decoder may have moved the buffer's end while the read was in
+      // flight (consumed everything, or moved to fresh memory): then the
+      // bytes are copied from where they landed.
+      const at = buf.spare();
+      if (buf === this.buf && at.buffer === spare.buffer && at.byteOffset === spare.byteOffset) {
+        buf.commit(n);
+      } else {
+        this.buf.append(spare.subarray(0, n));
+      }
       const readSize = this.#readSize;
       if (n >= readSize) {
         // Reads fill their room: the peer sends in bulk, read more at once.

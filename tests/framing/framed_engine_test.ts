@@ -307,3 +307,35 @@ Deno.test("Framed frames({ signal }) stops a loop on abort and loses no frame", 
   assert.equal((await framed.next()).value, "b");
   assert.deepEqual(seen, ["a"]);
 });
+
+Deno.test("FramedRead with read-ahead yields the same lines for any chunking (a codec that consumes what it decoded)", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.stringMatching(/^[a-z]{0,20}$/), { maxLength: 30 }),
+      fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 40 }),
+      fc.integer({ min: 1, max: 256 }),
+      async (lines, cutSizes, inboundHighWaterMark) => {
+        const bytes = text(lines.map((line) => `${line}\n`).join(""));
+        const cuts: number[] = [];
+        for (let at = 0, i = 0; i < cutSizes.length && at < bytes.length; i++) {
+          cuts.push(at += cutSizes[i]!);
+        }
+        const reader = new ManualReader();
+        const framed = new FramedRead(reader, new LinesCodec(), { inboundHighWaterMark });
+        const got: string[] = [];
+        const reading = (async () => {
+          for await (const line of framed) got.push(line);
+        })();
+        const arrive = async (chunk: Uint8Array | null) => {
+          for (let i = 0; i < 100 && reader.waiting === 0; i++) await settle(1);
+          reader.push(chunk);
+        };
+        for (const chunk of split(bytes, cuts)) if (chunk.length > 0) await arrive(chunk);
+        await arrive(null);
+        await reading;
+        assert.deepEqual(got, lines);
+      },
+    ),
+    { numRuns: 100 },
+  );
+});

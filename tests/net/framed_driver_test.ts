@@ -395,3 +395,52 @@ Deno.test("FramedDriver recv is cancel safe: an aborted recv takes no frame", as
   b.close();
   await driver.closed;
 });
+
+Deno.test("FramedDriver holds at most inboundHighWaterMark bytes plus the frame being read for a busy handler", async () => {
+  const frameLength = 1 << 20;
+  const [a, b] = duplex(64 * 1024);
+  const driver = new FramedDriver(a, new LengthDelimitedCodec({ maxFrameLength: frameLength }), {
+    inboundHighWaterMark: 256 * 1024,
+  });
+  const frame = new Uint8Array(4 + frameLength);
+  new DataView(frame.buffer).setUint32(0, frameLength);
+  let written = 0;
+  const writing = (async () => {
+    for (let i = 0; i < 8; i++) {
+      for (let at = 0; at < frame.length;) at += await b.write(frame.subarray(at));
+      written++;
+    }
+  })();
+  // The handler is busy: nobody receives. Reading stops past the mark.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(written <= 1, `${written} frames of 1 MiB were accepted while nobody received`);
+  for (let i = 0; i < 8; i++) {
+    const next = await driver.recv();
+    assert.equal(next.done, false);
+    assert.equal(next.value!.length, frameLength);
+  }
+  await writing;
+  driver.abort();
+  await driver.closed.catch(() => {});
+  b.close();
+});
+
+Deno.test("FramedDriver frames({ signal }) ends a loop on abort; iteration can resume", async () => {
+  const [a, b] = duplex();
+  const driver = new FramedDriver(a, new LinesCodec());
+  const controller = new AbortController();
+  await b.write(bytes("one\n"));
+  const seen: string[] = [];
+  await assert.rejects(async () => {
+    for await (const line of driver.frames({ signal: controller.signal })) {
+      seen.push(line);
+      controller.abort(new Error("shutdown"));
+    }
+  }, /shutdown/);
+  await b.write(bytes("two\n"));
+  assert.deepEqual(await driver.recv(), { done: false, value: "two" });
+  assert.deepEqual(seen, ["one"]);
+  await driver.close();
+  b.close();
+  await driver.closed;
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LengthDelimitedCodec } from "@weir/weir/framing";
+import { Framed, LengthDelimitedCodec, LinesCodec } from "@weir/weir/framing";
 import { BufReader } from "@weir/weir/io";
 import {
   connect,
@@ -545,4 +545,30 @@ Deno.test("serve with tls rejects a bad handshakeTimeout, certificate or key wit
   }
   assert.throws(() => serve({ port: 0, tls: { cert: "junk", key: KEY } }, () => {}), /certificate/);
   assert.throws(() => serve({ port: 0, tls: { cert: CERT, key: "junk" } }, () => {}), /key/);
+});
+
+Deno.test("upgradeTls after a framed exchange: the Framed hands over the socket with no byte lost", async () => {
+  const { server: backend, errors } = tlsServer(async (conn) => {
+    const framed = new Framed(conn, new LinesCodec());
+    for await (const line of framed) framed.feed(`secure ${line}`);
+    await framed.close();
+  });
+  await using _backend = backend;
+  await using front = starttlsFront(backend.addr.port);
+  const plain = new Framed(await connect(front.addr), new LinesCodec());
+  assert.equal((await plain.next()).value, "220 weir ready");
+  await plain.send("HELO");
+  assert.equal((await plain.next()).value, "500 unknown command HELO");
+  await plain.send("STARTTLS");
+  assert.equal((await plain.next()).value, "OK");
+  const parts = plain.intoParts();
+  assert.equal(parts.readBuffer.length, 0, "nothing was read past OK");
+  assert.equal(parts.writeBuffer.length, 0);
+  const tls = await upgradeTls(parts.transport as Connection, { hostname: "localhost", caCerts: [CA] });
+  const secure = Framed.fromParts({ ...parts, transport: tls });
+  for (const line of ["one", "two"]) secure.feed(line);
+  await secure.close();
+  assert.deepEqual(await Array.fromAsync(secure), ["secure one", "secure two"]);
+  tls.close();
+  assert.deepEqual(errors, []);
 });
