@@ -64,7 +64,13 @@ export function readSettings(options: ReadSettingsInput, defaults: {
       `'frameTimeout' must be a positive number of milliseconds or Infinity: received ${frameTimeout}`,
     );
   }
-  return { minReadSize, maxReadSize, inboundHighWaterMark, frameTimeout, clock: options.clock ?? systemClock };
+  return {
+    minReadSize,
+    maxReadSize,
+    inboundHighWaterMark,
+    frameTimeout,
+    clock: options.clock ?? systemClock,
+  };
 }
 
 /** Validates a write buffer limit. */
@@ -361,7 +367,9 @@ export class FrameReader<T> {
     // Move to fresh room once less than a quarter of a read is left, unless
     // a large frame is being completed: its decoder reserved what it needs,
     // and growing here would copy it again.
-    if (spare.length < Math.max(1, readSize >>> 2) && !(spare.length > 0 && buf.length >= readSize)) {
+    if (
+      spare.length < Math.max(1, readSize >>> 2) && !(spare.length > 0 && buf.length >= readSize)
+    ) {
       // Frames handed out keep their memory, so a busy connection reads
       // into fresh memory often: take room for several reads at once.
       buf.reserve(readSize > this.#settings.minReadSize ? readSize * CHUNK_READS : readSize);

@@ -34,7 +34,10 @@ function recorded(end: DuplexStream): DuplexStream & { writes: Uint8Array[] } {
 
 /** Writes `count` frames of `size` bytes in one write: one read's worth for the server. */
 function batch(count: number, size: number, first: number): Uint8Array {
-  return encodeAll(ld, Array.from({ length: count }, (_, i) => new Uint8Array(size).fill(first + i)));
+  return encodeAll(
+    ld,
+    Array.from({ length: count }, (_, i) => new Uint8Array(size).fill(first + i)),
+  );
 }
 
 async function readFrames(peer: Framed<Uint8Array>, count: number): Promise<Uint8Array[]> {
@@ -66,7 +69,10 @@ for (const idiom of ["feed", "pipeTo"] as const) {
     for (const n of [1, 5, 16, 3]) {
       await client.write(batch(n, 10, first));
       const replies = await readFrames(peer, n);
-      assert.deepEqual(replies.map((r) => r[0]), Array.from({ length: n }, (_, i) => first + i + 1));
+      assert.deepEqual(
+        replies.map((r) => r[0]),
+        Array.from({ length: n }, (_, i) => first + i + 1),
+      );
       first += n;
     }
     assert.deepEqual(server.writes.map((w) => w.length), [1, 5, 16, 3].map((n) => n * 14));
@@ -148,10 +154,15 @@ Deno.test("FramedRead a large frame is read into a buffer of its length, not a d
     },
     decodeEof: (buf) => ld.decodeEof(buf),
   };
-  const reader = new ChunkReader(split(bytes, Array.from({ length: 64 }, (_, i) => (i + 1) * 16384)));
+  const reader = new ChunkReader(
+    split(bytes, Array.from({ length: 64 }, (_, i) => (i + 1) * 16384)),
+  );
   const frames = await Array.fromAsync(new FramedRead(reader, watched, { maxReadSize: 16384 }));
   assert.equal(frames[0]!.length, size);
-  assert.ok(largest <= size + 4 + 16384, `the buffer grew to ${largest} bytes for a ${size}-byte frame`);
+  assert.ok(
+    largest <= size + 4 + 16384,
+    `the buffer grew to ${largest} bytes for a ${size}-byte frame`,
+  );
 });
 
 for (
@@ -277,7 +288,9 @@ Deno.test("Framed intoParts refuses while a read is in flight", async () => {
 Deno.test("Framed mapCodec switches framing mid-stream keeping buffered bytes", async () => {
   using pair = duplex();
   const [a, b] = pair;
-  await b.write(new Uint8Array([...text("BINARY\n"), ...encodeAll(ld, [text("one"), text("two")])]));
+  await b.write(
+    new Uint8Array([...text("BINARY\n"), ...encodeAll(ld, [text("one"), text("two")])]),
+  );
   const lines = new Framed(a, new LinesCodec());
   assert.equal((await lines.next()).value, "BINARY");
   const frames = lines.mapCodec(() => new LengthDelimitedCodec());

@@ -41,7 +41,10 @@ Deno.test("FramedRead frames are never overwritten by later reads", async () => 
   const frames = Array.from({ length: 300 }, (_, i) => new Uint8Array(i % 50).fill(i));
   const bytes = wire(...frames);
   const reader = new ChunkReader(split(bytes, Array.from({ length: 60 }, (_, i) => i * 97)));
-  assert.deepEqual(await Array.fromAsync(new FramedRead(reader, ld, { minReadSize: 64, maxReadSize: 64 })), frames);
+  assert.deepEqual(
+    await Array.fromAsync(new FramedRead(reader, ld, { minReadSize: 64, maxReadSize: 64 })),
+    frames,
+  );
 });
 
 Deno.test("FramedRead throws UnexpectedEofError once for a partial frame at end of stream, then is done", async () => {
@@ -208,7 +211,8 @@ Deno.test("FramedRead.readable streams the frames and cancels through", async ()
 });
 
 Deno.test("FramedRead rejects bad read sizes, read-ahead and frame timeout, naming them", () => {
-  const make = (options: FramedReadOptions) => () => new FramedRead(new ChunkReader([]), ld, options);
+  const make = (options: FramedReadOptions) => () =>
+    new FramedRead(new ChunkReader([]), ld, options);
   assert.throws(make({ minReadSize: 0 }), /'minReadSize'/);
   assert.throws(make({ maxReadSize: 1.5 }), /'maxReadSize'/);
   assert.throws(make({ minReadSize: 1024, maxReadSize: 512 }), /'maxReadSize' must be at least/);

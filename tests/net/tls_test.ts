@@ -564,7 +564,10 @@ Deno.test("upgradeTls after a framed exchange: the Framed hands over the socket 
   const parts = plain.intoParts();
   assert.equal(parts.readBuffer.length, 0, "nothing was read past OK");
   assert.equal(parts.writeBuffer.length, 0);
-  const tls = await upgradeTls(parts.transport as Connection, { hostname: "localhost", caCerts: [CA] });
+  const tls = await upgradeTls(parts.transport as Connection, {
+    hostname: "localhost",
+    caCerts: [CA],
+  });
   const secure = Framed.fromParts({ ...parts, transport: tls });
   for (const line of ["one", "two"]) secure.feed(line);
   await secure.close();
