@@ -6,7 +6,7 @@
 import { abortable } from "../io/_abort.ts";
 import { shutdownWriter } from "../io/_close.ts";
 import { ByteBuffer } from "../io/byte_buffer.ts";
-import { InvalidReadError } from "../io/invalid_read_error.ts";
+import { checkReadResult } from "../io/invalid_read_error.ts";
 import type { StreamReader } from "../io/to_reader.ts";
 import type { StreamWriter } from "../io/to_writer.ts";
 import type { Reader, Writer } from "../io/types.ts";
@@ -394,14 +394,20 @@ export class FrameReader<T> {
     const room = spare.length;
     this.#reading = undefined;
     if (this.#done) return;
+    try {
+      n = checkReadResult(n, room);
+    } catch (error) {
+      this.#error = { value: error };
+      this.#cancelTimer?.();
+      this.#stale = false;
+      this.#notify();
+      return;
+    }
     if (n === null) {
       this.#eof = true;
       // Nothing left and nobody waiting: finish decoding now, so `closed`
       // settles without a consumer (a frame `decodeEof` makes is held).
       if (this.buf.length === 0 && this.#error === undefined && this.idle) this.#drainEof();
-    } else if (!Number.isInteger(n) || n < 0 || n > room || n === 0) {
-      this.#error = { value: new InvalidReadError(n, room) };
-      this.#cancelTimer?.();
     } else {
       // The decoder may have moved the buffer's end while the read was in
       // flight (consumed everything, or moved to fresh memory): then the

@@ -1,8 +1,9 @@
-import { claim } from "../time/_claim.ts";
+import { claimSignal } from "../sync/select_safety.ts";
 import { abortable, claimOrThrow } from "./_abort.ts";
 import { closeReader } from "./_close.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
+import { checkReadResult } from "./invalid_read_error.ts";
 import { InvalidUtf8Error } from "./invalid_utf8_error.ts";
 import type { IoOptions } from "./io_options.ts";
 import { toReadable } from "./to_readable.ts";
@@ -193,8 +194,9 @@ export class BufReader implements Reader, AsyncDisposable {
       if (buf.spare().length < least) buf.reserve(least);
       const view = buf.spare();
       pending = this.#pending = this.#src.read(view).then(
-        (n) => {
+        (result) => {
           this.#pending = undefined;
+          const n = checkReadResult(result, view.length);
           if (n === null) return false;
           this.#commit(view, n);
           return true;
@@ -323,7 +325,7 @@ export class BufReader implements Reader, AsyncDisposable {
   read(p: Uint8Array, options: IoOptions = {}): Promise<number | null> {
     const { signal } = options;
     if (this.#buf.length > 0 || p.length === 0) {
-      if (!claim(signal)) return Promise.reject(signal!.reason);
+      if (!claimSignal(signal)) return Promise.reject(signal!.reason);
       return Promise.resolve(this.#copyOut(p));
     }
     return this.#readSlow(p, signal);
@@ -331,7 +333,7 @@ export class BufReader implements Reader, AsyncDisposable {
 
   async #readSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number | null> {
     if (signal === undefined && this.#pending === undefined && p.length >= this.#capacity) {
-      return this.#src.read(p);
+      return checkReadResult(await this.#src.read(p), p.length);
     }
     if (!await this.#ensure(1, signal)) return null;
     claimOrThrow(signal);
@@ -375,7 +377,7 @@ export class BufReader implements Reader, AsyncDisposable {
     }
     const { signal } = options;
     if (this.#buf.length >= n) {
-      if (!claim(signal)) return Promise.reject(signal!.reason);
+      if (!claimSignal(signal)) return Promise.reject(signal!.reason);
       return Promise.resolve(this.#takeExact(target, n));
     }
     return this.#readExactSlow(target, n, signal);
@@ -391,7 +393,8 @@ export class BufReader implements Reader, AsyncDisposable {
       const out = typeof target === "number" ? new Uint8Array(n) : target;
       let got = this.#copyOut(out);
       while (got < n) {
-        const r = await this.#src.read(out.subarray(got));
+        const rest = out.subarray(got);
+        const r = checkReadResult(await this.#src.read(rest), rest.length);
         if (r === null) throw new UnexpectedEofError(n, got);
         got += r;
       }
