@@ -377,7 +377,6 @@ export class FrameReader<T> {
     } else if (spare.length > readSize && buf.length < readSize) {
       spare = spare.subarray(0, readSize);
     }
-    const room = spare.length;
     let read: Promise<number | null>;
     try {
       read = this.#reader.read(spare);

@@ -74,7 +74,6 @@ export interface DriverWaitOptions {
   signal?: AbortSignal | undefined;
 }
 
-const RESOLVED = Promise.resolve();
 const DONE: RecvResult<never> = Object.freeze({ done: true, value: undefined });
 
 function closedError(): ChannelClosedError {

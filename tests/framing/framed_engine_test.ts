@@ -16,6 +16,17 @@ import { ChunkReader, ManualReader, settle } from "./_io_util.ts";
 
 const ld = new LengthDelimitedCodec();
 
+/** Cut offsets from consecutive chunk sizes, up to `length`. */
+function cutPoints(sizes: number[], length: number): number[] {
+  const cuts: number[] = [];
+  let at = 0;
+  for (const size of sizes) {
+    if (at >= length) break;
+    cuts.push(at += size);
+  }
+  return cuts;
+}
+
 /** A duplex end whose writes are recorded (each as written). */
 function recorded(end: DuplexStream): DuplexStream & { writes: Uint8Array[] } {
   const writes: Uint8Array[] = [];
@@ -124,10 +135,7 @@ Deno.test("FramedRead frames kept across many reads are never overwritten (any c
       fc.integer({ min: 0, max: 512 }),
       async (frames, cutSizes, minReadSize, inboundHighWaterMark) => {
         const bytes = encodeAll(ld, frames);
-        const cuts: number[] = [];
-        for (let at = 0, i = 0; i < cutSizes.length && at < bytes.length; i++) {
-          cuts.push(at += cutSizes[i]!);
-        }
+        const cuts = cutPoints(cutSizes, bytes.length);
         const reader = new ChunkReader(split(bytes, cuts));
         const framed = new FramedRead(reader, ld, {
           minReadSize,
@@ -329,10 +337,7 @@ Deno.test("FramedRead with read-ahead yields the same lines for any chunking (a 
       fc.integer({ min: 1, max: 256 }),
       async (lines, cutSizes, inboundHighWaterMark) => {
         const bytes = text(lines.map((line) => `${line}\n`).join(""));
-        const cuts: number[] = [];
-        for (let at = 0, i = 0; i < cutSizes.length && at < bytes.length; i++) {
-          cuts.push(at += cutSizes[i]!);
-        }
+        const cuts = cutPoints(cutSizes, bytes.length);
         const reader = new ManualReader();
         const framed = new FramedRead(reader, new LinesCodec(), { inboundHighWaterMark });
         const got: string[] = [];
