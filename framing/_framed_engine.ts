@@ -87,9 +87,6 @@ function positive(name: string, value: number): number {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
-/** Reads a busy connection's fresh read memory has room for. */
-const CHUNK_READS = 4;
-
 /** Small reads in a row after which the read size halves. */
 const SHRINK_AFTER = 16;
 
@@ -360,7 +357,7 @@ export class FrameReader<T> {
     let buf = this.buf;
     const readSize = this.#readSize;
     // Quiet again after a burst (or a large frame): back to small memory.
-    if (buf.length === 0 && buf.capacity > CHUNK_READS * readSize) {
+    if (buf.length === 0 && buf.capacity > 2 * readSize) {
       buf = this.buf = new ByteBuffer(readSize);
     }
     let spare = buf.spare();
@@ -370,9 +367,7 @@ export class FrameReader<T> {
     if (
       spare.length < Math.max(1, readSize >>> 2) && !(spare.length > 0 && buf.length >= readSize)
     ) {
-      // Frames handed out keep their memory, so a busy connection reads
-      // into fresh memory often: take room for several reads at once.
-      buf.reserve(readSize > this.#settings.minReadSize ? readSize * CHUNK_READS : readSize);
+      buf.reserve(readSize);
       spare = buf.spare().subarray(0, readSize);
     } else if (spare.length > readSize && buf.length < readSize) {
       spare = spare.subarray(0, readSize);
@@ -488,8 +483,11 @@ export class FrameReader<T> {
 const INITIAL_WRITE_BUFFER = 512;
 /** A write buffer at most this large (or twice the high-water mark) is kept between writes. */
 const KEEP_WRITE_BUFFER = 65536;
-/** ... but never more than this. */
-const MAX_KEEP_WRITE_BUFFER = 1 << 20;
+/**
+ * ... but never more than this: larger memory comes straight from the
+ * system (mmap) and is slow to take and give back for every batch.
+ */
+const MAX_KEEP_WRITE_BUFFER = 128 * 1024;
 
 /**
  * The write side: items are encoded into one buffer while the other is
@@ -520,7 +518,7 @@ export class FrameWriter<T> {
     this.#writer = writer;
     this.encoder = encoder;
     this.highWaterMark = highWaterMark;
-    this.#keep = Math.min(MAX_KEEP_WRITE_BUFFER, Math.max(KEEP_WRITE_BUFFER, 4 * highWaterMark));
+    this.#keep = Math.min(MAX_KEEP_WRITE_BUFFER, Math.max(KEEP_WRITE_BUFFER, 2 * highWaterMark));
   }
 
   get writer(): Writer & Partial<StreamWriter> {
