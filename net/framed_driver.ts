@@ -74,6 +74,7 @@ export interface DriverWaitOptions {
   signal?: AbortSignal | undefined;
 }
 
+const RESOLVED = Promise.resolve();
 const DONE: RecvResult<never> = Object.freeze({ done: true, value: undefined });
 
 function closedError(): ChannelClosedError {
@@ -293,6 +294,15 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#closing || this.#stopped) return Promise.reject(closedError());
+    try {
+      if (this.#framed.tryFeed(item)) return RESOLVED; // room: no promise of its own
+    } catch (error) {
+      try {
+        this.#rethrow(error, signal);
+      } catch (thrown) {
+        return Promise.reject(thrown);
+      }
+    }
     return this.#framed.feed(item, options).catch((error) => this.#rethrow(error, signal));
   }
 
