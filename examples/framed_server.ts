@@ -36,7 +36,7 @@
  */
 import { parseArgs } from "node:util";
 import { Framed, LengthDelimitedCodec } from "@weir/weir/framing";
-import { type Connection, serve } from "@weir/weir/net";
+import { serve, type ServedConnection } from "@weir/weir/net";
 import { interval } from "@weir/weir/time";
 import {
   type EndpointConfig,
@@ -46,6 +46,9 @@ import {
   integerFlag,
   runUntilSignalled,
 } from "./_cli.ts";
+
+/** A TCP connection as the server hands it over. */
+type Connection = ServedConnection<Deno.NetAddr>;
 
 /** What the command line asks for. */
 export interface FramedServerConfig extends EndpointConfig {
@@ -90,7 +93,7 @@ export function parseFramedServerArgs(args: string[]): FramedServerConfig {
 }
 
 function peerOf(conn: Connection): string {
-  const addr = conn.remoteAddr as Deno.NetAddr;
+  const addr = conn.remoteAddr;
   return `${addr.hostname}:${addr.port}`;
 }
 
@@ -190,7 +193,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
     (conn, { signal }) =>
       signal.aborted ? undefined : new Session(conn, config, log, sessions).run(signal),
     {
-      ...(signal ? { shutdownSignal: signal } : {}),
+      signal,
       gracePeriod: 5_000,
       onError: (error, conn) => {
         if (!config.quiet) {
@@ -202,7 +205,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   const stopAll = () => sessions.forEach((session) => session.stop());
   signal?.addEventListener("abort", stopAll, { once: true });
   log(`listening on ${server.addr.hostname}:${server.addr.port}`);
-  await server.finished;
+  await server.closed;
   signal?.removeEventListener("abort", stopAll);
 }
 

@@ -49,7 +49,7 @@ export interface DatagramFramedSocket<A> {
  *
  * The socket is weir's `UdpSocket` (or anything of its shape,
  * {@linkcode DatagramFramedSocket}): it receives each datagram whole and
- * rejects one over its `maxDatagramSize` with `DatagramTooLargeError`
+ * rejects one over its `maxDatagramLength` with `DatagramTooLargeError`
  * rather than truncating it, so a frame is never decoded from part of a
  * datagram. The socket stays the caller's: ending the iteration does not
  * close it.

@@ -10,8 +10,8 @@ import { UnexpectedEofError } from "@weir/weir/io";
 import { DatagramTooLargeError, UdpSocket } from "@weir/weir/net";
 import { text } from "./_codec_util.ts";
 
-function sockets(maxDatagramSize?: number): [UdpSocket, UdpSocket] & AsyncDisposable {
-  const options = maxDatagramSize === undefined ? {} : { maxDatagramSize };
+function sockets(maxDatagramLength?: number): [UdpSocket, UdpSocket] & AsyncDisposable {
+  const options = maxDatagramLength === undefined ? {} : { maxDatagramLength };
   const a = UdpSocket.bind({ hostname: "127.0.0.1", port: 0 }, options);
   const b = UdpSocket.bind({ hostname: "127.0.0.1", port: 0 }, options);
   return Object.assign([a, b] as [UdpSocket, UdpSocket], {
