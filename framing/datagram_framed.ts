@@ -102,7 +102,10 @@ export class DatagramFramed<In, Out = In, A = Deno.NetAddr>
    *
    * **Cancellation:** cancel safe. When `signal` aborts the call rejects
    * with `signal.reason`; a datagram received later is kept for the next
-   * call. In a losing `select` branch it takes no frame either.
+   * call.
+   *
+   * Select safety: select-safe (a frame decoded for a losing branch is
+   * kept for the next call).
    *
    * @param options Cancellation.
    * @returns `[frame, sender]`, or `{ done: true }` after `return()` or

@@ -121,7 +121,11 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
    *
    * **Cancellation:** cancel safe. When `signal` aborts, the call rejects
    * with `signal.reason` and consumes nothing; concurrent calls are served
-   * in call order. In a losing `select` branch it takes no frame either.
+   * in call order.
+   *
+   * Select safety: select-safe (it claims its signal right before it
+   * hands out a frame; a frame decoded for a losing branch is kept for
+   * the next call).
    *
    * @param options Cancellation.
    * @returns The next frame.

@@ -380,6 +380,9 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    *
    * **Cancellation:** cancel safe: an aborted call takes no message.
    *
+   * Select safety: select-safe (it claims its signal right before it
+   * hands out a message, as `Framed.next` does).
+   *
    * @param options Cancellation.
    * @returns The next message, or the end.
    * @throws The decode or read error that ended the inbound side (once,
