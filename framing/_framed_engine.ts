@@ -489,6 +489,17 @@ const KEEP_WRITE_BUFFER = 65536;
  */
 const MAX_KEEP_WRITE_BUFFER = 128 * 1024;
 
+/** Writers that deferred their kick to the next macrotask, in order. */
+let deferredWriters: FrameWriter<unknown>[] = [];
+let deferredTimerArmed = false;
+
+function kickDeferred(): void {
+  const writers = deferredWriters;
+  deferredWriters = [];
+  deferredTimerArmed = false;
+  for (const writer of writers) writer.kickIfDeferred();
+}
+
 /**
  * The write side: items are encoded into one buffer while the other is
  * being written, so whatever is encoded during a write goes out together in
@@ -509,6 +520,8 @@ export class FrameWriter<T> {
   #closing = false;
   #pumping = false;
   #closed: Promise<void> | undefined;
+  /** Waiting in the shared list for the next macrotask (see `defer`). */
+  #deferred = false;
 
   constructor(
     writer: Writer & Partial<StreamWriter>,
@@ -575,6 +588,33 @@ export class FrameWriter<T> {
       await (this.#writing ?? this.#write());
     }
     if (this.#error !== undefined) throw this.#error.value;
+  }
+
+  /**
+   * Writes what is buffered by the next macrotask unless `kick` or
+   * `undefer` comes first. One timer serves every writer deferred meanwhile:
+   * a timer per read batch would cost more than the batch's frames.
+   */
+  defer(): void {
+    if (this.#deferred) return;
+    this.#deferred = true;
+    deferredWriters.push(this as FrameWriter<unknown>);
+    if (!deferredTimerArmed) {
+      deferredTimerArmed = true;
+      setTimeout(kickDeferred, 0);
+    }
+  }
+
+  /** Drops a pending `defer` (the shared timer then skips this writer). */
+  undefer(): void {
+    this.#deferred = false;
+  }
+
+  /** The shared timer fired: kicks this writer if it is still deferred. */
+  kickIfDeferred(): void {
+    if (!this.#deferred) return;
+    this.#deferred = false;
+    this.kick();
   }
 
   /** Starts writing what is buffered, and keeps writing until nothing is; returns nothing to wait on. */

@@ -135,8 +135,6 @@ export class Framed<In, Out = In>
   #write: FramedWrite<Out>;
   #reader: FrameReader<In>;
   #writer: FrameWriter<Out>;
-  /** Fed items deferred to the reader's next wait: written anyway by the next macrotask. */
-  #fallback: ReturnType<typeof setTimeout> | undefined;
   #writable: WritableStream<Out> | undefined;
   #writeClosed = Promise.withResolvers<void>();
   #closed: Promise<void>;
@@ -669,11 +667,10 @@ export class Framed<In, Out = In>
         this.#kickQueued = true;
         queueMicrotask(this.#queuedKick);
       }
-    } else if (this.#fallback === undefined) {
-      this.#fallback = setTimeout(() => {
-        this.#fallback = undefined;
-        this.#writer.kick();
-      }, 0);
+    } else {
+      // Deferred to the reader's next wait, and written anyway by the next
+      // macrotask if the consumer stops taking frames meanwhile.
+      this.#writer.defer();
     }
   }
 
@@ -689,9 +686,6 @@ export class Framed<In, Out = In>
   }
 
   #cancelFallback(): void {
-    if (this.#fallback !== undefined) {
-      clearTimeout(this.#fallback);
-      this.#fallback = undefined;
-    }
+    this.#writer.undefer();
   }
 }
