@@ -215,7 +215,13 @@ export class ByteBuffer {
       this.#end = 0;
       return;
     }
-    let cap = Math.max(this.#initial, this.#buf.length) || 64;
+    // Memory behind taken views is never reused, so moving off it takes
+    // what is needed, not twice the old size: a read buffer moves on every
+    // read once frames are taken from it, and doubling would zero (past the
+    // allocator's mmap threshold, fault in) memory no byte ever uses.
+    let cap = this.#shared
+      ? Math.max(this.#initial, needed)
+      : Math.max(this.#initial, this.#buf.length) || 64;
     while (cap < needed) cap *= 2;
     const next = new Uint8Array(cap);
     if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
@@ -251,6 +257,7 @@ export class ByteBuffer {
     const next = new Uint8Array(len + additional);
     if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
     this.#buf = next;
+    this.#view = new DataView(next.buffer);
     this.#start = 0;
     this.#end = len;
     this.#shared = false;

@@ -60,6 +60,28 @@ Deno.test("ByteBuffer never reuses taken memory; reserveExact allocates exactly 
   assert.equal(buf.capacity, 12 + 5000);
 });
 
+Deno.test("ByteBuffer moving off taken memory takes what is needed, not twice the old size", () => {
+  const buf = new ByteBuffer(1024);
+  buf.append(new Uint8Array(1024).fill(3));
+  const taken = buf.take(1000); // 24 bytes left, and the memory is the caller's now
+  buf.reserve(1024);
+  assert.equal(buf.capacity, 24 + 1024);
+  buf.append(new Uint8Array(1024)); // not shared any more: growth doubles again
+  buf.reserve(100);
+  assert.equal(buf.capacity, 2 * (24 + 1024));
+  assert.ok(taken.every((b) => b === 3));
+});
+
+Deno.test("ByteBuffer number reads and writes see the memory reserveExact moved to", () => {
+  const buf = new ByteBuffer(8);
+  buf.putUint32(1);
+  buf.reserveExact(100);
+  buf.putUint32(0xdeadbeef);
+  assert.deepEqual([...buf.bytes()], [0, 0, 0, 1, 0xde, 0xad, 0xbe, 0xef]);
+  assert.equal(buf.getUint32(), 1);
+  assert.equal(buf.getUint32(), 0xdeadbeef);
+});
+
 Deno.test("ByteBuffer.indexOf() respects from/to and the read cursor", () => {
   const buf = new ByteBuffer();
   buf.append(new TextEncoder().encode("xx\nab\ncd"));
