@@ -121,6 +121,10 @@ export class FrameReader<T> {
   readonly #closed = Promise.withResolvers<void>();
   readonly #serial = new Serial();
   readonly #held = new HeldFrame<T>();
+  /** The `readable` stream's controller, once made (its queue counts as buffered frames). */
+  #queued: ReadableStreamDefaultController<T> | undefined;
+  /** An error met after frames were queued in one pull, for the next pull. */
+  #pullError: { value: unknown } | undefined;
   /** Called when a caller is about to wait for the source (the flush policy's hook). */
   beforeWait: (() => void) | undefined;
 
@@ -157,9 +161,14 @@ export class FrameReader<T> {
     return this.#reading !== undefined;
   }
 
-  /** Frames may be decodable from what is buffered without reading. */
+  /**
+   * Frames may be decodable from what is buffered without reading, or
+   * decoded frames wait in the `readable` stream's queue.
+   */
   get mayHaveFrames(): boolean {
-    return !this.#done && !this.#stale && (this.buf.length > 0 || this.#eof);
+    if (!this.#done && !this.#stale && (this.buf.length > 0 || this.#eof)) return true;
+    const queued = this.#queued;
+    return queued !== undefined && queued.desiredSize !== null && queued.desiredSize < 0;
   }
 
   /** The iterator protocol's `next`, served in call order, cancel safe. */
@@ -228,15 +237,41 @@ export class FrameReader<T> {
   /** The frames as a `ReadableStream` sharing this reader's position. */
   readable(): ReadableStream<T> {
     return new ReadableStream<T>({
-      pull: async (controller) => {
-        const result = await this.next(undefined);
-        if (result.done) controller.close();
-        else controller.enqueue(result.value);
+      start: (controller) => {
+        this.#queued = controller;
+      },
+      pull: (controller) => {
+        // Every frame decodable now goes in at once: one pull per read
+        // batch, not a pull (and its promises) per frame. An error after
+        // some frames waits for the next pull, so they are delivered first.
+        const failed = this.#pullError;
+        if (failed !== undefined) {
+          this.#pullError = undefined;
+          throw failed.value;
+        }
+        let result = this.tryNext();
+        if (result === undefined) return this.next(undefined).then((next) => this.#pulled(next));
+        while (result !== undefined && !result.done) {
+          controller.enqueue(result.value);
+          try {
+            result = this.tryNext();
+          } catch (error) {
+            this.#pullError = { value: error };
+            return;
+          }
+        }
+        if (result !== undefined) controller.close();
       },
       cancel: async () => {
         await this.return();
       },
     }, { highWaterMark: 0 });
+  }
+
+  #pulled(result: IteratorResult<T, undefined>): void {
+    const controller = this.#queued!;
+    if (result.done) controller.close();
+    else controller.enqueue(result.value);
   }
 
   /** An iterator whose every wait stops when `signal` aborts. */

@@ -5,6 +5,7 @@ import {
   type Decoder,
   FramedRead,
   type FramedReadOptions,
+  FrameTooLargeError,
   LengthDelimitedCodec,
   LinesCodec,
 } from "@weir/weir/framing";
@@ -218,4 +219,16 @@ Deno.test("FramedRead rejects bad read sizes, read-ahead and frame timeout, nami
   assert.throws(make({ inboundHighWaterMark: -1 }), /'inboundHighWaterMark'/);
   assert.throws(make({ frameTimeout: 0 }), /'frameTimeout'/);
   assert.throws(make({ frameTimeout: NaN }), /'frameTimeout'/);
+});
+
+Deno.test("FramedRead.readable delivers every frame a read brought before that read's decode error", async () => {
+  const limited = new LengthDelimitedCodec({ maxFrameLength: 10 });
+  const good = encodeAll(limited, [7, 8, 9, 10].map((b) => new Uint8Array([b])));
+  const oneRead = new Uint8Array([...good, 0xff, 0xff, 0xff, 0xff]); // then a header over the limit
+  const framed = new FramedRead(new ChunkReader([oneRead]), limited);
+  const got: number[] = [];
+  await assert.rejects(async () => {
+    for await (const frame of framed.readable) got.push(frame[0]!);
+  }, FrameTooLargeError);
+  assert.deepEqual(got, [7, 8, 9, 10]);
 });
