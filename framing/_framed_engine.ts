@@ -85,6 +85,7 @@ function positive(name: string, value: number): number {
   return value;
 }
 
+const RESOLVED = Promise.resolve();
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /** Small reads in a row after which the read size halves. */
@@ -617,13 +618,26 @@ export class FrameWriter<T> {
   }
 
   /** Writes everything encoded before the call. */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    if (this.#error !== undefined) return Promise.reject(this.#error.value);
+    if (this.#written === this.#encoded) return RESOLVED;
+    // Nothing in flight (the usual `send`): the one write started now
+    // takes everything encoded, so its settling is this flush's.
+    if (this.#writing === undefined) return this.#write().then(this.#checkWritten);
+    return this.#flushAfterWrites();
+  }
+
+  async #flushAfterWrites(): Promise<void> {
     const target = this.#encoded;
     while (this.#written < target && this.#error === undefined) {
       await (this.#writing ?? this.#write());
     }
-    if (this.#error !== undefined) throw this.#error.value;
+    this.#checkWritten();
   }
+
+  #checkWritten = (): void => {
+    if (this.#error !== undefined) throw this.#error.value;
+  };
 
   /**
    * Writes what is buffered by the next macrotask unless `kick` or
@@ -655,21 +669,16 @@ export class FrameWriter<T> {
   /** Starts writing what is buffered, and keeps writing until nothing is; returns nothing to wait on. */
   kick(): void {
     if (this.#pumping || this.#buf.length === 0 || this.#error !== undefined) return;
-    if (this.#writing === undefined) {
-      // The common case: nothing in flight, so the write starts now and
-      // the pump only looks again when it lands.
-      this.#pumping = true;
-      this.#write().then(() => this.#pumpOn());
-      return;
-    }
+    // With nothing in flight (the common case) the write starts now; the
+    // pump looks again when it lands.
     this.#pumping = true;
-    this.#writing.then(() => this.#pumpOn());
+    (this.#writing ?? this.#write()).then(this.#pumpOn);
   }
 
-  #pumpOn(): void {
+  #pumpOn = (): void => {
     this.#pumping = false;
     this.kick();
-  }
+  };
 
   /** Flushes, then ends the write direction, once. */
   close(): Promise<void> {
@@ -694,21 +703,47 @@ export class FrameWriter<T> {
 
   /** Writes out `#buf` while encoding goes on into the spare buffer; never rejects. */
   #write(): Promise<void> {
+    // The buffer being written is `#spare` until the write settles.
     const out = this.#buf;
     this.#buf = this.#spare;
     this.#spare = out;
     const bytes = out.bytes();
-    return this.#writing = writeAll(this.#writer, bytes).then(
-      () => {
-        this.#written += bytes.length;
-        this.#settle(out);
-      },
-      (error) => {
-        this.fail(error);
-        this.#settle(out);
-      },
-    );
+    this.#outLength = bytes.length;
+    let written: Promise<number>;
+    try {
+      written = this.#writer.write(bytes);
+    } catch (error) {
+      written = Promise.reject(error);
+    }
+    return this.#writing = written.then(this.#wrote, this.#writeFailed);
   }
+
+  /** Bytes in the write in flight. */
+  #outLength = 0;
+
+  /** One write took everything (the usual case), or the rest follows. */
+  #wrote = (n: number): Promise<void> | void => {
+    if (n === this.#outLength) return this.#writeDone();
+    if (n === 0) {
+      return this.#writeFailed(
+        new Deno.errors.WriteZero(`Writer accepted 0 of ${this.#outLength} remaining bytes`),
+      );
+    }
+    return writeAll(this.#writer, this.#spare.bytes().subarray(n)).then(
+      this.#writeDone,
+      this.#writeFailed,
+    );
+  };
+
+  #writeDone = (): void => {
+    this.#written += this.#outLength;
+    this.#settle(this.#spare);
+  };
+
+  #writeFailed = (error: unknown): void => {
+    this.fail(error);
+    this.#settle(this.#spare);
+  };
 
   #settle(out: ByteBuffer): void {
     out.clear();
