@@ -414,11 +414,24 @@ export class FrameReader<T> {
     } catch (error) {
       read = Promise.reject(error);
     }
-    this.#reading = read.then(
-      (n) => this.#landed(n, spare, buf),
-      (error) => this.#failed(error),
-    );
+    this.#readInto = spare;
+    this.#readBuf = buf;
+    this.#reading = read.then(this.#onRead, this.#onReadError);
   }
+
+  /** Where the read in flight lands, and the buffer that memory belongs to. */
+  #readInto: Uint8Array | undefined;
+  #readBuf: ByteBuffer | undefined;
+  #onRead = (n: number | null): void => {
+    const spare = this.#readInto!;
+    const buf = this.#readBuf!;
+    this.#readInto = this.#readBuf = undefined;
+    this.#landed(n, spare, buf);
+  };
+  #onReadError = (error: unknown): void => {
+    this.#readInto = this.#readBuf = undefined;
+    this.#failed(error);
+  };
 
   #landed(n: number | null, spare: Uint8Array, buf: ByteBuffer): void {
     const room = spare.length;

@@ -10,6 +10,12 @@ const ignore = () => {};
 export class Serial {
   #tail: Promise<unknown> | undefined;
   #ticket = 0;
+  /** The task started with nobody ahead, while it runs. */
+  #alone: Promise<unknown> | undefined;
+  #clearAlone = (): void => {
+    if (this.#tail === this.#alone) this.#tail = undefined;
+    this.#alone = undefined;
+  };
 
   /** No task is running or waiting: a caller may act synchronously. */
   get idle(): boolean {
@@ -18,6 +24,21 @@ export class Serial {
 
   run<R>(task: () => Promise<R>, signal: AbortSignal | undefined): Promise<R> {
     const previous = this.#tail;
+    if (previous === undefined) {
+      // Nobody ahead: the task starts now, with no wrapper of its own. The
+      // line is cleared by a reaction registered before the caller's, so
+      // the caller's next call can take the synchronous path.
+      let work: Promise<R>;
+      try {
+        signal?.throwIfAborted();
+        work = task();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.#tail = this.#alone = work;
+      work.then(this.#clearAlone, this.#clearAlone);
+      return work;
+    }
     const ticket = ++this.#ticket;
     let started = false;
     const work = (async () => {
