@@ -35,3 +35,8 @@ export * from "./serve_parallel.ts";
 export * from "./tls_options.ts";
 export * from "./tls_handshake_error.ts";
 export * from "./upgrade_tls.ts";
+export * from "./request_options.ts";
+export * from "./pipeline.ts";
+export * from "./multiplex.ts";
+export * from "./connection_lost_error.ts";
+export * from "./unmatched_response_error.ts";
