@@ -40,3 +40,4 @@ export * from "./pipeline.ts";
 export * from "./multiplex.ts";
 export * from "./connection_lost_error.ts";
 export * from "./unmatched_response_error.ts";
+export * from "./reconnecting.ts";
