@@ -166,7 +166,7 @@ export function fromChannel<T>(
   receiver: ReceiverLike<T>,
   options?: FromChannelOptions,
 ): ChannelStream<T> {
-  checkFunction(receiver?.recv, "receiver.recv");
+  checkFunction("receiver.recv", receiver?.recv);
   const onLag = options?.onLag ?? "error";
   if (onLag !== "skip" && onLag !== "error") {
     throw new TypeError(`'onLag' must be "skip" or "error": received ${JSON.stringify(onLag)}`);

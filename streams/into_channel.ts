@@ -83,7 +83,7 @@ export async function intoChannel<T>(
   sender: SenderLike<T>,
   options: IntoChannelOptions = {},
 ): Promise<void> {
-  checkFunction(sender?.send, "sender.send");
+  checkFunction("sender.send", sender?.send);
   const items = transform(source, INSPECT, (value: T, signal: AbortSignal) => {
     return sender.send(value, { signal });
   }, options);

@@ -101,7 +101,7 @@ export class StreamMap<K, V> implements AsyncIterableIterator<[K, V], undefined>
    * ```
    */
   insert(key: K, source: StreamSource<V>): boolean {
-    checkSource(source);
+    checkSource("source", source);
     return this.#fan.insert(key, source);
   }
 

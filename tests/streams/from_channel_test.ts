@@ -65,7 +65,7 @@ Deno.test("fromChannel does not close a receiver that ended", async () => {
 Deno.test("fromChannel throws TypeError for a receiver without recv", () => {
   assert.throws(() => fromChannel({} as never), {
     name: "TypeError",
-    message: "receiver.recv must be a function, got undefined",
+    message: "'receiver.recv' must be a function: received undefined",
   });
 });
 
