@@ -99,6 +99,8 @@ export class Exchange<Req, Res> {
   #state = OPEN;
   #lost: ConnectionLostError | undefined;
   #flushing = false;
+  /** Replies read so far: the flush waits while this moves. */
+  #replies = 0;
   readonly #closed = Promise.withResolvers<void>();
 
   constructor(
@@ -217,8 +219,8 @@ export class Exchange<Req, Res> {
     this.framed.feed(req).then(undefined, (error) => this.#unsent(call, error));
     if (!this.#flushing) {
       this.#flushing = true;
-      // One microtask later, so the requests made in this turn go out in one write.
-      queueMicrotask(this.#flush);
+      // Not now: the requests made in this turn go out in one write.
+      this.#flush();
     }
   }
 
@@ -236,7 +238,20 @@ export class Exchange<Req, Res> {
   #flush = async (): Promise<void> => {
     const framed = this.framed;
     try {
-      while (framed.buffered > 0 && this.#state !== ENDED) await framed.flush();
+      for (;;) {
+        // Each reply the reader takes can let a waiting request in: while
+        // it is still taking replies already buffered (one per microtask),
+        // hold the write, so those requests go out together once it has
+        // to wait for the socket.
+        let seen;
+        do {
+          seen = this.#replies;
+          await undefined;
+          await undefined;
+        } while (seen !== this.#replies);
+        if (framed.buffered === 0 || this.#state === ENDED) break;
+        await framed.flush();
+      }
     } catch (error) {
       this.#fail(error);
     } finally {
@@ -256,6 +271,7 @@ export class Exchange<Req, Res> {
         const result = await framed.next();
         if (this.#state === ENDED) return;
         if (result.done) break;
+        this.#replies++;
         const call = this.#matcher.take(result.value);
         if (call === undefined) continue;
         this.#inFlight--;
