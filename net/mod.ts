@@ -38,6 +38,7 @@ export * from "./tls_options.ts";
 export * from "./tls_handshake_error.ts";
 export * from "./upgrade_tls.ts";
 export * from "./request_options.ts";
+export * from "./request_client.ts";
 export * from "./pipeline.ts";
 export * from "./multiplex.ts";
 export * from "./connection_lost_error.ts";

@@ -58,3 +58,23 @@ export interface RequestOptions {
    */
   timeout?: number | undefined;
 }
+
+/** Options for {@linkcode Multiplex}: how to find ids, what to do with strays. */
+export interface MultiplexOptions<Req, Res> extends RequestClientOptions {
+  /**
+   * The id of a request; ids are compared as `Map` keys (`SameValueZero`),
+   * and no two requests in flight may share one.
+   */
+  requestId(req: Req): unknown;
+  /** The id of a reply: the id of the request it answers. */
+  responseId(res: Res): unknown;
+  /**
+   * Called with a reply whose id matches no request in flight (a push
+   * message, a notice), from the task that reads replies: keep it short. A
+   * throw fails the connection with that error. Without it, such a reply
+   * fails the connection with an {@linkcode UnmatchedResponseError}.
+   *
+   * @default {undefined}
+   */
+  onUnmatched?: ((res: Res) => void) | undefined;
+}
