@@ -4,6 +4,7 @@
 import { Framed, type FramedTransport } from "../framing/framed.ts";
 import type { Codec } from "../framing/types.ts";
 import { UnexpectedEofError } from "../io/unexpected_eof_error.ts";
+import { claimSignal } from "../sync/select_safety.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { ConnectionLostError } from "./connection_lost_error.ts";
 import type { RequestClientOptions, RequestOptions } from "./request_options.ts";
@@ -146,8 +147,11 @@ export class Exchange<Req, Res> {
       call.stopTimer = this.#clock.setTimer(() => this.#expire(call, timeout), timeout);
     }
     signal?.addEventListener("abort", call, { once: true });
-    if (this.#waiting === 0 && this.#inFlight < this.#maxInFlight) this.#send(call, req);
-    else this.#wait(call, req);
+    if (this.#waiting === 0 && this.#inFlight < this.#maxInFlight) {
+      // Taking room decides a select branch; a losing branch sends nothing.
+      if (claimSignal(signal)) this.#send(call, req);
+      else call.settle(signal!.reason);
+    } else this.#wait(call, req);
     return call.promise;
   }
 
@@ -204,7 +208,9 @@ export class Exchange<Req, Res> {
     for (let call = this.#head; call !== undefined && this.#inFlight < this.#maxInFlight;) {
       const req = call.req as Req;
       this.#unlink(call);
-      this.#send(call, req);
+      // A claim may run other calls' abort listeners (they leave the line): the head is read again.
+      if (claimSignal(call.signal)) this.#send(call, req);
+      else call.settle(call.signal!.reason);
       call = this.#head;
     }
   }

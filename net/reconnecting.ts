@@ -226,6 +226,9 @@ export class Reconnecting<T> implements AsyncDisposable {
    * **Cancellation:** an aborted call rejects with `signal.reason`; the
    * reconnection goes on for the next caller.
    *
+   * **Select safety:** select-safe: it takes nothing (the connection stays
+   * shared), so a losing branch leaves no trace.
+   *
    * @param options Cancellation.
    * @returns The live connection.
    * @throws {Deno.errors.BadResource} (as a rejection) After `close()`.

@@ -91,9 +91,13 @@ export abstract class RequestClient<Req, Res> implements AsyncDisposable {
    * **Cancellation:** aborting `signal` (or running out of `timeout`) while
    * the call waits for room sends nothing and gives up its place in line;
    * once sent, the call rejects at once and its reply is read and dropped
-   * when it comes, so the replies after it still find their requests. In a
-   * `select`, race a timer branch against the reply of a request already
-   * made rather than against `request` itself.
+   * when it comes, so the replies after it still find their requests.
+   *
+   * **Select safety:** select-safe (it claims its signal when it gets room,
+   * see `claimSignal` in `@weir/weir/sync`): a losing `select` branch sends
+   * nothing. A branch is decided once its request is sent, however long the
+   * reply takes; to bound the reply with a timer branch, make the request
+   * first and race only its promise.
    *
    * @param req The request.
    * @param options Cancellation and a time limit.

@@ -10,6 +10,7 @@ import {
 import { Framed, LinesCodec, LineTooLongError } from "@weir/weir/framing";
 import { type ByteBuffer, duplex, UnexpectedEofError } from "@weir/weir/io";
 import { FakeClock } from "@weir/weir/time";
+import { mpsc, select } from "@weir/weir/sync";
 import { countingWrites, LinePeer } from "./_request_peer.ts";
 
 function setup(options: ConstructorParameters<typeof Pipeline<string, string>>[2] = {}) {
@@ -353,4 +354,39 @@ Deno.test("Pipeline over loopback TCP: pipelined requests and a cancellation mid
   });
   assert.equal(await pipeline.request("after"), "echo after");
   await pipeline.close();
+});
+
+Deno.test("Pipeline request is select-safe: a losing branch sends nothing, waiting or not", async () => {
+  const one = setup();
+  const two = setup();
+  const won = select([
+    (signal) => one.pipeline.request("a", { signal }),
+    (signal) => two.pipeline.request("b", { signal }),
+  ], { biased: true });
+  assert.equal(await one.peer.take(), "a");
+  await one.peer.reply("A");
+  assert.deepEqual(await won, { index: 0, value: "A" });
+  assert.equal(two.pipeline.inFlight, 0, "the losing pipeline sent nothing");
+
+  // A request waiting for room loses to a channel message: it leaves the line unsent.
+  const { pipeline, peer } = setup({ maxInFlight: 1 });
+  const first = pipeline.request("first");
+  const [tx, rx] = mpsc<string>(1);
+  const raced = select([
+    (signal) => pipeline.request("waiting", { signal }),
+    (signal) => rx.recv({ signal }),
+  ], { biased: true });
+  await tx.send("message");
+  assert.deepEqual(await raced, { index: 1, value: { done: false, value: "message" } });
+  assert.equal(await peer.take(), "first");
+  await peer.reply("1");
+  assert.equal(await first, "1");
+  const last = pipeline.request("last");
+  assert.equal(await peer.take(), "last", "the losing request was never sent");
+  await peer.reply("2");
+  assert.equal(await last, "2");
+  for (const client of [one, two, { pipeline, peer }]) {
+    await client.pipeline.close();
+    client.peer.close();
+  }
 });
