@@ -69,7 +69,9 @@ export interface ReconnectingOptions<T> extends
   onConnect?: ((value: T) => unknown) | undefined;
   /**
    * Disposes of a connection that is replaced, or the live one on
-   * `close()`. Errors are ignored.
+   * `close()`. Errors are ignored. A graceful `close()` waits for the
+   * replies still due; for a `Pipeline` or `Multiplex` that a health check
+   * found stuck, `(client) => client.abort()` ends it at once.
    *
    * @default {calls `value.close()`, else `value[Symbol.asyncDispose]()`, when present}
    */
