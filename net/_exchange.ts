@@ -111,10 +111,10 @@ export class Exchange<Req, Res> {
     options: RequestClientOptions,
     matcher: Matcher<Req, Res>,
   ) {
-    const { maxInFlight = 128, clock = systemClock, ...framedOptions } = options;
+    const { maxInFlight = 128, ...framedOptions } = options;
     this.#maxInFlight = checkMaxInFlight(maxInFlight);
     this.#what = what;
-    this.#clock = clock;
+    this.#clock = options.clock ?? systemClock;
     this.#matcher = matcher;
     this.#transport = transport;
     this.framed = new Framed(transport, codec, framedOptions);

@@ -36,7 +36,7 @@ export interface RequestClientOptions extends FramedOptions {
    *
    * @default {systemClock}
    */
-  clock?: Clock | undefined;
+  clock?: Clock;
 }
 
 /** Options of one request (`Pipeline.request`, `Multiplex.request`). */
