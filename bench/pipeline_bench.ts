@@ -21,7 +21,7 @@ const server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
     if (!driver.trySend(reply)) await driver.send(reply);
   }
   await driver.close();
-  await driver.done;
+  await driver.closed;
 });
 const addr = server.addr;
 const requests = Array.from({ length: REQUESTS }, (_, i) => `GET key:${i}`);
@@ -66,7 +66,7 @@ class HandQueue {
   async close(): Promise<void> {
     await this.#driver.close();
     await this.#reading;
-    await this.#driver.done;
+    await this.#driver.closed;
   }
 }
 

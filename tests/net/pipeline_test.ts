@@ -7,8 +7,8 @@ import {
   serve,
   UnmatchedResponseError,
 } from "@weir/weir/net";
-import { Framed, LinesCodec, LineTooLongError } from "@weir/weir/framing";
-import { type ByteBuffer, duplex, UnexpectedEofError } from "@weir/weir/io";
+import { Framed, LinesCodec } from "@weir/weir/framing";
+import { type ByteBuffer, duplex, LineTooLongError, UnexpectedEofError } from "@weir/weir/io";
 import { FakeClock } from "@weir/weir/time";
 import { mpsc, select } from "@weir/weir/sync";
 import { countingWrites, LinePeer } from "./_request_peer.ts";
@@ -171,7 +171,7 @@ Deno.test("Pipeline a reply with no request waiting fails the connection", async
 
 Deno.test("Pipeline a decode error fails the connection with it as the cause", async () => {
   const [client, server] = duplex();
-  const pipeline = new Pipeline<string, string>(client, new LinesCodec({ maxLength: 4 }));
+  const pipeline = new Pipeline<string, string>(client, new LinesCodec({ maxLineLength: 4 }));
   const pending = pipeline.request("hi");
   await server.write(new TextEncoder().encode("far too long\n"));
   await assert.rejects(pending, (error) => {
