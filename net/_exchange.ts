@@ -99,9 +99,6 @@ export class Exchange<Req, Res> {
   #waiting = 0;
   #state = OPEN;
   #lost: ConnectionLostError | undefined;
-  #flushing = false;
-  /** Replies read so far: the flush waits while this moves. */
-  #replies = 0;
   readonly #closed = Promise.withResolvers<void>();
 
   constructor(
@@ -222,48 +219,46 @@ export class Exchange<Req, Res> {
       return;
     }
     this.#inFlight++;
-    this.framed.feed(req).then(undefined, (error) => this.#unsent(call, error));
-    if (!this.#flushing) {
-      this.#flushing = true;
-      // Not now: the requests made in this turn go out in one write.
-      this.#flush();
+    // Framed writes what was fed once its reader is about to wait for the
+    // transport (or at the end of this turn when the reader is idle), so
+    // the requests made in one turn, or let in by replies read together,
+    // go out in one write.
+    let fed: boolean;
+    try {
+      fed = this.framed.tryFeed(req);
+    } catch (error) {
+      this.#unsent(call, error);
+      return;
+    }
+    if (!fed) {
+      // Over the high-water mark: wait for the write in progress.
+      this.framed.feed(req).then(undefined, (error) => this.#unsent(call, error));
     }
   }
 
-  /** The request could not be encoded: nothing was sent, no reply will come. */
+  /**
+   * The request was not encoded: no reply will come for it. Either the
+   * encoder refused it (only this call fails) or an earlier write failed
+   * (the connection is lost: a flush reports the same error).
+   */
   #unsent(call: Call<Res>, error: unknown): void {
-    if (this.#state === ENDED) return;
+    if (this.#state === ENDED) {
+      call.settle(this.#refusal());
+      return;
+    }
     call.unsent = true;
     this.#matcher.drop(call);
     this.#inFlight--;
-    call.settle(error);
+    this.framed.flush().then(
+      () => call.settle(error),
+      (failure) => {
+        if (failure === error) this.#fail(error);
+        call.settle(this.#lost ?? error);
+      },
+    );
     this.#admit();
     if (this.#state === CLOSING) this.#shutdownIfIdle();
   }
-
-  #flush = async (): Promise<void> => {
-    const framed = this.framed;
-    try {
-      for (;;) {
-        // Each reply the reader takes can let a waiting request in: while
-        // it is still taking replies already buffered (one per microtask),
-        // hold the write, so those requests go out together once it has
-        // to wait for the socket.
-        let seen;
-        do {
-          seen = this.#replies;
-          await undefined;
-          await undefined;
-        } while (seen !== this.#replies);
-        if (framed.buffered === 0 || this.#state === ENDED) break;
-        await framed.flush();
-      }
-    } catch (error) {
-      this.#fail(error);
-    } finally {
-      this.#flushing = false;
-    }
-  };
 
   #expire(call: Call<Res>, timeout: number): void {
     call.stopTimer = undefined;
@@ -277,7 +272,6 @@ export class Exchange<Req, Res> {
         const result = await framed.next();
         if (this.#state === ENDED) return;
         if (result.done) break;
-        this.#replies++;
         const call = this.#matcher.take(result.value);
         if (call === undefined) continue;
         this.#inFlight--;
