@@ -79,6 +79,8 @@ Deno.bench({
   name: `Pipeline: ${REQUESTS} pipelined requests`,
   group: "pipelined requests",
   baseline: true,
+  warmup: 50,
+  n: 400,
   async fn() {
     const replies = await Promise.all(requests.map((req) => pipeline.request(req)));
     if (replies.length !== REQUESTS || replies[REQUESTS - 1] !== `+OK ${requests.at(-1)}`) {
@@ -90,6 +92,8 @@ Deno.bench({
 Deno.bench({
   name: `hand-written FIFO over FramedDriver: ${REQUESTS} pipelined requests`,
   group: "pipelined requests",
+  warmup: 50,
+  n: 400,
   async fn() {
     const replies = await Promise.all(requests.map((req) => hand.request(req)));
     if (replies.length !== REQUESTS || replies[REQUESTS - 1] !== `+OK ${requests.at(-1)}`) {
