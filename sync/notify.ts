@@ -94,6 +94,37 @@ export class Notify {
   }
 
   /**
+   * Wakes the most recent `notified()` call still waiting (LIFO, Tokio's
+   * `notify_last`), or stores one permit if nobody waits.
+   *
+   * @example Usage
+   * ```ts
+   * import { Notify } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const notify = new Notify();
+   * const woken: string[] = [];
+   * const first = notify.notified().then(() => woken.push("first"));
+   * const last = notify.notified().then(() => woken.push("last"));
+   * notify.notifyLast();
+   * await last;
+   * notify.notifyLast();
+   * await first;
+   * assert.deepEqual(woken, ["last", "first"]);
+   * ```
+   */
+  notifyLast(): void {
+    const waiters = this.#waiters;
+    for (let waiter = waiters.pop(); waiter; waiter = waiters.pop()) {
+      if (waiter.claim()) {
+        waiter.resolve();
+        return;
+      }
+    }
+    this.#permit = true;
+  }
+
+  /**
    * Wakes every `notified()` call waiting now; stores no permit, so a
    * later `notified()` waits.
    *
