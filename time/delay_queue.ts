@@ -106,7 +106,8 @@ export class DelayQueue<T> implements AsyncIterable<DelayQueueEntry<T>> {
   #nextKey = 0;
   #seq = 0;
   #cancelTimer: (() => void) | undefined;
-  #armedFor = NaN;
+  /** The deadline the timer is armed for, if one is. */
+  #armedFor: number | undefined;
 
   /**
    * Creates an empty queue.
@@ -497,13 +498,14 @@ export class DelayQueue<T> implements AsyncIterable<DelayQueueEntry<T>> {
 
   /** Arms one timer for the earliest item while a taker waits; none otherwise. */
   #schedule(): void {
+    if (this.#takers.length === 0 && this.#armedFor === undefined) return;
     const top = this.#heap[0];
-    const at = this.#takers.length === 0 || top === undefined ? NaN : top.deadline;
+    const at = this.#takers.length === 0 ? undefined : top?.deadline;
     if (at === this.#armedFor) return;
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
     this.#armedFor = at;
-    if (Number.isNaN(at)) return;
+    if (at === undefined) return;
     this.#cancelTimer = this.#clock.setTimer(
       () => this.#expire(),
       Math.max(0, at - this.#clock.now()),
@@ -513,7 +515,7 @@ export class DelayQueue<T> implements AsyncIterable<DelayQueueEntry<T>> {
   /** The timer fired: hand expired items to the takers in line. */
   #expire(): void {
     this.#cancelTimer = undefined;
-    this.#armedFor = NaN;
+    this.#armedFor = undefined;
     const takers = this.#takers;
     const now = this.#clock.now();
     while (takers.length !== 0) {
@@ -548,10 +550,6 @@ export class DelayQueue<T> implements AsyncIterable<DelayQueueEntry<T>> {
 
   // -- the binary heap, ordered by (deadline, seq) --
 
-  #less(a: Item<T>, b: Item<T>): boolean {
-    return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
-  }
-
   #removeAt(index: number): void {
     const heap = this.#heap;
     const item = heap[index]!;
@@ -566,7 +564,7 @@ export class DelayQueue<T> implements AsyncIterable<DelayQueueEntry<T>> {
   }
 
   #fix(index: number): void {
-    if (index > 0 && this.#less(this.#heap[index]!, this.#heap[(index - 1) >> 1]!)) this.#up(index);
+    if (index > 0 && less(this.#heap[index]!, this.#heap[(index - 1) >> 1]!)) this.#up(index);
     else this.#down(index);
   }
 
@@ -576,7 +574,7 @@ export class DelayQueue<T> implements AsyncIterable<DelayQueueEntry<T>> {
     while (index > 0) {
       const parentIndex = (index - 1) >> 1;
       const parent = heap[parentIndex]!;
-      if (!this.#less(item, parent)) break;
+      if (!less(item, parent)) break;
       heap[index] = parent;
       parent.index = index;
       index = parentIndex;
@@ -593,9 +591,9 @@ export class DelayQueue<T> implements AsyncIterable<DelayQueueEntry<T>> {
       let child = 2 * index + 1;
       if (child >= length) break;
       const right = child + 1;
-      if (right < length && this.#less(heap[right]!, heap[child]!)) child = right;
+      if (right < length && less(heap[right]!, heap[child]!)) child = right;
       const smallest = heap[child]!;
-      if (!this.#less(smallest, item)) break;
+      if (!less(smallest, item)) break;
       heap[index] = smallest;
       smallest.index = index;
       index = child;
@@ -605,6 +603,12 @@ export class DelayQueue<T> implements AsyncIterable<DelayQueueEntry<T>> {
   }
 }
 
+/** Heap order: earlier deadline first, then earlier insert (or reset). */
+function less<T>(a: Item<T>, b: Item<T>): boolean {
+  return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+}
+
+/** The item as handed out, without the heap's bookkeeping. */
 function entry<T>(item: Item<T>): DelayQueueEntry<T> {
   return { key: item.key, value: item.value, deadline: item.deadline };
 }
