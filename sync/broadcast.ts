@@ -1,7 +1,7 @@
 import { ChannelClosedError, LaggedError } from "./channel_errors.ts";
 import type { RecvResult } from "./recv_result.ts";
 import { claimSignal } from "./select_safety.ts";
-import { checkInteger, DONE, RESOLVED } from "./_shared.ts";
+import { checkInteger, DONE, ReceiverCount } from "./_shared.ts";
 import { OwnedWaiter, removeOwned } from "./_owned_waiter.ts";
 import { WaitQueue } from "./wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
@@ -329,7 +329,7 @@ export interface BroadcastReceiver<T> extends Disposable {
 
 type BroadcastWaiter<T> = OwnedWaiter<RecvResult<T>, Subscriber<T>>;
 
-class BroadcastRing<T> {
+class BroadcastRing<T> extends ReceiverCount {
   readonly values: (T | undefined)[];
   /** Per slot: how many receivers have yet to read it; 0 frees the value. */
   readonly unread: number[];
@@ -337,11 +337,10 @@ class BroadcastRing<T> {
   /** Sequence number of the next message. */
   tail = 0;
   senderCount = 1;
-  receiverCount = 0;
   readonly waiters = new WaitQueue<BroadcastWaiter<T>>();
-  #closed: PromiseWithResolvers<void> | undefined;
 
   constructor(readonly capacity: number) {
+    super();
     this.values = new Array<T | undefined>(capacity).fill(undefined);
     this.unread = new Array<number>(capacity).fill(0);
     this.mask = capacity - 1;
@@ -363,18 +362,6 @@ class BroadcastRing<T> {
       if ((unread[seq & mask] as number) > 0) return tail - seq;
     }
     return 0;
-  }
-
-  get closed(): Promise<void> {
-    if (this.receiverCount === 0) return RESOLVED;
-    return (this.#closed ??= Promise.withResolvers()).promise;
-  }
-
-  /** Counts a receiver gone; the last one settles `closed`. */
-  leave(): void {
-    if (--this.receiverCount !== 0) return;
-    this.#closed?.resolve();
-    this.#closed = undefined;
   }
 
   /** Resolves the waiting receives of `receiver` (or of everyone) with the end. */

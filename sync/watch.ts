@@ -1,5 +1,5 @@
 import { ChannelClosedError } from "./channel_errors.ts";
-import { RESOLVED } from "./_shared.ts";
+import { ReceiverCount, RESOLVED } from "./_shared.ts";
 import { claimSignal } from "./select_safety.ts";
 import { OwnedWaiter, removeOwned } from "./_owned_waiter.ts";
 import { WaitQueue } from "./wait_queue.ts";
@@ -431,25 +431,13 @@ class PeekWaiter<T> extends OwnedWaiter<void, Watcher<T>> {
   }
 }
 
-class Watched<T> {
+class Watched<T> extends ReceiverCount {
   version = 0;
   senderCount = 1;
-  receiverCount = 0;
   readonly waiters = new WaitQueue<ChangeWaiter<T>>();
-  #closed: PromiseWithResolvers<void> | undefined;
 
-  constructor(public value: T) {}
-
-  get closed(): Promise<void> {
-    if (this.receiverCount === 0) return RESOLVED;
-    return (this.#closed ??= Promise.withResolvers()).promise;
-  }
-
-  /** Counts a receiver gone; the last one settles `closed`. */
-  leave(): void {
-    if (--this.receiverCount !== 0) return;
-    this.#closed?.resolve();
-    this.#closed = undefined;
+  constructor(public value: T) {
+    super();
   }
 
   /** Rejects the waiting `changed()` calls of `receiver` (or of everyone). */
