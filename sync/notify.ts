@@ -83,14 +83,7 @@ export class Notify {
    * ```
    */
   notifyOne(): void {
-    const waiters = this.#waiters;
-    for (let waiter = waiters.shift(); waiter; waiter = waiters.shift()) {
-      if (waiter.claim()) {
-        waiter.resolve();
-        return;
-      }
-    }
-    this.#permit = true;
+    this.#wakeOne(false);
   }
 
   /**
@@ -114,12 +107,15 @@ export class Notify {
    * ```
    */
   notifyLast(): void {
+    this.#wakeOne(true);
+  }
+
+  /** Wakes the first (or, `newest`, the last) waiter whose claim succeeds; else stores the permit. */
+  #wakeOne(newest: boolean): void {
     const waiters = this.#waiters;
-    for (let waiter = waiters.pop(); waiter; waiter = waiters.pop()) {
-      if (waiter.claim()) {
-        waiter.resolve();
-        return;
-      }
+    for (let waiter = newest ? waiters.pop() : waiters.shift(); waiter;) {
+      if (waiter.claim()) return waiter.resolve();
+      waiter = newest ? waiters.pop() : waiters.shift();
     }
     this.#permit = true;
   }
