@@ -67,3 +67,6 @@ export * from "./buf_writer.ts";
 export * from "./copy.ts";
 export * from "./copy_bidirectional.ts";
 export * from "./duplex.ts";
+export * from "./simplex.ts";
+export * from "./inspect_reader.ts";
+export * from "./inspect_writer.ts";

@@ -46,6 +46,7 @@ export * from "./watch.ts";
 // -- task structure --
 export * from "./cancellation_token.ts";
 export * from "./join_set.ts";
+export * from "./join_map.ts";
 export * from "./task_tracker.ts";
 export * from "./select.ts";
 export * from "./join.ts";
