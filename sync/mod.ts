@@ -27,6 +27,7 @@
  * @module
  */
 // -- the select-safety contract and its building blocks --
+export * from "./abortable.ts";
 export * from "./select_safety.ts";
 export * from "./wait_queue.ts";
 // -- primitives and channels --
