@@ -68,6 +68,10 @@ export class RequestPipeline<Req, Res> {
       throw error;
     }
     if (signal === undefined) return promise;
+    if (signal.aborted) {
+      entry.abandoned = true;
+      throw signal.reason;
+    }
     const abort = () => {
       entry.abandoned = true;
       reject(signal.reason);
@@ -93,8 +97,12 @@ export class RequestPipeline<Req, Res> {
   /** Sends nothing more; resolves once the replies owed came back and the connection closed. */
   async close(): Promise<void> {
     this.#closing = true;
-    await this.#driver.close();
-    await this.#closed.catch(() => {});
+    try {
+      await this.#driver.close();
+    } catch (error) {
+      if (this.#failure === undefined) throw error; // else the connection is gone already
+    }
+    await this.#closed;
   }
 
   async #readReplies(): Promise<void> {
