@@ -139,7 +139,11 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
     throw new TypeError("Give a command, e.g. `get k`, `set k v`, `subscribe ch`");
   }
   if (positionals[0]!.toLowerCase() === "subscribe") {
-    for await (const reply of subscribe({ hostname, port }, positionals.slice(1), { ...(signal ? { signal } : {}) })) {
+    for await (
+      const reply of subscribe({ hostname, port }, positionals.slice(1), {
+        ...(signal ? { signal } : {}),
+      })
+    ) {
       log(formatReply(reply));
     }
     return;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { keyOf, type Keyspace } from "./keyspace.ts";
+import type { Keyspace } from "./keyspace.ts";
 import { byteString, INT64_MAX, INT64_MIN, parseInt64, type RespValue } from "./resp_codec.ts";
 
 /** What a command acts on: the keyspace, settings, and its connection's pub/sub state. */
@@ -108,7 +108,7 @@ function addInt64(a: number | bigint, b: number | bigint): number | bigint | und
 }
 
 function incrBy(ctx: CommandContext, keyBytes: Uint8Array, delta: number | bigint): RespValue {
-  const key = keyOf(keyBytes);
+  const key = byteString(keyBytes);
   const current = ctx.db.get(key);
   let value: number | bigint = 0;
   if (current !== undefined) {
@@ -190,7 +190,7 @@ function set(ctx: CommandContext, args: Uint8Array[]): RespValue {
       expiresAt = ctx.db.now() + Number(ms - wallNow);
     }
   }
-  const key = keyOf(args[1]!);
+  const key = byteString(args[1]!);
   const old = ctx.db.get(key);
   const reply = flags & GET ? bulk(old ?? null) : OK;
   if ((flags & NX && old !== undefined) || (flags & XX && old === undefined)) {
@@ -293,13 +293,13 @@ const COMMANDS = new Map<string, Command>([
     },
   }],
   ["echo", { arity: 2, run: (_ctx, args) => bulk(args[1]!) }],
-  ["get", { arity: 2, run: (ctx, args) => bulk(ctx.db.get(keyOf(args[1]!)) ?? null) }],
+  ["get", { arity: 2, run: (ctx, args) => bulk(ctx.db.get(byteString(args[1]!)) ?? null) }],
   ["set", { arity: -3, run: set }],
   ["del", {
     arity: -2,
     run: (ctx, args) => {
       let deleted = 0;
-      for (let i = 1; i < args.length; i++) if (ctx.db.delete(keyOf(args[i]!))) deleted++;
+      for (let i = 1; i < args.length; i++) if (ctx.db.delete(byteString(args[i]!))) deleted++;
       return deleted === 0 ? ZERO : deleted === 1 ? ONE : integer(deleted);
     },
   }],
@@ -307,7 +307,7 @@ const COMMANDS = new Map<string, Command>([
     arity: -2,
     run: (ctx, args) => {
       let found = 0;
-      for (let i = 1; i < args.length; i++) if (ctx.db.has(keyOf(args[i]!))) found++;
+      for (let i = 1; i < args.length; i++) if (ctx.db.has(byteString(args[i]!))) found++;
       return found === 0 ? ZERO : found === 1 ? ONE : integer(found);
     },
   }],
@@ -333,15 +333,18 @@ const COMMANDS = new Map<string, Command>([
   ["ttl", {
     arity: 2,
     run: (ctx, args) => {
-      const ms = ctx.db.ttl(keyOf(args[1]!));
+      const ms = ctx.db.ttl(byteString(args[1]!));
       return integer(ms < 0 ? ms : Math.floor((ms + 500) / 1000));
     },
   }],
-  ["pttl", { arity: 2, run: (ctx, args) => integer(ctx.db.ttl(keyOf(args[1]!))) }],
+  ["pttl", { arity: 2, run: (ctx, args) => integer(ctx.db.ttl(byteString(args[1]!))) }],
   ["flushall", {
     arity: -1,
     run: (ctx, args) => {
-      if (args.length > 2 || (args.length === 2 && !isWord(args[1]!, "sync") && !isWord(args[1]!, "async"))) {
+      if (
+        args.length > 2 ||
+        (args.length === 2 && !isWord(args[1]!, "sync") && !isWord(args[1]!, "async"))
+      ) {
         return SYNTAX_ERROR;
       }
       ctx.db.clear();
@@ -382,6 +385,22 @@ const COMMANDS = new Map<string, Command>([
 /** Commands that run in subscribe mode. */
 const SUBSCRIBE_MODE = new Set(["subscribe", "unsubscribe", "ping", "quit"]);
 
+/** The commands by name length, so a request's name is matched without making a string of it. */
+const BY_LENGTH = new Map<number, string[]>();
+for (const name of [...COMMANDS.keys(), "config"]) {
+  const list = BY_LENGTH.get(name.length) ?? [];
+  list.push(name);
+  BY_LENGTH.set(name.length, list);
+}
+
+/** The lower-case name of the command `arg` names (any case), or `undefined`. */
+function commandName(arg: Uint8Array): string | undefined {
+  const names = BY_LENGTH.get(arg.length);
+  if (names === undefined) return undefined;
+  for (const name of names) if (isWord(arg, name)) return name;
+  return undefined;
+}
+
 /**
  * Runs one request (`args[0]` is the command name) and returns its reply
  * (or replies), as redis-server 7 would: unknown commands, wrong argument
@@ -389,7 +408,8 @@ const SUBSCRIBE_MODE = new Set(["subscribe", "unsubscribe", "ping", "quit"]);
  * texts.
  */
 export function execute(ctx: CommandContext, args: Uint8Array[]): RespValue | Replies {
-  const name = byteString(args[0]!).toLowerCase();
+  const name = commandName(args[0]!);
+  if (name === undefined) return unknownCommand(args);
   let command = COMMANDS.get(name);
   let fullName = name;
   if (name === "config") {
@@ -400,13 +420,12 @@ export function execute(ctx: CommandContext, args: Uint8Array[]): RespValue | Re
     fullName = "config|get";
     command = { arity: -3, run: configGet };
   }
-  if (command === undefined) return unknownCommand(args);
-  const { arity } = command;
+  const { arity } = command!;
   if ((arity > 0 && args.length !== arity) || args.length < -arity) return wrongArity(fullName);
   if (ctx.subscriptionCount > 0 && !SUBSCRIBE_MODE.has(name)) {
     return error(
       `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
     );
   }
-  return command.run(ctx, args);
+  return command!.run(ctx, args);
 }

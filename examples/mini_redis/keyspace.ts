@@ -1,31 +1,12 @@
 /**
- * The mini-redis keyspace: binary-safe keys to byte-string values, with
+ * The mini-redis keyspace: keys (byte strings: one character per byte, see
+ * `byteString`, so any bytes are a key) to byte-string values, with
  * expiry times, expired on access and by a periodic sweep (Redis's lazy
  * and active expiry).
  *
  * @module
  */
 import { type Clock, systemClock } from "@weir/weir/time";
-
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-
-/**
- * A map key for binary-safe `bytes`: their UTF-8 text when they are valid
- * UTF-8 (almost always), else a lone surrogate followed by one character
- * per byte. Valid UTF-8 never decodes to a lone surrogate, so distinct
- * byte strings never share a key.
- */
-export function keyOf(bytes: Uint8Array): string {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    let key = "\ud800";
-    for (let i = 0; i < bytes.length; i += 8192) {
-      key += String.fromCharCode(...bytes.subarray(i, i + 8192));
-    }
-    return key;
-  }
-}
 
 /** Options for {@linkcode Keyspace}. */
 export interface KeyspaceOptions {

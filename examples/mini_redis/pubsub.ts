@@ -8,12 +8,12 @@
  * @module
  */
 import { broadcast, type BroadcastReceiver, type BroadcastSender } from "@weir/weir/sync";
-import { keyOf } from "./keyspace.ts";
+import { byteString } from "./resp_codec.ts";
 import type { RespValue } from "./resp_codec.ts";
 
 /** A published message: its channel's key and the reply subscribers are sent. */
 export interface PubSubMessage {
-  /** The channel, as a {@linkcode keyOf} key. */
+  /** The channel, as a byte string. */
   readonly channel: string;
   /** `["message", channel, payload]`, built once for every subscriber. */
   readonly reply: RespValue;
@@ -73,7 +73,7 @@ export class PubSubHub {
 
   /** Registers `subscriber` on `channel`. */
   add(channel: Uint8Array, subscriber: Subscriber): void {
-    const key = keyOf(channel);
+    const key = byteString(channel);
     let set = this.#channels.get(key);
     if (set === undefined) this.#channels.set(key, set = new Set());
     set.add(subscriber);
@@ -81,7 +81,7 @@ export class PubSubHub {
 
   /** Unregisters `subscriber` from `channel`. */
   remove(channel: Uint8Array, subscriber: Subscriber): void {
-    const key = keyOf(channel);
+    const key = byteString(channel);
     const set = this.#channels.get(key);
     if (set?.delete(subscriber) && set.size === 0) this.#channels.delete(key);
   }
@@ -91,7 +91,7 @@ export class PubSubHub {
    * are (0 once the hub is closed).
    */
   publish(channel: Uint8Array, message: Uint8Array): number {
-    const key = keyOf(channel);
+    const key = byteString(channel);
     const set = this.#channels.get(key);
     if (set === undefined || this.#closed) return 0;
     const reply: RespValue = {

@@ -117,11 +117,15 @@ export class RequestPipeline<Req, Res> {
         }
         if (!entry.abandoned) entry.resolve(reply);
       }
-      this.#failure = new Deno.errors.UnexpectedEof("The connection closed before every reply came");
+      this.#failure = new Deno.errors.UnexpectedEof(
+        "The connection closed before every reply came",
+      );
     } catch (error) {
       this.#failure = error;
     } finally {
-      for (let i = this.#head; i < this.#waiting.length; i++) this.#waiting[i]?.reject(this.#failure);
+      for (let i = this.#head; i < this.#waiting.length; i++) {
+        this.#waiting[i]?.reject(this.#failure);
+      }
       this.#waiting = [];
       this.#head = 0;
       this.#driver.abort();

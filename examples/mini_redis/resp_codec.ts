@@ -94,6 +94,27 @@ export function parseInt64(bytes: Uint8Array): number | bigint | undefined {
   return Number.isSafeInteger(Number(big)) && BigInt(Number(big)) === big ? Number(big) : big;
 }
 
+/**
+ * `parseInt64` of the bytes from 1 to `end` of `buf` (a `$N` line), read in
+ * place: lengths are parsed once per argument, so no view is made for them.
+ */
+function parseLength(buf: ByteBuffer, end: number): number | bigint | undefined {
+  const digits = end - 1;
+  if (digits < 1 || digits > 15) return parseInt64(buf.bytes().subarray(1, end));
+  const first = buf.at(1)!;
+  if (first === 48) return digits === 1 ? 0 : undefined;
+  if (first < 49 || first > 57) {
+    return digits > 1 && first === 45 ? parseInt64(buf.bytes().subarray(1, end)) : undefined;
+  }
+  let value = 0;
+  for (let i = 1; i < end; i++) {
+    const byte = buf.at(i)!;
+    if (!isDigit(byte)) return undefined;
+    value = value * 10 + (byte - 48);
+  }
+  return value;
+}
+
 /** The bounds of a signed 64-bit integer. */
 export const INT64_MIN = -(2n ** 63n);
 /** See {@linkcode INT64_MIN}. */
@@ -112,13 +133,47 @@ function appendText(out: ByteBuffer, text: string): void {
   for (let i = 0; i < text.length; i++) out.appendByte(text.charCodeAt(i) & 0xff);
 }
 
-/** `bytes` as a byte string (one character per byte). */
+/**
+ * `bytes` as a byte string: one character (code point 0-255) per byte, so
+ * distinct byte sequences give distinct strings (keys and channel names).
+ */
 export function byteString(bytes: Uint8Array): string {
+  if (bytes.length <= 4096) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let text = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  for (let i = 0; i < bytes.length; i += 4096) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
   }
   return text;
+}
+
+/**
+ * Appends `prefix`, the decimal digits of the integer `value`, and CRLF
+ * (`$12\r\n`, `:7\r\n`), written straight into the buffer.
+ */
+function appendHeader(out: ByteBuffer, prefix: number, value: number | bigint): void {
+  if (typeof value !== "number" || !Number.isSafeInteger(value)) {
+    appendText(out, `${String.fromCharCode(prefix)}${value}\r\n`);
+    return;
+  }
+  out.reserve(20);
+  const room = out.spare();
+  let at = 0;
+  room[at++] = prefix;
+  let n = value;
+  if (n < 0) {
+    room[at++] = 45;
+    n = -n;
+  }
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let i = at + digits - 1; i >= at; i--) {
+    room[i] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  at += digits;
+  room[at++] = CR;
+  room[at++] = LF;
+  out.commit(at);
 }
 
 function appendBulk(out: ByteBuffer, value: Uint8Array | null): void {
@@ -126,7 +181,7 @@ function appendBulk(out: ByteBuffer, value: Uint8Array | null): void {
     out.append(NULL_BULK_BYTES);
     return;
   }
-  appendText(out, `$${value.length}\r\n`);
+  appendHeader(out, DOLLAR, value.length);
   out.append(value);
   out.append(CRLF);
 }
@@ -144,7 +199,7 @@ function encodeValue(value: RespValue, out: ByteBuffer): void {
       appendText(out, `-${value.value}\r\n`);
       return;
     case "integer":
-      appendText(out, `:${value.value}\r\n`);
+      appendHeader(out, 58, value.value);
       return;
     case "bulk":
       appendBulk(out, value.value);
@@ -155,7 +210,7 @@ function encodeValue(value: RespValue, out: ByteBuffer): void {
         appendText(out, "*-1\r\n");
         return;
       }
-      appendText(out, `*${items.length}\r\n`);
+      appendHeader(out, STAR, items.length);
       for (const item of items) encodeValue(item, out);
     }
   }
@@ -305,7 +360,7 @@ export class RespServerCodec implements Decoder<Uint8Array[]>, Encoder<RespValue
         if (type !== DOLLAR) {
           throw new RespProtocolError(`expected '$', got '${quotedByte(type)}'`);
         }
-        const length = parseInt64(buf.bytes().subarray(1, cr));
+        const length = parseLength(buf, cr);
         if (
           length === undefined || length < 0 || length > this.#maxBulkLength ||
           this.#requestBytes + Number(length) > this.#maxRequestSize
@@ -378,7 +433,10 @@ function splitInline(line: Uint8Array): Uint8Array[] | undefined {
     for (let done = false; !done;) {
       const c = line[p];
       if (inDouble) {
-        if (c === 92 && line[p + 1] === 120 && hexValue(line[p + 2]) >= 0 && hexValue(line[p + 3]) >= 0) {
+        if (
+          c === 92 && line[p + 1] === 120 && hexValue(line[p + 2]) >= 0 &&
+          hexValue(line[p + 3]) >= 0
+        ) {
           current.push(hexValue(line[p + 2]) * 16 + hexValue(line[p + 3]));
           p += 3;
         } else if (c === 92 && p + 1 < end) {
@@ -473,7 +531,7 @@ export class RespClientCodec
   /** Appends a command as an array of bulk strings. */
   encode(command: readonly (string | Uint8Array)[], out: ByteBuffer): void {
     if (command.length === 0) throw new TypeError("A command needs at least its name");
-    appendText(out, `*${command.length}\r\n`);
+    appendHeader(out, STAR, command.length);
     for (const arg of command) appendBulk(out, typeof arg === "string" ? utf8.encode(arg) : arg);
   }
 

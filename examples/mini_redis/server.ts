@@ -55,9 +55,10 @@ import {
   runUntilSignalled,
 } from "../_cli.ts";
 import { type CommandContext, execute, Replies } from "./commands.ts";
-import { keyOf, Keyspace } from "./keyspace.ts";
+import { Keyspace } from "./keyspace.ts";
 import { PubSubHub, type PubSubMessage } from "./pubsub.ts";
 import {
+  byteString,
   RespProtocolError,
   RespServerCodec,
   type RespServerCodecOptions,
@@ -162,7 +163,7 @@ class Session implements CommandContext {
   }
 
   subscribe(channel: Uint8Array): number {
-    const key = keyOf(channel);
+    const key = byteString(channel);
     if (!this.#channels.has(key)) {
       this.#receiver ??= this.#shared.hub.receiver();
       this.#channels.set(key, channel);
@@ -172,7 +173,7 @@ class Session implements CommandContext {
   }
 
   unsubscribe(channel: Uint8Array): number {
-    const key = keyOf(channel);
+    const key = byteString(channel);
     if (this.#channels.delete(key)) this.#shared.hub.remove(channel, this);
     if (this.#channels.size === 0) this.#closeReceiver();
     return this.#channels.size;
@@ -236,7 +237,7 @@ class Session implements CommandContext {
       if (request === undefined) break; // end of input, or the hub closed
       if (request === true) continue; // messages were fed
       const reply = execute(this, request);
-      if (reply instanceof Replies) for (const item of reply.list) await framed.feed(item);
+      if (reply instanceof Replies) { for (const item of reply.list) await framed.feed(item); }
       else await framed.feed(reply);
       if (this.#quitting) break;
     }

@@ -43,12 +43,16 @@ const reply: fc.Arbitrary<RespValue> = fc.letrec<{ value: RespValue }>((tie) => 
     { depthSize: "small", withCrossShrink: true },
     fc.stringMatching(/^[ -~]{0,20}$/).map((value) => ({ type: "simple", value }) as const),
     fc.stringMatching(/^[ -~]{0,20}$/).map((value) => ({ type: "error", value }) as const),
-    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((n) => ({
-      type: "integer",
-      value: Number.isSafeInteger(Number(n)) ? Number(n) : n,
-    }) as const),
+    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((n) =>
+      ({
+        type: "integer",
+        value: Number.isSafeInteger(Number(n)) ? Number(n) : n,
+      }) as const
+    ),
     fc.option(fc.uint8Array({ maxLength: 40 })).map((value) => ({ type: "bulk", value }) as const),
-    fc.option(fc.array(tie("value"), { maxLength: 4 })).map((value) => ({ type: "array", value }) as const),
+    fc.option(fc.array(tie("value"), { maxLength: 4 })).map((value) =>
+      ({ type: "array", value }) as const
+    ),
   ),
 })).value;
 
@@ -59,18 +63,31 @@ Deno.test("resp codec: commands round-trip client -> server, whatever the chunk 
     for (const c of commands) client.encode(c, out);
     const server = new RespServerCodec();
     const decoded = decodeChunks((buf) => server.decode(buf), split(out.bytes().slice(), at));
-    assert.deepEqual(decoded.map((args) => args.map((a) => [...a])), commands.map((c) => c.map((a) => [...a])));
+    assert.deepEqual(
+      decoded.map((args) => args.map((a) => [...a])),
+      commands.map((c) => c.map((a) => [...a])),
+    );
   }));
 });
 
 Deno.test("resp codec: inline commands decode the same whatever the chunk boundaries", () => {
   const word = fc.stringMatching(/^[a-zA-Z0-9]{1,8}$/);
-  fc.assert(fc.property(fc.array(fc.array(word, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 5 }), cuts, (lines, at) => {
-    const text = lines.map((words) => words.join("  ") + (words.length % 2 ? "\r\n" : "\n")).join("");
-    const server = new RespServerCodec();
-    const decoded = decodeChunks((buf) => server.decode(buf), split(encoder.encode(text), at));
-    assert.deepEqual(decoded.map((args) => args.map((a) => new TextDecoder().decode(a))), lines);
-  }));
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(word, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 5 }),
+      cuts,
+      (lines, at) => {
+        const text = lines.map((words) => words.join("  ") + (words.length % 2 ? "\r\n" : "\n"))
+          .join("");
+        const server = new RespServerCodec();
+        const decoded = decodeChunks((buf) => server.decode(buf), split(encoder.encode(text), at));
+        assert.deepEqual(
+          decoded.map((args) => args.map((a) => new TextDecoder().decode(a))),
+          lines,
+        );
+      },
+    ),
+  );
 });
 
 Deno.test("resp codec: replies round-trip server -> client, whatever the chunk boundaries", () => {
@@ -79,7 +96,10 @@ Deno.test("resp codec: replies round-trip server -> client, whatever the chunk b
     const out = new ByteBuffer();
     for (const r of replies) server.encode(r, out);
     const client = new RespClientCodec();
-    assert.deepEqual(decodeChunks((buf) => client.decode(buf), split(out.bytes().slice(), at)), replies);
+    assert.deepEqual(
+      decodeChunks((buf) => client.decode(buf), split(out.bytes().slice(), at)),
+      replies,
+    );
   }));
 });
 
@@ -92,7 +112,10 @@ Deno.test("resp codec: inline quoting follows Redis (escapes, single quotes, unb
   assert.deepEqual(decode('SET k "a\\x41\\n\\q"\r\n'), [[83, 69, 84], [107], [97, 65, 10, 113]]);
   assert.deepEqual(decode("SET k 'it\\'s'\n"), [[83, 69, 84], [107], [...encoder.encode("it's")]]);
   assert.deepEqual(decode('ECHO a"b"\n'), [[69, 67, 72, 79], [97, 98]]);
-  assert.throws(() => decode('ECHO "ab\n'), { name: "RespProtocolError", message: "Protocol error: unbalanced quotes in request" });
+  assert.throws(() => decode('ECHO "ab\n'), {
+    name: "RespProtocolError",
+    message: "Protocol error: unbalanced quotes in request",
+  });
   assert.throws(() => decode("ECHO 'a'b\n"), RespProtocolError);
 });
 
@@ -117,7 +140,10 @@ Deno.test("resp codec: the requests before a protocol error decode first; the er
     const b = new ByteBuffer();
     b.append(encoder.encode(input));
     const codec = new RespServerCodec({ maxBulkLength: 8, maxArguments: 4, maxRequestSize: 10 });
-    assert.throws(() => codec.decode(b), { name: "RespProtocolError", message: `Protocol error: ${reason}` }, input);
+    assert.throws(() => codec.decode(b), {
+      name: "RespProtocolError",
+      message: `Protocol error: ${reason}`,
+    }, input);
   }
   assert.throws(() => new RespServerCodec({ maxArguments: 0 }), RangeError);
 });

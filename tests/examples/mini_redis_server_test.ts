@@ -113,8 +113,10 @@ Deno.test("mini_redis answers 1,000 pipelined requests through the client, in or
   await using srv = await startExample(server, ["--port", "0", "--quiet"]);
   await using client = await MiniRedisClient.connect({ port: srv.port });
   const replies = await Promise.all(
-    Array.from({ length: 1_000 }, (_, i) =>
-      i % 2 === 0 ? client.command(["INCR", "n"]) : client.command(["GET", "n"])),
+    Array.from(
+      { length: 1_000 },
+      (_, i) => i % 2 === 0 ? client.command(["INCR", "n"]) : client.command(["GET", "n"]),
+    ),
   );
   for (let i = 0; i < replies.length; i += 2) {
     assert.deepEqual(replies[i], { type: "integer", value: i / 2 + 1 });
@@ -137,7 +139,9 @@ async function collect(
   for await (const push of pushes) {
     if (push.type !== "array" || push.value === null) continue;
     const [kind, , payload] = push.value;
-    if (kind?.type === "bulk" && fromLatin1(kind.value!) === "message" && payload?.type === "bulk") {
+    if (
+      kind?.type === "bulk" && fromLatin1(kind.value!) === "message" && payload?.type === "bulk"
+    ) {
       seen.push(fromLatin1(payload.value!).slice(0, 8));
       if (seen.length === count) break;
     }
@@ -161,7 +165,11 @@ Deno.test("mini_redis pub/sub: two subscribers get every message; one that stops
   await using publisher = await MiniRedisClient.connect({ port: srv.port });
   const counts: number[] = [];
   for (let i = 0; i < total; i++) {
-    const reply = await publisher.command(["PUBLISH", "ch", `${String(i).padStart(8, "0")}${payload}`]);
+    const reply = await publisher.command([
+      "PUBLISH",
+      "ch",
+      `${String(i).padStart(8, "0")}${payload}`,
+    ]);
     assert.equal(reply.type, "integer");
     counts.push(Number(reply.value));
   }
@@ -171,7 +179,11 @@ Deno.test("mini_redis pub/sub: two subscribers get every message; one that stops
   assert.deepEqual(b, expected);
   assert.equal(counts[0], 3, "three subscribers at first");
   assert.equal(counts.at(-1), 2, "the laggard was disconnected");
-  assert.ok(srv.lines.some((line) => /^subscriber 127\.0\.0\.1:\d+ is \d+ messages behind: disconnected$/.test(line)));
+  assert.ok(
+    srv.lines.some((line) =>
+      /^subscriber 127\.0\.0\.1:\d+ is \d+ messages behind: disconnected$/.test(line)
+    ),
+  );
   // Its connection ends after what was written before the cut.
   const drain = new Uint8Array(1 << 20);
   let total_read = 0;
@@ -190,10 +202,13 @@ Deno.test("mini_redis answers hostile input with Redis's protocol error, other c
   const hostile: [string, string][] = [
     ["*1\r\n$99999999999\r\n", "-ERR Protocol error: invalid bulk length\r\n"],
     ["*99999999999\r\n", "-ERR Protocol error: invalid multibulk length\r\n"],
-    ["*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*\xff\xfe\r\n", "$1\r\nv\r\n-ERR Protocol error: invalid multibulk length\r\n"],
+    [
+      "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*\xff\xfe\r\n",
+      "$1\r\nv\r\n-ERR Protocol error: invalid multibulk length\r\n",
+    ],
     ["*1\r\n:1\r\n", "-ERR Protocol error: expected '$', got ':'\r\n"],
     ["GET k\r\n*1\r\n$-1\r\n", "$1\r\nv\r\n-ERR Protocol error: invalid bulk length\r\n"],
-    ["\"unbalanced\r\n", "-ERR Protocol error: unbalanced quotes in request\r\n"],
+    ['"unbalanced\r\n', "-ERR Protocol error: unbalanced quotes in request\r\n"],
   ];
   for (const [send, expected] of hostile) {
     const { conn, reply } = await exchange(srv.port, send, expected.length);
@@ -206,13 +221,24 @@ Deno.test("mini_redis answers hostile input with Redis's protocol error, other c
   }
   // Requests over the limits: a small server.
   await using small = await startExample(server, [
-    "--port", "0", "--quiet", "--max-bulk-length", "16", "--max-arguments", "4", "--max-request-size", "20",
+    "--port",
+    "0",
+    "--quiet",
+    "--max-bulk-length",
+    "16",
+    "--max-arguments",
+    "4",
+    "--max-request-size",
+    "20",
   ]);
   for (
     const [send, expected] of [
       ["*2\r\n$4\r\nECHO\r\n$17\r\n", "-ERR Protocol error: invalid bulk length\r\n"],
       ["*5\r\n", "-ERR Protocol error: invalid multibulk length\r\n"],
-      ["*3\r\n$3\r\nSET\r\n$10\r\nkkkkkkkkkk\r\n$10\r\n", "-ERR Protocol error: invalid bulk length\r\n"],
+      [
+        "*3\r\n$3\r\nSET\r\n$10\r\nkkkkkkkkkk\r\n$10\r\n",
+        "-ERR Protocol error: invalid bulk length\r\n",
+      ],
       ["A".repeat(70_000), "-ERR Protocol error: too big inline request\r\n"],
       ["*" + "1".repeat(70_000), "-ERR Protocol error: too big mbulk count string\r\n"],
     ] as const
@@ -229,7 +255,9 @@ Deno.test("mini_redis answers hostile input with Redis's protocol error, other c
   const half = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
   await half.write(latin1("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nab"));
   half.close();
-  for (const reply of await Promise.all(busy)) assert.deepEqual(reply, { type: "bulk", value: latin1("v") });
+  for (const reply of await Promise.all(busy)) {
+    assert.deepEqual(reply, { type: "bulk", value: latin1("v") });
+  }
   assert.deepEqual(await bystander.command(["GET", "k"]), { type: "bulk", value: latin1("v") });
   assert.deepEqual(srv.lines.slice(1), []);
 });
@@ -239,7 +267,10 @@ Deno.test("mini_redis shuts down gracefully with a subscriber connected", async 
   const pushes = subscribe({ port: srv.port }, ["news"]);
   assert.equal((await pushes.next()).done, false); // subscribed
   const publisher = await MiniRedisClient.connect({ port: srv.port });
-  assert.deepEqual(await publisher.command(["PUBLISH", "news", "last"]), { type: "integer", value: 1 });
+  assert.deepEqual(await publisher.command(["PUBLISH", "news", "last"]), {
+    type: "integer",
+    value: 1,
+  });
   const stopped = srv.stop();
   const message = await pushes.next();
   assert.equal(message.done, false);
