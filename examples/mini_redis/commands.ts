@@ -96,6 +96,14 @@ function expireError(): RespValue {
   return error("ERR invalid expire time in 'set' command");
 }
 
+/** The decimal text of `value` as bytes (at most 20, so no encoder call). */
+function decimal(value: number | bigint): Uint8Array {
+  const text = String(value);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
 /** Adds two int64 values exactly; `undefined` when the sum leaves the int64 range. */
 function addInt64(a: number | bigint, b: number | bigint): number | bigint | undefined {
   if (typeof a === "number" && typeof b === "number") {
@@ -118,7 +126,7 @@ function incrBy(ctx: CommandContext, keyBytes: Uint8Array, delta: number | bigin
   }
   const next = addInt64(value, delta);
   if (next === undefined) return OVERFLOW;
-  ctx.db.set(key, utf8.encode(String(next)), "keep");
+  ctx.db.set(key, decimal(next), "keep");
   return integer(next);
 }
 
@@ -191,7 +199,7 @@ function set(ctx: CommandContext, args: Uint8Array[]): RespValue {
     }
   }
   const key = byteString(args[1]!);
-  const old = ctx.db.get(key);
+  const old = flags & (GET | NX | XX) ? ctx.db.get(key) : undefined;
   const reply = flags & GET ? bulk(old ?? null) : OK;
   if ((flags & NX && old !== undefined) || (flags & XX && old === undefined)) {
     return flags & GET ? reply : NIL;

@@ -317,9 +317,10 @@ export class RespServerCodec implements Decoder<Uint8Array[]>, Encoder<RespValue
         if (args === undefined || args.length > 0) return args;
         continue; // a blank line: no command, as in Redis
       }
-      const count = this.#countLine(buf, "too big mbulk count string");
-      if (count === undefined) return undefined;
-      const n = parseInt64(count);
+      const cr = this.#lineEnd(buf, "too big mbulk count string");
+      if (cr < 0) return undefined;
+      const n = parseLength(buf, cr);
+      buf.consume(cr + 2);
       if (n === undefined || n > this.#maxArguments) {
         throw new RespProtocolError("invalid multibulk length");
       }
@@ -331,31 +332,24 @@ export class RespServerCodec implements Decoder<Uint8Array[]>, Encoder<RespValue
   }
 
   /**
-   * The digits of a `*N` or `$N` line (after its type byte), consuming the
-   * line; `undefined` until its CR and one more byte arrived (Redis skips
-   * that byte unchecked).
+   * Where the CR of the `*N` or `$N` line at the front is, or -1 until it
+   * and one more byte arrived (Redis skips that byte unchecked).
    */
-  #countLine(buf: ByteBuffer, tooBig: string): Uint8Array | undefined {
+  #lineEnd(buf: ByteBuffer, tooBig: string): number {
     const cr = buf.indexOf(CR);
     if (cr < 0) {
       if (buf.length > INLINE_MAX) throw new RespProtocolError(tooBig);
-      return undefined;
+      return -1;
     }
-    if (cr > buf.length - 2) return undefined;
-    const line = buf.take(cr + 2);
-    return line.subarray(1, cr);
+    return cr > buf.length - 2 ? -1 : cr;
   }
 
   #bulks(buf: ByteBuffer): Uint8Array[] | undefined {
     const args = this.#args!;
     while (args.length < this.#expected) {
       if (this.#bulkLength < 0) {
-        const cr = buf.indexOf(CR);
-        if (cr < 0) {
-          if (buf.length > INLINE_MAX) throw new RespProtocolError("too big bulk count string");
-          return undefined;
-        }
-        if (cr > buf.length - 2) return undefined;
+        const cr = this.#lineEnd(buf, "too big bulk count string");
+        if (cr < 0) return undefined;
         const type = buf.at(0)!;
         if (type !== DOLLAR) {
           throw new RespProtocolError(`expected '$', got '${quotedByte(type)}'`);
