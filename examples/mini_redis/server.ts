@@ -203,7 +203,11 @@ class Session implements CommandContext {
     try {
       await this.#serve(signal);
     } catch (error) {
-      if (!this.#dropped) throw error;
+      // A subscriber cut off for lagging, or a client that reset its
+      // connection: nothing to report (Redis logs neither by default).
+      const peerGone = error instanceof Deno.errors.ConnectionReset ||
+        error instanceof Deno.errors.BrokenPipe;
+      if (!this.#dropped && !peerGone) throw error;
     } finally {
       for (const channel of this.#channels.values()) this.#shared.hub.remove(channel, this);
       this.#channels.clear();
