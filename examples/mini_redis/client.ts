@@ -102,6 +102,7 @@ export async function* subscribe(
   channels: readonly string[],
   options: RequestOptions = {},
 ): AsyncGenerator<RespValue, void, undefined> {
+  if (channels.length === 0) throw new TypeError("'channels' must name at least one channel");
   const conn = await connect({ hostname: address.hostname ?? "127.0.0.1", port: address.port });
   const framed = new Framed(conn, new RespClientCodec());
   try {

@@ -331,4 +331,6 @@ Deno.test("mini_redis QUIT answers +OK and closes; the client CLI prints like re
     '1) "message"\n2) "ch"\n3) "hi"',
   ]);
   assert.equal(lines.at(-1), "(integer) 1");
+  await assert.rejects(client(["--port", port, "subscribe"], { log }), TypeError);
+  await assert.rejects(client(["--port", port], { log }), TypeError);
 });
