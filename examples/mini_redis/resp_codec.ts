@@ -426,33 +426,24 @@ function splitInline(line: Uint8Array): Uint8Array[] | undefined {
     let inSingle = false;
     for (let done = false; !done;) {
       const c = line[p];
-      if (inDouble) {
-        if (
-          c === 92 && line[p + 1] === 120 && hexValue(line[p + 2]) >= 0 &&
+      if (inDouble || inSingle) {
+        if (c === undefined) return undefined; // unterminated quotes
+        if (c === (inDouble ? 34 : 39)) {
+          // A closing quote must be followed by a space or the end.
+          if (p + 1 < end && !isSpace(line[p + 1])) return undefined;
+          done = true;
+        } else if (c === 92 && inSingle && line[p + 1] === 39) {
+          p++;
+          current.push(39);
+        } else if (
+          c === 92 && inDouble && line[p + 1] === 120 && hexValue(line[p + 2]) >= 0 &&
           hexValue(line[p + 3]) >= 0
         ) {
           current.push(hexValue(line[p + 2]) * 16 + hexValue(line[p + 3]));
           p += 3;
-        } else if (c === 92 && p + 1 < end) {
+        } else if (c === 92 && inDouble && p + 1 < end) {
           p++;
           current.push(ESCAPES[line[p]!] ?? line[p]!);
-        } else if (c === 34) {
-          if (p + 1 < end && !isSpace(line[p + 1])) return undefined;
-          done = true;
-        } else if (c === undefined) {
-          return undefined;
-        } else {
-          current.push(c);
-        }
-      } else if (inSingle) {
-        if (c === 92 && line[p + 1] === 39) {
-          p++;
-          current.push(39);
-        } else if (c === 39) {
-          if (p + 1 < end && !isSpace(line[p + 1])) return undefined;
-          done = true;
-        } else if (c === undefined) {
-          return undefined;
         } else {
           current.push(c);
         }

@@ -334,3 +334,25 @@ Deno.test("mini_redis QUIT answers +OK and closes; the client CLI prints like re
   await assert.rejects(client(["--port", port, "subscribe"], { log }), TypeError);
   await assert.rejects(client(["--port", port], { log }), TypeError);
 });
+
+Deno.test("mini_redis CONFIG GET matches its settings by name or glob, case-insensitively", async () => {
+  await using srv = await startExample(server, ["--port", "0", "--quiet", "--max-clients", "7"]);
+  await using client = await MiniRedisClient.connect({ port: srv.port });
+  const config = async (...patterns: string[]) => {
+    const reply = await client.command(["CONFIG", "GET", ...patterns]);
+    assert.equal(reply.type, "array");
+    return (reply.value ?? []).map((item) =>
+      fromLatin1((item.value ?? new Uint8Array()) as Uint8Array)
+    );
+  };
+  assert.deepEqual(await config("MaxClients"), ["MaxClients", "7"]);
+  assert.deepEqual(await config("max?lients", "*only"), ["maxclients", "7", "appendonly", "no"]);
+  assert.deepEqual(await config("[a-b]ppend[^x]nly", "save", "SAVE"), [
+    "appendonly",
+    "no",
+    "save",
+    "",
+  ]);
+  // An escape counts only in a glob; an exact name is looked up as it is.
+  assert.deepEqual(await config("sav\\e*", "\\save", "nosuch*"), ["save", ""]);
+});
