@@ -6,7 +6,10 @@
 # (user + system time of the server process, from /proc, over the requests).
 #
 #   bench/mini_redis.sh            # from the repository root
-#   REQUESTS=200000 ROUNDS=4 bench/mini_redis.sh
+#   REQUESTS=200000 PIPELINED_REQUESTS=1000000 ROUNDS=4 bench/mini_redis.sh
+#
+# CPU time is counted in clock ticks (10 ms): -P 16 runs more requests so
+# that each figure spans a few hundred ticks.
 #
 # Needs redis-server and redis-benchmark (Debian: apt-get install -y
 # redis-tools redis-server), taskset and deno (DENO=/path/to/deno, else
@@ -22,6 +25,7 @@ done
 
 cd "$(dirname "$0")/.."
 REQUESTS=${REQUESTS:-100000}
+PIPELINED_REQUESTS=${PIPELINED_REQUESTS:-500000}
 ROUNDS=${ROUNDS:-2}
 CLIENTS=${CLIENTS:-50}
 REDIS_PORT=${REDIS_PORT:-16379}
@@ -63,16 +67,17 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # bench PORT PID TEST PIPELINE -> "requests_per_second cpu_microseconds_per_request"
 bench() {
-  local before after rps
+  local before after rps n=$REQUESTS
+  if [ "$4" -gt 1 ]; then n=$PIPELINED_REQUESTS; fi
   before=$(cpu_ticks "$2")
-  rps=$(taskset -c "$CLIENT_CPU" redis-benchmark -p "$1" -t "$3" -c "$CLIENTS" -n "$REQUESTS" \
+  rps=$(taskset -c "$CLIENT_CPU" redis-benchmark -p "$1" -t "$3" -c "$CLIENTS" -n "$n" \
     -P "$4" --csv | awk -F'"' 'NR == 2 { print $4 }')
   after=$(cpu_ticks "$2")
-  awk -v r="$rps" -v t=$((after - before)) -v hz="$TICKS" -v n="$REQUESTS" \
+  awk -v r="$rps" -v t=$((after - before)) -v hz="$TICKS" -v n="$n" \
     'BEGIN { printf "%s %.3f\n", r, t * 1e6 / hz / n }'
 }
 
-echo "redis-benchmark -c $CLIENTS -n $REQUESTS, $ROUNDS rounds (order alternating), servers on CPU $SERVER_CPU, client on CPU $CLIENT_CPU"
+echo "redis-benchmark -c $CLIENTS -n $REQUESTS (-P 1) / $PIPELINED_REQUESTS (-P 16), $ROUNDS rounds (order alternating), servers on CPU $SERVER_CPU, client on CPU $CLIENT_CPU"
 echo "$(redis-server --version | cut -d' ' -f1-3), Deno $("$DENO" --version | head -1 | cut -d' ' -f2), $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
 printf '| %-4s | %-3s | %12s | %12s | %6s | %14s | %14s | %6s |\n' test P "redis req/s" "weir req/s" ratio "redis CPU µs" "weir CPU µs" ratio
