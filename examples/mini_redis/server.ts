@@ -18,10 +18,12 @@
  *
  * Prints `listening on HOST:PORT` once bound. How it is built:
  *
- * - `serve` with `maxConnections` (`--max-clients`), an optional idle
- *   timeout, and graceful shutdown on Ctrl+C: every connection stops
- *   reading, writes the replies it owes, and closes; subscribers get the
- *   messages published before the shutdown.
+ * - `serve` with `maxConnections` (`--max-clients`) and the reject policy:
+ *   a client over the limit gets Redis's `-ERR max number of clients
+ *   reached` at once and is closed. An optional idle timeout from which
+ *   subscribers are exempt, as in Redis. Graceful shutdown on Ctrl+C:
+ *   every connection stops reading, writes the replies it owes, and
+ *   closes; subscribers get the messages published before the shutdown.
  * - One `Framed` per connection over {@linkcode RespServerCodec}: each
  *   request is answered with `feed` (no write yet), and the replies go out
  *   in one write when no whole request is left in the read buffer, so a
@@ -83,6 +85,7 @@ export type RunOptions = Pick<ExampleRunOptions, "signal" | "log" | "clock">;
 /** How often expired keys are swept, and how many keys with a TTL one sweep looks at. */
 const SWEEP_INTERVAL = 100;
 const SWEEP_BUDGET = 2_000;
+const MAX_CLIENTS_REACHED = new TextEncoder().encode("-ERR max number of clients reached\r\n");
 
 /** Parses the flags (see the module doc). */
 export function parseMiniRedisArgs(args: string[]): MiniRedisConfig {
@@ -165,7 +168,10 @@ class Session implements CommandContext {
   subscribe(channel: Uint8Array): number {
     const key = byteString(channel);
     if (!this.#channels.has(key)) {
-      this.#receiver ??= this.#shared.hub.receiver();
+      if (this.#receiver === undefined) {
+        this.#receiver = this.#shared.hub.receiver();
+        this.#conn.idleTimeout = 0; // a quiet subscriber is not idle (Redis exempts it too)
+      }
       this.#channels.set(key, channel);
       this.#shared.hub.add(channel, this);
     }
@@ -216,8 +222,10 @@ class Session implements CommandContext {
   }
 
   #closeReceiver(): void {
-    this.#receiver?.close();
+    if (this.#receiver === undefined) return;
+    this.#receiver.close();
     this.#receiver = undefined;
+    this.#conn.idleTimeout = undefined; // the server's again
   }
 
   async #serve(signal: AbortSignal): Promise<void> {
@@ -344,10 +352,13 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
     (conn, { signal }) => new Session(conn, shared).run(signal),
     {
       maxConnections: config.maxClients,
-      ...(config.idleTimeout > 0 ? { idleTimeout: config.idleTimeout } : {}),
+      // Over the limit a client is told so at once, as by Redis.
+      whenFull: "reject",
+      onReject: (conn) => conn.writeAll(MAX_CLIENTS_REACHED),
+      idleTimeout: config.idleTimeout,
       onError: (error, conn) =>
         quietLog(`connection ${conn ? peerOf(conn) : "accept"} error: ${error}`),
-      ...(signal ? { shutdownSignal: signal } : {}),
+      ...(signal ? { signal } : {}),
       ...(clock ? { clock } : {}),
     },
   );
@@ -366,7 +377,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   signal?.addEventListener("abort", closeHub, { once: true });
   log(`listening on ${server.addr.hostname}:${server.addr.port}`);
   try {
-    await server.finished;
+    await server.closed;
   } finally {
     signal?.removeEventListener("abort", closeHub);
     stopSweep.abort();

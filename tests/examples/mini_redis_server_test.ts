@@ -356,3 +356,71 @@ Deno.test("mini_redis CONFIG GET matches its settings by name or glob, case-inse
   // An escape counts only in a glob; an exact name is looked up as it is.
   assert.deepEqual(await config("sav\\e*", "\\save", "nosuch*"), ["save", ""]);
 });
+
+Deno.test("mini_redis turns a client over --max-clients away with Redis's error at once", async () => {
+  await using srv = await startExample(server, ["--port", "0", "--quiet", "--max-clients", "2"]);
+  const first = await MiniRedisClient.connect({ port: srv.port });
+  await using second = await MiniRedisClient.connect({ port: srv.port });
+  assert.deepEqual(await first.command(["PING"]), { type: "simple", value: "PONG" });
+  assert.deepEqual(await second.command(["PING"]), { type: "simple", value: "PONG" });
+  // Recorded from redis-server 7.0.15 with maxclients reached.
+  const expected = "-ERR max number of clients reached\r\n";
+  const third = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
+  try {
+    assert.equal(fromLatin1(await readBytes(third, expected.length)), expected);
+    assert.ok(await closesAfter(third));
+  } finally {
+    third.close();
+  }
+  assert.deepEqual(await second.command(["PING"]), { type: "simple", value: "PONG" });
+  await first.close();
+  // Once the server has closed its side, a slot is free again.
+  let reply = "";
+  for (let attempt = 0; attempt < 100 && reply !== "+PONG\r\n"; attempt++) {
+    const { conn, reply: got } = await exchange(srv.port, "PING\r\n", 7);
+    conn.close();
+    reply = got;
+    if (reply !== "+PONG\r\n") await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal(reply, "+PONG\r\n");
+});
+
+Deno.test("mini_redis closes idle clients but not quiet subscribers (FakeClock)", async () => {
+  const clock = new FakeClock();
+  const controller = new AbortController();
+  const listening = Promise.withResolvers<number>();
+  const running = server(["--port", "0", "--quiet", "--idle-timeout", "1000"], {
+    signal: controller.signal,
+    clock,
+    log: (line) => {
+      const match = line.match(/:(\d+)$/);
+      if (match) listening.resolve(Number(match[1]));
+    },
+  });
+  const port = await listening.promise;
+  const idle = await Deno.connect({ hostname: "127.0.0.1", port });
+  await idle.write(latin1("PING\r\n"));
+  assert.equal(fromLatin1(await readBytes(idle, 7)), "+PONG\r\n");
+  const pushes = subscribe({ port }, ["ch"]);
+  assert.equal((await pushes.next()).done, false);
+  await clock.tick(2_000);
+  assert.ok(await closesAfter(idle), "the idle client is closed");
+  idle.close();
+  const publisher = await MiniRedisClient.connect({ port });
+  assert.deepEqual(await publisher.command(["PUBLISH", "ch", "still here"]), {
+    type: "integer",
+    value: 1,
+  });
+  assert.deepEqual((await pushes.next()).value, {
+    type: "array",
+    value: [
+      { type: "bulk", value: latin1("message") },
+      { type: "bulk", value: latin1("ch") },
+      { type: "bulk", value: latin1("still here") },
+    ],
+  });
+  await publisher.close();
+  controller.abort();
+  assert.equal((await pushes.next()).done, true);
+  await running;
+});
