@@ -50,7 +50,6 @@
 export * from "./types.ts";
 export * from "./frame_too_large_error.ts";
 export * from "./invalid_frame_error.ts";
-export * from "./line_too_long_error.ts";
 export * from "./lines_codec.ts";
 export * from "./any_delimiter_codec.ts";
 export * from "./length_delimited_codec.ts";

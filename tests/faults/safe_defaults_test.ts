@@ -4,7 +4,7 @@
 // application is bounded.
 import assert from "node:assert/strict";
 import { LengthDelimitedCodec, LinesCodec } from "@weir/weir/framing";
-import { BufferFullError, BufReader, ByteBuffer, duplex } from "@weir/weir/io";
+import { BufReader, ByteBuffer, duplex, LineTooLongError } from "@weir/weir/io";
 import { FramedDriver, UdpSocket } from "@weir/weir/net";
 import { soon, stillPending } from "../_util/abort_injection.ts";
 
@@ -13,7 +13,7 @@ Deno.test("BufReader stops a line at 64 KiB by default instead of buffering on",
   await a.write(new Uint8Array(70_000).fill(0x61));
   const reader = new BufReader(b);
   const error = await soon(reader.readLine().catch((e) => e), "readLine");
-  assert.ok(error instanceof BufferFullError, String(error));
+  assert.ok(error instanceof LineTooLongError, String(error));
   assert.equal(error.limit, 65536);
   assert.ok(reader.buffered <= 65536 + 8192, `${reader.buffered} bytes buffered`);
   a.close();

@@ -6,9 +6,8 @@ import {
   FramedRead,
   LengthDelimitedCodec,
   LinesCodec,
-  LineTooLongError,
 } from "@weir/weir/framing";
-import { type ByteBuffer, toReadable, UnexpectedEofError } from "@weir/weir/io";
+import { type ByteBuffer, LineTooLongError, toReadable, UnexpectedEofError } from "@weir/weir/io";
 import { cuts, encodeAll, split, text } from "./_codec_util.ts";
 import { ChunkReader, ManualReader, settle } from "./_io_util.ts";
 import { TaggedCodec } from "./_tagged_codec.ts";
@@ -79,7 +78,7 @@ Deno.test("FramedRead throws a decoder error once, then is done, and cancels a s
       cancelled = reason;
     },
   });
-  const framed = new FramedRead(source, new LinesCodec({ maxLength: 8 }));
+  const framed = new FramedRead(source, new LinesCodec({ maxLineLength: 8 }));
   assert.equal((await framed.next()).value, "fine");
   await assert.rejects(framed.next(), LineTooLongError);
   assert.equal((await framed.next()).done, true);
