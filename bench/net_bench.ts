@@ -31,7 +31,7 @@ function weirFramedServer(): EchoServer {
       if (!driver.trySend(next.value)) await driver.send(next.value);
     }
     await driver.close();
-    await driver.done;
+    await driver.closed;
   });
   return { port: server.addr.port, [Symbol.asyncDispose]: () => server.shutdown() };
 }

@@ -36,8 +36,7 @@ const I64_MAX = (1n << 63n) - 1n;
  * **Ownership.** {@linkcode ByteBuffer.prototype.take} hands the first `n`
  * bytes to the caller without copying: the returned view is never written
  * again by this buffer. After a `take`, the buffer never moves or reuses
- * the memory behind handed-out views (until the caller gives it back with
- * {@linkcode ByteBuffer.prototype.reclaim}); when it needs room it moves its
+ * the memory behind handed-out views; when it needs room it moves its
  * unread bytes to fresh memory instead. Views from `bytes()` and `spare()`
  * are borrowed: valid until the next call that changes the buffer.
  *
@@ -228,6 +227,36 @@ export class ByteBuffer {
   }
 
   /**
+   * As {@linkcode ByteBuffer.prototype.reserve}, but when new memory is
+   * needed it is exactly what is asked for (Rust's `Vec::reserve_exact`):
+   * for a caller that knows the final size, as a decoder that read a
+   * frame's length.
+   *
+   * @param additional Bytes of spare room wanted.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer(64);
+   * buf.append(new Uint8Array(60));
+   * buf.reserveExact(100);
+   * assert.equal(buf.capacity, 160);
+   * ```
+   */
+  reserveExact(additional: number): void {
+    if (this.#buf.length - this.#end >= additional) return;
+    const len = this.#end - this.#start;
+    const next = new Uint8Array(len + additional);
+    if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
+    this.#buf = next;
+    this.#start = 0;
+    this.#end = len;
+    this.#shared = false;
+  }
+
+  /**
    * The spare capacity after the unread bytes, as a borrowed view to write
    * into; follow with {@linkcode ByteBuffer.prototype.commit}.
    *
@@ -373,38 +402,6 @@ export class ByteBuffer {
     this.#start += n;
     this.#shared = true;
     return out;
-  }
-
-  /**
-   * Lets the buffer reuse the memory behind every view handed out by
-   * {@linkcode ByteBuffer.prototype.take} so far: the caller declares it is
-   * done with them (it copied them or dropped them). Later writes may then
-   * overwrite those views, and the buffer compacts in place instead of
-   * moving to fresh memory, the way a `BytesMut` reclaims its capacity once
-   * every split-off `Bytes` is dropped. A loop that decodes frames, copies
-   * each one out and reclaims before its next read runs on one allocation.
-   *
-   * @example Usage
-   * ```ts
-   * import { ByteBuffer } from "@weir/weir/io";
-   * import assert from "node:assert/strict";
-   *
-   * const buf = new ByteBuffer(8);
-   * buf.append(new Uint8Array([1, 2, 3, 4]));
-   * const copy = buf.take(4).slice(); // a copy: the view itself is not kept
-   * buf.reclaim();
-   * const memory = buf.spare().buffer;
-   * buf.append(new Uint8Array([5, 6, 7, 8, 9, 10, 11, 12]));
-   * assert.equal(buf.bytes().buffer, memory); // no fresh allocation
-   * assert.deepEqual([...copy], [1, 2, 3, 4]);
-   * ```
-   */
-  reclaim(): void {
-    this.#shared = false;
-    if (this.#start === this.#end) {
-      this.#start = 0;
-      this.#end = 0;
-    }
   }
 
   /** The DataView, with room for `n` more bytes at `#end`. */

@@ -48,6 +48,7 @@
 export * from "./types.ts";
 export * from "./byte_buffer.ts";
 export * from "./unexpected_eof_error.ts";
+export * from "./invalid_read_error.ts";
 export * from "./invalid_utf8_error.ts";
 export * from "./invalid_read_error.ts";
 export * from "./line_too_long_error.ts";

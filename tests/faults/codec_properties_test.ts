@@ -362,7 +362,10 @@ for (const spec of SPECS) {
           decodeEof: (buf) => inner.decodeEof!(buf),
           encode: (item, out) => inner.encode(item, out),
         };
-        const frames = new FramedRead(reader, watched, { capacity: readCapacity });
+        const frames = new FramedRead(reader, watched, {
+          minReadSize: readCapacity,
+          maxReadSize: readCapacity,
+        });
         const got: Decoded = { frames: [], errors: [] };
         for (let calls = 0;; calls++) {
           if (calls > input.length + 2) throw new Hang(`${spec.name}: FramedRead keeps yielding`);
