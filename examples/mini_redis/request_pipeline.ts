@@ -130,6 +130,6 @@ export class RequestPipeline<Req, Res> {
       this.#head = 0;
       this.#driver.abort();
     }
-    await this.#driver.done.catch(() => {});
+    await this.#driver.closed.catch(() => {});
   }
 }

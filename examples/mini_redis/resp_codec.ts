@@ -267,7 +267,6 @@ export class RespServerCodec implements Decoder<Uint8Array[]>, Encoder<RespValue
   /** The length of the bulk string whose header was read, or -1 before its header. */
   #bulkLength = -1;
   #requestBytes = 0;
-  #drained = true;
 
   /** @param options Limits; see {@linkcode RespServerCodecOptions}. */
   constructor(options: RespServerCodecOptions = {}) {
@@ -276,19 +275,9 @@ export class RespServerCodec implements Decoder<Uint8Array[]>, Encoder<RespValue
     this.#maxRequestSize = checkLimit("maxRequestSize", options.maxRequestSize ?? 1024 ** 3);
   }
 
-  /**
-   * Whether the last `decode` found no whole request in the buffer: the
-   * reader is about to wait for bytes, so replies fed so far should go out.
-   */
-  get drained(): boolean {
-    return this.#drained;
-  }
-
   /** Decodes one request from the front of `buf`, or returns `undefined` for more bytes. */
   decode(buf: ByteBuffer): Uint8Array[] | undefined {
-    const request = this.#decode(buf);
-    this.#drained = request === undefined;
-    return request;
+    return this.#decode(buf);
   }
 
   /**

@@ -24,10 +24,11 @@
  *   subscribers are exempt, as in Redis. Graceful shutdown on Ctrl+C:
  *   every connection stops reading, writes the replies it owes, and
  *   closes; subscribers get the messages published before the shutdown.
- * - One `Framed` per connection over {@linkcode RespServerCodec}: each
- *   request is answered with `feed` (no write yet), and the replies go out
- *   in one write when no whole request is left in the read buffer, so a
- *   pipelined batch costs one read and one write.
+ * - One `Framed` per connection over {@linkcode RespServerCodec}: requests
+ *   already buffered are taken with `tryNext` and answered with `tryFeed`
+ *   (no promise, no write yet); `Framed` writes the replies when its reader
+ *   is about to wait for bytes, so a pipelined batch costs one read and
+ *   one write.
  * - A `Keyspace` with expiry on access, and a sweep every 100 ms on weir's
  *   `interval` (Redis's active expiry, `hz 10`).
  * - Pub/sub over one weir `broadcast` channel ({@linkcode PubSubHub}); a
@@ -134,7 +135,6 @@ class Session implements CommandContext {
   readonly #conn: Connection;
   readonly #shared: Shared;
   readonly #framed: Framed<Uint8Array[], RespValue>;
-  readonly #codec: RespServerCodec;
   /** Subscribed channels by key, with their bytes for replies. */
   readonly #channels = new Map<string, Uint8Array>();
   #receiver: BroadcastReceiver<PubSubMessage> | undefined;
@@ -145,8 +145,7 @@ class Session implements CommandContext {
   constructor(conn: Connection, shared: Shared) {
     this.#conn = conn;
     this.#shared = shared;
-    this.#codec = new RespServerCodec(shared.limits);
-    this.#framed = new Framed(conn, this.#codec);
+    this.#framed = new Framed(conn, new RespServerCodec(shared.limits));
   }
 
   get db(): Keyspace {
@@ -231,14 +230,20 @@ class Session implements CommandContext {
   async #serve(signal: AbortSignal): Promise<void> {
     const framed = this.#framed;
     for (;;) {
-      let request;
+      let request: Uint8Array[] | true | undefined;
       try {
-        request = this.#receiver === undefined
-          ? await this.#nextRequest(signal)
-          : await this.#nextInSubscribeMode(signal);
+        if (this.#receiver === undefined) {
+          // A request already buffered is taken without a promise; `next`
+          // waits for bytes, and `Framed` writes the replies fed so far
+          // first: one write per batch of pipelined requests.
+          const result = framed.tryNext() ?? await framed.next({ signal });
+          request = result.done ? undefined : result.value;
+        } else {
+          request = await this.#nextInSubscribeMode(signal);
+        }
       } catch (error) {
         if (error instanceof RespProtocolError) {
-          await framed.feed({ type: "error", value: `ERR ${error.message}` });
+          await this.#reply({ type: "error", value: `ERR ${error.message}` });
           break;
         }
         // The peer left in the middle of a request, or the server is
@@ -249,8 +254,12 @@ class Session implements CommandContext {
       if (request === undefined) break; // end of input, or the hub closed
       if (request === true) continue; // messages were fed
       const reply = execute(this, request);
-      if (reply instanceof Replies) { for (const item of reply.list) await framed.feed(item); }
-      else await framed.feed(reply);
+      if (reply instanceof Replies) {
+        for (const item of reply.list) await this.#reply(item);
+      } else {
+        const fed = this.#reply(reply);
+        if (fed !== undefined) await fed;
+      }
       if (this.#quitting) break;
     }
     // Shutting down: the messages published before it still go out.
@@ -258,22 +267,9 @@ class Session implements CommandContext {
     await framed.close(); // flush, then FIN
   }
 
-  /**
-   * The next request; before waiting for bytes, the replies fed so far
-   * are written (one write per batch of pipelined requests).
-   */
-  async #nextRequest(signal: AbortSignal): Promise<Uint8Array[] | undefined> {
-    const next = this.#framed.next({ signal });
-    if (this.#codec.drained && this.#framed.buffered > 0) {
-      try {
-        await this.#framed.flush();
-      } catch (error) {
-        next.catch(() => {}); // the write failed, so will the read: report one error
-        throw error;
-      }
-    }
-    const result = await next;
-    return result.done ? undefined : result.value;
+  /** Feeds a reply: at once while there is room, else once the writes made room. */
+  #reply(reply: RespValue): Promise<void> | undefined {
+    return this.#framed.tryFeed(reply) ? undefined : this.#framed.feed(reply);
   }
 
   /**
@@ -284,7 +280,6 @@ class Session implements CommandContext {
   async #nextInSubscribeMode(signal: AbortSignal): Promise<Uint8Array[] | true | undefined> {
     const receiver = this.#receiver!;
     const framed = this.#framed;
-    if (receiver.length === 0 && framed.buffered > 0) await framed.flush();
     let won;
     try {
       won = await select([
@@ -322,7 +317,7 @@ class Session implements CommandContext {
 
   #deliver(message: PubSubMessage): Promise<void> | undefined {
     if (!this.#channels.has(message.channel)) return undefined;
-    return this.#framed.feed(message.reply);
+    return this.#reply(message.reply);
   }
 }
 
