@@ -283,6 +283,13 @@ function subscribeReply(kind: RespValue, channel: Uint8Array | null, count: numb
   return { type: "array", value: [kind, bulk(channel), integer(count)] };
 }
 
+/** How many of the keys `args[1..]` pass `test` (each is tested, in order), as a reply. */
+function countKeys(args: Uint8Array[], test: (key: string) => boolean): RespValue {
+  let count = 0;
+  for (let i = 1; i < args.length; i++) if (test(byteString(args[i]!))) count++;
+  return count === 0 ? ZERO : count === 1 ? ONE : integer(count);
+}
+
 /** A command: its arity as Redis gives it (negative: at least that many), and what it does. */
 interface Command {
   arity: number;
@@ -303,22 +310,8 @@ const COMMANDS = new Map<string, Command>([
   ["echo", { arity: 2, run: (_ctx, args) => bulk(args[1]!) }],
   ["get", { arity: 2, run: (ctx, args) => bulk(ctx.db.get(byteString(args[1]!)) ?? null) }],
   ["set", { arity: -3, run: set }],
-  ["del", {
-    arity: -2,
-    run: (ctx, args) => {
-      let deleted = 0;
-      for (let i = 1; i < args.length; i++) if (ctx.db.delete(byteString(args[i]!))) deleted++;
-      return deleted === 0 ? ZERO : deleted === 1 ? ONE : integer(deleted);
-    },
-  }],
-  ["exists", {
-    arity: -2,
-    run: (ctx, args) => {
-      let found = 0;
-      for (let i = 1; i < args.length; i++) if (ctx.db.has(byteString(args[i]!))) found++;
-      return found === 0 ? ZERO : found === 1 ? ONE : integer(found);
-    },
-  }],
+  ["del", { arity: -2, run: (ctx, args) => countKeys(args, (key) => ctx.db.delete(key)) }],
+  ["exists", { arity: -2, run: (ctx, args) => countKeys(args, (key) => ctx.db.has(key)) }],
   ["incr", { arity: 2, run: (ctx, args) => incrBy(ctx, args[1]!, 1) }],
   ["decr", { arity: 2, run: (ctx, args) => incrBy(ctx, args[1]!, -1) }],
   ["incrby", {
