@@ -1,7 +1,8 @@
 /**
  * A small mini-redis (and Redis) client: commands are pipelined over one
- * connection (sent as soon as they are issued, replies matched by order),
- * and `subscribe` reads a channel's messages on a connection of its own.
+ * connection with weir's `Pipeline` (sent as soon as they are issued,
+ * replies matched by order), and `subscribe` reads a channel's messages on
+ * a connection of its own.
  *
  * ```sh
  * deno run --allow-net=127.0.0.1 examples/mini_redis/client.ts --port 6379 set k v
@@ -18,14 +19,13 @@
  */
 import { parseArgs } from "node:util";
 import { Framed } from "@weir/weir/framing";
-import { connect } from "@weir/weir/net";
+import { connect, Pipeline, type RequestOptions } from "@weir/weir/net";
 import {
   endpointConfig,
   endpointOptions,
   type ExampleRunOptions,
   runUntilSignalled,
 } from "../_cli.ts";
-import { RequestPipeline } from "./request_pipeline.ts";
 import { formatReply, RespClientCodec, type RespValue } from "./resp_codec.ts";
 
 /** A command: its name and arguments, strings (sent as UTF-8) or bytes. */
@@ -36,12 +36,6 @@ export interface ServerAddress {
   /** Default `127.0.0.1`. */
   hostname?: string;
   port: number;
-}
-
-/** Options of one request. */
-export interface RequestOptions {
-  /** Stops waiting for the reply (which is still read, and dropped). */
-  signal?: AbortSignal;
 }
 
 /**
@@ -58,24 +52,27 @@ export interface RequestOptions {
  * ```
  */
 export class MiniRedisClient implements AsyncDisposable {
-  readonly #pipeline: RequestPipeline<Command, RespValue>;
+  readonly #pipeline: Pipeline<Command, RespValue>;
 
-  private constructor(pipeline: RequestPipeline<Command, RespValue>) {
+  private constructor(pipeline: Pipeline<Command, RespValue>) {
     this.#pipeline = pipeline;
   }
 
   /** Connects to a server. */
   static async connect(address: ServerAddress): Promise<MiniRedisClient> {
     const conn = await connect({ hostname: address.hostname ?? "127.0.0.1", port: address.port });
-    return new MiniRedisClient(new RequestPipeline(conn, new RespClientCodec()));
+    return new MiniRedisClient(new Pipeline(conn, new RespClientCodec()));
   }
 
-  /** Sends `command` and resolves with its reply (an error reply is a value, not a rejection). */
+  /**
+   * Sends `command` and resolves with its reply (an error reply is a value,
+   * not a rejection); `signal` and `timeout` as for `Pipeline.request`.
+   */
   command(command: Command, options: RequestOptions = {}): Promise<RespValue> {
     return this.#pipeline.request(command, options);
   }
 
-  /** Resolves once the connection is closed. */
+  /** Settles once the connection is closed (rejects with `ConnectionLostError` if it failed). */
   get closed(): Promise<void> {
     return this.#pipeline.closed;
   }

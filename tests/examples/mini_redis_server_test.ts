@@ -288,8 +288,8 @@ Deno.test("mini_redis shuts down gracefully with a subscriber connected", async 
     ],
   });
   assert.equal((await pushes.next()).done, true, "then the server closes the subscriber");
-  await assert.rejects(publisher.command(["PING"]));
-  await publisher.close();
+  await assert.rejects(publisher.command(["PING"]), { name: "ConnectionLostError" });
+  await assert.rejects(publisher.closed, { name: "ConnectionLostError" });
   await stopped;
 });
 
