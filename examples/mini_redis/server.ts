@@ -4,8 +4,16 @@
  * redis-server 7's replies byte for byte for the commands it has:
  * PING, ECHO, GET, SET (EX, PX, EXAT, PXAT, NX, XX, KEEPTTL, GET), DEL,
  * EXISTS, INCR, DECR, INCRBY, DECRBY, TTL, PTTL, DBSIZE, FLUSHALL, QUIT,
- * CONFIG GET, PUBLISH, SUBSCRIBE and UNSUBSCRIBE (in subscribe mode only (UN)SUBSCRIBE, PING and QUIT run, as
- * in Redis). Other commands get Redis's `unknown command` error.
+ * CONFIG GET, PUBLISH, SUBSCRIBE and UNSUBSCRIBE (in subscribe mode only
+ * (UN)SUBSCRIBE, PING and QUIT run, as in Redis). Other commands get
+ * Redis's `unknown command` error.
+ *
+ * Where it differs from redis-server: CONFIG has only GET, over three
+ * settings (`save`, `appendonly`, `maxclients`); a request may declare at
+ * most 1,048,576 arguments by default (Redis: 2^31 - 1); a NUL byte in an
+ * inline command is an ordinary byte (Redis stops reading the line there);
+ * UNSUBSCRIBE without arguments answers in subscription order (Redis: hash
+ * order).
  *
  * ```sh
  * deno run --allow-net=127.0.0.1 examples/mini_redis/server.ts --port 6379 \
