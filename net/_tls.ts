@@ -51,7 +51,8 @@ export function handshakeWithin(
 
 /**
  * Wraps a TLS server's handler: the handshake completes (within
- * `handshakeTimeout`) before `handler` runs. A failed or stalled handshake
+ * `handshakeTimeout`) before `handler` runs, and `onHandshake` gets its
+ * duration and failure. A failed or stalled handshake
  * rejects, so the server reports it and closes the connection; one cut
  * short by the server itself (shutdown, idle timeout) ends quietly.
  */
@@ -59,16 +60,20 @@ export function handshakeFirst(
   handler: ConnectionHandler,
   tls: TlsServeOptions,
   clock: Clock = systemClock,
+  onHandshake: (ms: number, error: unknown) => void = () => {},
 ): ConnectionHandler {
   const { handshakeTimeout = 10_000 } = tls;
   checkTimeout("handshakeTimeout", handshakeTimeout);
   return async (conn, context) => {
+    const start = clock.now();
     try {
       await handshakeWithin(conn, handshakeTimeout, clock, context.signal);
     } catch (error) {
       if (context.signal.aborted) return;
+      onHandshake(clock.now() - start, error);
       throw error;
     }
+    onHandshake(clock.now() - start, undefined);
     await handler(conn, context);
   };
 }

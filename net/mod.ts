@@ -26,6 +26,7 @@ export * from "./connect.ts";
 export * from "./split.ts";
 export * from "./reunite_error.ts";
 export * from "./serve.ts";
+export * from "./server_stats.ts";
 export * from "./udp_socket.ts";
 export * from "./datagram_too_large_error.ts";
 export * from "./framed_driver.ts";

@@ -4,6 +4,9 @@ import type { TcpAddress, UnixAddress } from "./connect.ts";
 import { Connection } from "./connection.ts";
 import { handshakeFirst } from "./_tls.ts";
 import type { TlsListenAddress } from "./tls_options.ts";
+import { otelMeter, otelTracer, type TelemetryOptions } from "../sync/otel.ts";
+import type { ServerStats } from "./server_stats.ts";
+import { type ConnectionTrace, ServerCounters, ServerTelemetry } from "./_server_telemetry.ts";
 
 /** A TCP address to listen on, optionally shared with other listeners. */
 export interface TcpListenAddress extends TcpAddress {
@@ -60,7 +63,7 @@ export type ConnectionHandler = (
 ) => void | Promise<void>;
 
 /** Options for {@linkcode serve}. */
-export interface ServeOptions {
+export interface ServeOptions extends TelemetryOptions {
   /**
    * At most this many connections are open at once. At the limit the server
    * stops accepting: further connections wait in the kernel's listen
@@ -124,6 +127,9 @@ export interface ShutdownOptions {
   gracePeriod?: number;
 }
 
+/** Counts a TLS handshake in a server's stats: a door into `Server` for {@linkcode serve}. */
+let recordHandshake: (server: Server, ms: number, error: unknown) => void;
+
 /** Pause after an accept error (out of file descriptors, ...) before retrying. */
 const ACCEPT_BACKOFF_MS = 100;
 
@@ -135,6 +141,10 @@ interface Tracked {
   /** Idle sweeps in a row that found no activity. */
   quiet: number;
   closedByServer: boolean;
+  /** Only with a meter or a tracer. */
+  trace: ConnectionTrace | undefined;
+  /** What ended the connection, for its span and duration (an error of its handler). */
+  error: unknown;
 }
 
 /** Idle sweeps per `idleTimeout`: a connection closes within 1.25 × `idleTimeout` of its last byte. */
@@ -189,6 +199,12 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
   #accepting: Promise<void>;
   #shutdown: Promise<void> | undefined;
   #finished = Promise.withResolvers<void>();
+  #stats: ServerCounters = new ServerCounters(this.#conns);
+  #telemetry: ServerTelemetry | undefined;
+
+  static {
+    recordHandshake = (server, ms, error) => server.#recordHandshake(ms, error);
+  }
 
   /**
    * Starts serving connections accepted from `listener` (see
@@ -225,6 +241,8 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
       clock = systemClock,
       shutdownSignal,
     } = options;
+    const meter = otelMeter(options.meter);
+    const tracer = otelTracer(options.tracer);
     if (
       !(maxConnections >= 1) || !(Number.isInteger(maxConnections) || maxConnections === Infinity)
     ) {
@@ -247,6 +265,9 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
     this.#onError = onError;
     this.#noDelay = noDelay;
     this.#clock = clock;
+    if (meter !== undefined || tracer !== undefined) {
+      this.#telemetry = new ServerTelemetry(meter, tracer, listener.addr, this.#stats);
+    }
     this.#accepting = this.#acceptLoop();
     if (shutdownSignal !== undefined) {
       if (shutdownSignal.aborted) this.shutdown();
@@ -297,6 +318,37 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
    */
   get connections(): number {
     return this.#conns.size;
+  }
+
+  /**
+   * The server's counters and gauges, live (the same object every time):
+   * connections accepted, open, rejected, closed idle, failed TLS
+   * handshakes, errors, bytes each way, and TLS handshake durations.
+   * With a `meter` (or Deno's OpenTelemetry on), the same counts are
+   * exported as `weir.server.*` metrics.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+   *   await conn.readable.pipeTo(conn.writable);
+   * });
+   * {
+   *   await using conn = await connect(server.addr);
+   *   await conn.writeAll(new TextEncoder().encode("ping"));
+   *   await conn.closeWrite();
+   *   await new Response(conn.readable).arrayBuffer();
+   * }
+   * while (server.stats.active > 0) await new Promise((r) => setTimeout(r, 1));
+   * assert.equal(server.stats.accepted, 1);
+   * assert.equal(server.stats.bytesRead, 4);
+   * assert.equal(server.stats.bytesWritten, 4);
+   * ```
+   */
+  get stats(): ServerStats {
+    return this.#stats;
   }
 
   /**
@@ -384,6 +436,7 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
           this.shutdown();
           return;
         }
+        this.#stats.errors++;
         this.#report(error, undefined);
         await new Promise<void>((resolve) => {
           const cancel = this.#clock.setTimer(resolve, ACCEPT_BACKOFF_MS);
@@ -407,7 +460,10 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
       seen: -1,
       quiet: 0,
       closedByServer: false,
+      trace: this.#telemetry?.opened(conn),
+      error: undefined,
     };
+    this.#stats.accepted++;
     this.#conns.set(conn, tracked);
     if (idle && this.#cancelSweep === undefined) this.#scheduleSweep();
     this.#serveOne(conn, tracked, tracked.controller?.signal ?? this.#shutdownController.signal);
@@ -417,7 +473,11 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
     try {
       await this.#handler(conn, { signal });
     } catch (error) {
-      if (!tracked.closedByServer) this.#report(error, conn);
+      tracked.error = error;
+      if (!tracked.closedByServer) {
+        this.#stats.errors++;
+        this.#report(error, conn);
+      }
     } finally {
       this.#close(conn, tracked, false);
     }
@@ -438,9 +498,13 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
           tracked.seen = activity;
           tracked.quiet = 0;
         } else if (++tracked.quiet >= this.#quietSweeps) {
-          tracked.controller!.abort(
-            new DOMException(`Connection was idle for ${this.#idleTimeout} ms`, "TimeoutError"),
+          const reason = new DOMException(
+            `Connection was idle for ${this.#idleTimeout} ms`,
+            "TimeoutError",
           );
+          tracked.error = reason;
+          this.#stats.idleClosed++;
+          tracked.controller!.abort(reason);
           this.#close(conn, tracked, true);
         }
       }
@@ -450,9 +514,12 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
 
   /** Closes a connection and frees its slot (once; its handler may still run). */
   #close(conn: Connection, tracked: Tracked, byServer: boolean): void {
-    if (!this.#conns.delete(conn)) return;
+    if (!this.#conns.has(conn)) return;
+    this.#stats.closing(conn);
+    this.#conns.delete(conn);
     tracked.closedByServer = byServer;
     conn.close();
+    if (tracked.trace !== undefined) this.#telemetry!.closed(conn, tracked.trace, tracked.error);
     this.#wake?.();
     this.#wake = undefined;
     if (this.#conns.size === 0) {
@@ -468,6 +535,12 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
     } catch (thrown) {
       console.error(thrown);
     }
+  }
+
+  #recordHandshake(ms: number, error: unknown): void {
+    this.#stats.handshakeDuration.record(ms);
+    if (error !== undefined) this.#stats.handshakeFailures++;
+    this.#telemetry?.handshake(ms, error);
   }
 
   async #stop(gracePeriod: number): Promise<void> {
@@ -492,6 +565,7 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
       for (const [conn, tracked] of this.#conns) this.#close(conn, tracked, true);
     }
     await this.#accepting;
+    this.#telemetry?.stop();
     this.#finished.resolve();
   }
 }
@@ -590,12 +664,18 @@ export function serve<T extends ServeTarget>(
   handler: ConnectionHandler,
   options: ServeOptions = {},
 ): Server<ServeAddr<T>> {
+  let server: Server<ServeAddr<T>> | undefined;
   const serveHandler = "tls" in target
-    ? handshakeFirst(handler, target.tls, options.clock)
+    ? handshakeFirst(
+      handler,
+      target.tls,
+      options.clock,
+      (ms, error) => recordHandshake(server!, ms, error),
+    )
     : handler;
   const listener = listen(target) as Deno.Listener<Deno.Conn, ServeAddr<T>>;
   try {
-    return new Server(listener, serveHandler, options);
+    return server = new Server(listener, serveHandler, options);
   } catch (error) {
     // Bad options: do not leave a listener we opened behind.
     if (!("listener" in target)) listener.close();

@@ -45,3 +45,4 @@ export * from "./select.ts";
 export * from "./join.ts";
 export * from "./pool.ts";
 export * from "./pool_drained_error.ts";
+export * from "./otel.ts";

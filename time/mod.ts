@@ -48,3 +48,4 @@ export * from "./timeout.ts";
 export * from "./interval.ts";
 export * from "./retry.ts";
 export * from "./rate_limiter.ts";
+export * from "./duration_histogram.ts";

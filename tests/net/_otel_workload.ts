@@ -1,0 +1,75 @@
+// Run by otel_export_test.ts in a subprocess with OTEL_DENO=true: serves and
+// connects on loopback, waits for a few metric exports, then prints the
+// counters it read directly, for the test to compare with what arrived.
+import { connect, serve } from "@weir/weir/net";
+
+const exportInterval = Number(Deno.env.get("OTEL_METRIC_EXPORT_INTERVAL"));
+const payload = new Uint8Array(1000).fill(7);
+
+const echo = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+  const first = new Uint8Array(1);
+  if (await conn.read(first) === null) return;
+  if (first[0] === 0xff) throw new Error("bad request");
+  await conn.writeAll(first);
+  await conn.readable.pipeTo(conn.writable);
+}, { onError: () => {} });
+
+for (let i = 0; i < 3; i++) {
+  await using conn = await connect(echo.addr);
+  await conn.writeAll(payload);
+  await conn.closeWrite();
+  await new Response(conn.readable).arrayBuffer();
+}
+{
+  await using conn = await connect(echo.addr);
+  await conn.writeAll(new Uint8Array([0xff]));
+  await new Response(conn.readable).arrayBuffer();
+}
+
+const idle = serve({ hostname: "127.0.0.1", port: 0 }, async (_conn, { signal }) => {
+  await new Promise((resolve) => signal.addEventListener("abort", resolve));
+}, { idleTimeout: 20 });
+{
+  await using conn = await connect(idle.addr);
+  await new Response(conn.readable).arrayBuffer(); // ends when the server closes it
+}
+
+const cert = await Deno.readTextFile(new URL("../fixtures/server.pem", import.meta.url));
+const key = await Deno.readTextFile(new URL("../fixtures/server.key", import.meta.url));
+const ca = await Deno.readTextFile(new URL("../fixtures/ca.pem", import.meta.url));
+const tls = serve({ hostname: "127.0.0.1", port: 0, tls: { cert, key } }, async (conn) => {
+  await conn.writeAll(new TextEncoder().encode("tls"));
+}, { onError: () => {} });
+{
+  await using conn = await connect({
+    ...tls.addr,
+    tls: { caCerts: [ca], serverName: "localhost" },
+  });
+  await new Response(conn.readable).arrayBuffer();
+}
+await connect({ ...tls.addr, tls: {} }).then((conn) => conn.close(), () => {});
+
+for (const server of [echo, idle, tls]) {
+  while (server.stats.active > 0) await new Promise((r) => setTimeout(r, 5));
+}
+// Two full export intervals with every count final.
+await new Promise((r) => setTimeout(r, 3 * exportInterval));
+const report = Object.fromEntries(
+  Object.entries({ echo, idle, tls }).map(([name, server]) => {
+    const { accepted, active, rejected, idleClosed, handshakeFailures, errors } = server.stats;
+    return [name, {
+      port: server.addr.port,
+      accepted,
+      active,
+      rejected,
+      idleClosed,
+      handshakeFailures,
+      errors,
+      bytesRead: server.stats.bytesRead,
+      bytesWritten: server.stats.bytesWritten,
+      handshakes: server.stats.handshakeDuration.count,
+    }];
+  }),
+);
+console.log(JSON.stringify(report));
+await Promise.all([echo.shutdown(), idle.shutdown(), tls.shutdown()]);

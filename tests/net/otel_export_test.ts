@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { OtlpReceiver } from "../_util/otlp_receiver.ts";
+
+const EXPORT_INTERVAL_MS = 100;
+
+Deno.test("with OTEL_DENO=true, a server's counters and durations arrive at an OTLP/HTTP receiver with the values it counted", async () => {
+  await using receiver = new OtlpReceiver("@weir/weir");
+  const child = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--quiet", new URL("./_otel_workload.ts", import.meta.url).href],
+    env: {
+      OTEL_DENO: "true",
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_METRIC_EXPORT_INTERVAL: String(EXPORT_INTERVAL_MS),
+      OTEL_SERVICE_NAME: "weir-test",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(child.stderr);
+  assert.equal(child.code, 0, stderr);
+  assert.deepEqual(receiver.rejected, []);
+  const report = JSON.parse(new TextDecoder().decode(child.stdout));
+  const { echo, idle, tls } = report;
+
+  // What the workload did, as its own counters saw it.
+  assert.equal(echo.accepted, 4);
+  assert.equal(echo.errors, 1);
+  assert.equal(echo.bytesRead, 3 * 1000 + 1);
+  assert.equal(echo.bytesWritten, 3 * 1000);
+  assert.equal(idle.idleClosed, 1);
+  assert.equal(tls.handshakes, 2);
+  assert.equal(tls.handshakeFailures, 1);
+
+  // The same numbers, exported.
+  for (const [name, stats] of Object.entries<Record<string, number>>(report)) {
+    const at = { "server.port": stats.port!, "network.transport": "tcp" };
+    const value = (metric: string, extra: Record<string, string> = {}) => {
+      const point = receiver.latest(metric, { ...at, ...extra });
+      assert.ok(point !== undefined, `${metric} of the ${name} server never arrived`);
+      return point.value;
+    };
+    assert.equal(value("weir.server.accepted_connections"), stats.accepted, name);
+    assert.equal(value("weir.server.active_connections"), 0, name);
+    assert.equal(value("weir.server.idle_closed_connections"), stats.idleClosed, name);
+    assert.equal(value("weir.server.errors"), stats.errors, name);
+    assert.equal(
+      value("weir.server.network.io", { "network.io.direction": "receive" }),
+      stats.bytesRead,
+      name,
+    );
+    assert.equal(
+      value("weir.server.network.io", { "network.io.direction": "transmit" }),
+      stats.bytesWritten,
+      name,
+    );
+    // Every connection's duration was recorded when it closed.
+    const durations = receiver.points.filter((p) =>
+      p.name === "weir.server.connection.duration" && p.attributes["server.port"] === stats.port
+    );
+    const latestCount = new Map<string, number>();
+    for (const p of durations) latestCount.set(String(p.attributes["error.type"]), p.count!);
+    assert.equal([...latestCount.values()].reduce((a, b) => a + b, 0), stats.accepted, name);
+    assert.equal(durations[0]!.unit, "s");
+  }
+  // The idle close and the handler error carry their error.type.
+  assert.equal(
+    receiver.latest("weir.server.connection.duration", {
+      "server.port": idle.port,
+      "error.type": "TimeoutError",
+    })?.count,
+    1,
+  );
+  assert.equal(
+    receiver.latest("weir.server.connection.duration", {
+      "server.port": echo.port,
+      "error.type": "Error",
+    })?.count,
+    1,
+  );
+  const ok = receiver.points.filter((p) =>
+    p.name === "weir.server.tls_handshake.duration" && p.attributes["error.type"] === undefined
+  );
+  const failed = receiver.points.filter((p) =>
+    p.name === "weir.server.tls_handshake.duration" && p.attributes["error.type"] !== undefined
+  );
+  assert.equal(ok.at(-1)?.count, 1);
+  assert.equal(failed.at(-1)?.count, 1);
+});
