@@ -2,6 +2,8 @@ import { type Clock, systemClock } from "../time/clock.ts";
 import { Connection } from "./connection.ts";
 import type { TlsAddress } from "./tls_options.ts";
 import { upgradeTls } from "./upgrade_tls.ts";
+import { otelMeter, otelTracer, type TelemetryOptions } from "../sync/otel.ts";
+import { ClientTelemetry, targetAttributes } from "./_client_telemetry.ts";
 
 /** A TCP endpoint: a host name or IP address and a port. */
 export interface TcpAddress {
@@ -21,8 +23,12 @@ export interface UnixAddress {
   path: string;
 }
 
-/** Options for {@linkcode connect}. */
-export interface ConnectOptions {
+/**
+ * Options for {@linkcode connect}. With a `meter` (or Deno's OpenTelemetry
+ * on), connections are counted as `weir.client.*` metrics; with a
+ * `tracer`, each is a span from dial to close.
+ */
+export interface ConnectOptions extends TelemetryOptions {
   /**
    * Gives up when aborted, rejecting with `signal.reason`.
    *
@@ -125,29 +131,48 @@ export async function connect(
   }, timeout);
   const onAbort = () => controller.abort(signal!.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
+  const meter = otelMeter(options.meter);
+  const tracer = otelTracer(options.tracer);
+  const telemetry = meter === undefined && tracer === undefined
+    ? undefined
+    : new ClientTelemetry(meter, tracer, targetAttributes(address));
   try {
-    const conn = await abortable(
-      "path" in address ? Deno.connect({ transport: "unix", path: address.path }) : Deno.connect({
-        hostname: address.hostname ?? "127.0.0.1",
-        port: address.port,
-        signal: controller.signal,
-      }),
-      controller.signal,
-    );
-    if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(noDelay);
-    const plain = new Connection<Deno.Conn>(conn);
-    if (!("tls" in address)) return plain;
-    const { serverName = address.hostname ?? "127.0.0.1" } = address.tls;
-    return await upgradeTls(plain, {
-      ...address.tls,
-      hostname: serverName,
-      signal: controller.signal,
-      clock,
-    });
+    const conn = await dial(address, controller.signal, noDelay, clock);
+    telemetry?.connected(conn);
+    return conn;
+  } catch (error) {
+    telemetry?.failed(error);
+    throw error;
   } finally {
     cancelTimer?.();
     signal?.removeEventListener("abort", onAbort);
   }
+}
+
+async function dial(
+  address: TcpAddress | TlsAddress | UnixAddress,
+  signal: AbortSignal,
+  noDelay: boolean,
+  clock: Clock,
+): Promise<Connection> {
+  const conn = await abortable(
+    "path" in address ? Deno.connect({ transport: "unix", path: address.path }) : Deno.connect({
+      hostname: address.hostname ?? "127.0.0.1",
+      port: address.port,
+      signal,
+    }),
+    signal,
+  );
+  if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(noDelay);
+  const plain = new Connection<Deno.Conn>(conn);
+  if (!("tls" in address)) return plain;
+  const { serverName = address.hostname ?? "127.0.0.1" } = address.tls;
+  return await upgradeTls(plain, {
+    ...address.tls,
+    hostname: serverName,
+    signal,
+    clock,
+  });
 }
 
 /** Races the dial against the signal; a socket that opens too late is closed. */
