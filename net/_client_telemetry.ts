@@ -1,16 +1,13 @@
 import type { OtelAttributes, OtelMeter, OtelTracer } from "../sync/otel.ts";
 import type { Connection } from "./connection.ts";
 import {
-  type Census,
-  censusFor,
-  durationHistogram,
-  endSpan,
-  errorType,
-  type ObservedInstrument,
-  SPAN_KIND_CLIENT,
-} from "./_telemetry.ts";
+  type OtelCensus,
+  otelDurationHistogram,
+  type OtelObservedInstrument,
+} from "../sync/otel_census.ts";
+import { censusFor, endSpan, errorType, SPAN_KIND_CLIENT } from "./_telemetry.ts";
 
-const CLIENT_INSTRUMENTS: readonly ObservedInstrument<Connection>[] = [
+const CLIENT_INSTRUMENTS: readonly OtelObservedInstrument<Connection>[] = [
   {
     name: "weir.client.open_connections",
     description: "Connections opened by connect and not yet closed",
@@ -30,7 +27,7 @@ const CLIENT_INSTRUMENTS: readonly ObservedInstrument<Connection>[] = [
   },
 ];
 
-const censuses = new WeakMap<OtelMeter, Census<Connection>>();
+const censuses = new WeakMap<OtelMeter, OtelCensus<Connection>>();
 
 /** The server a client connects to, as semantic-convention attributes. */
 export function targetAttributes(
@@ -69,7 +66,11 @@ export class ClientTelemetry {
 
   #connectDuration(error: unknown): void {
     if (this.#meter === undefined) return;
-    durationHistogram(this.#meter, "weir.client.connect.duration", "Time to connect, TLS included")
+    otelDurationHistogram(
+      this.#meter,
+      "weir.client.connect.duration",
+      "Time to connect, TLS included",
+    )
       .record(
         (performance.now() - this.#start) / 1_000,
         error === undefined
@@ -91,7 +92,7 @@ export class ClientTelemetry {
     conn.closed.then(() => {
       census?.remove(conn);
       if (this.#meter !== undefined) {
-        durationHistogram(
+        otelDurationHistogram(
           this.#meter,
           "weir.client.connection.duration",
           "How long connections opened by connect stayed open",

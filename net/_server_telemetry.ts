@@ -3,14 +3,11 @@ import { DurationHistogram } from "../time/duration_histogram.ts";
 import type { Connection } from "./connection.ts";
 import type { ServerStats } from "./server_stats.ts";
 import {
-  addrAttributes,
-  durationHistogram,
-  endSpan,
-  errorType,
-  type ObservedInstrument,
-  observeSource,
-  SPAN_KIND_SERVER,
-} from "./_telemetry.ts";
+  OtelCensus,
+  otelDurationHistogram,
+  type OtelObservedInstrument,
+} from "../sync/otel_census.ts";
+import { addrAttributes, endSpan, errorType, SPAN_KIND_SERVER } from "./_telemetry.ts";
 
 /** The server's side of {@linkcode ServerStats}: plain fields it bumps. */
 export class ServerCounters implements ServerStats {
@@ -52,7 +49,7 @@ export class ServerCounters implements ServerStats {
   }
 }
 
-const SERVER_INSTRUMENTS: readonly ObservedInstrument<ServerCounters>[] = [
+const SERVER_INSTRUMENTS: readonly OtelObservedInstrument<ServerCounters>[] = [
   {
     name: "weir.server.active_connections",
     description: "Connections open on the server",
@@ -112,7 +109,7 @@ export class ServerTelemetry {
   #meter: OtelMeter | undefined;
   #tracer: OtelTracer | undefined;
   #attributes: OtelAttributes;
-  #stop: () => void;
+  #census: OtelCensus<ServerCounters> | undefined;
 
   constructor(
     meter: OtelMeter | undefined,
@@ -123,9 +120,10 @@ export class ServerTelemetry {
     this.#meter = meter;
     this.#tracer = tracer;
     this.#attributes = addrAttributes(addr, "server");
-    this.#stop = meter === undefined
-      ? () => {}
-      : observeSource(meter, SERVER_INSTRUMENTS, counters, this.#attributes);
+    if (meter !== undefined) {
+      this.#census = new OtelCensus(meter, SERVER_INSTRUMENTS, this.#attributes);
+      this.#census.add(counters);
+    }
   }
 
   opened(conn: Connection): ConnectionTrace {
@@ -142,7 +140,7 @@ export class ServerTelemetry {
       const attributes = error === undefined
         ? this.#attributes
         : { ...this.#attributes, "error.type": errorType(error) };
-      durationHistogram(
+      otelDurationHistogram(
         this.#meter,
         "weir.server.connection.duration",
         "How long connections stayed open",
@@ -160,12 +158,16 @@ export class ServerTelemetry {
     const attributes = error === undefined
       ? this.#attributes
       : { ...this.#attributes, "error.type": errorType(error) };
-    durationHistogram(this.#meter, "weir.server.tls_handshake.duration", "TLS handshake duration")
+    otelDurationHistogram(
+      this.#meter,
+      "weir.server.tls_handshake.duration",
+      "TLS handshake duration",
+    )
       .record(ms / 1_000, attributes);
   }
 
   stop(): void {
-    this.#stop();
+    this.#census?.close();
   }
 }
 

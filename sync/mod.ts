@@ -46,3 +46,4 @@ export * from "./join.ts";
 export * from "./pool.ts";
 export * from "./pool_drained_error.ts";
 export * from "./otel.ts";
+export * from "./otel_census.ts";
