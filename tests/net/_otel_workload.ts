@@ -1,7 +1,8 @@
 // Run by otel_export_test.ts in a subprocess with OTEL_DENO=true: serves and
 // connects on loopback, waits for a few metric exports, then prints the
 // counters it read directly, for the test to compare with what arrived.
-import { connect, serve } from "@weir/weir/net";
+import { connect, serve, UdpSocket } from "@weir/weir/net";
+import { Pool } from "@weir/weir/sync";
 
 const exportInterval = Number(Deno.env.get("OTEL_METRIC_EXPORT_INTERVAL"));
 const payload = new Uint8Array(1000).fill(7);
@@ -49,6 +50,25 @@ const tls = serve({ hostname: "127.0.0.1", port: 0, tls: { cert, key } }, async 
 }
 await connect({ ...tls.addr, tls: {} }).then((conn) => conn.close(), () => {});
 
+// UDP: three datagrams each way, one too large.
+const udpA = UdpSocket.bind({ port: 0 });
+const udpB = UdpSocket.bind({ port: 0 }, { maxDatagramSize: 100 });
+for (const size of [10, 200, 20, 30]) await udpA.sendTo(new Uint8Array(size), udpB.addr);
+await udpA.flush();
+for (let i = 0; i < 4; i++) {
+  const got = await udpB.recvFrom().catch(() => undefined);
+  if (got !== undefined) await udpB.sendTo(got.data, got.addr);
+}
+await udpB.flush();
+for (let i = 0; i < 3; i++) await udpA.recvFrom();
+
+// A pool: one acquire waits for the lease held.
+const pool = new Pool({ create: () => ({}), max: 1 });
+const held = await pool.acquire();
+const waiting = pool.acquire();
+setTimeout(() => held.release(), 20);
+(await waiting).release();
+
 for (const server of [echo, idle, tls]) {
   while (server.stats.active > 0) await new Promise((r) => setTimeout(r, 5));
 }
@@ -71,5 +91,15 @@ const report = Object.fromEntries(
     }];
   }),
 );
-console.log(JSON.stringify(report));
-await Promise.all([echo.shutdown(), idle.shutdown(), tls.shutdown()]);
+console.log(JSON.stringify({
+  servers: report,
+  udp: {
+    received: udpA.datagramsReceived + udpB.datagramsReceived,
+    sent: udpA.datagramsSent + udpB.datagramsSent,
+    truncated: udpB.datagramsTruncated,
+  },
+  pool: { waits: pool.waitTime.count, idle: pool.idle },
+}));
+await Promise.all([echo.shutdown(), idle.shutdown(), tls.shutdown(), pool.drain()]);
+udpA.close();
+udpB.close();

@@ -3,7 +3,7 @@ import { OtlpReceiver } from "../_util/otlp_receiver.ts";
 
 const EXPORT_INTERVAL_MS = 100;
 
-Deno.test("with OTEL_DENO=true, a server's counters and durations arrive at an OTLP/HTTP receiver with the values it counted", async () => {
+Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, UDP sockets and pools arrive at an OTLP/HTTP receiver with the values it counted", async () => {
   await using receiver = new OtlpReceiver("@weir/weir");
   const child = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", new URL("./_otel_workload.ts", import.meta.url).href],
@@ -20,7 +20,7 @@ Deno.test("with OTEL_DENO=true, a server's counters and durations arrive at an O
   const stderr = new TextDecoder().decode(child.stderr);
   assert.equal(child.code, 0, stderr);
   assert.deepEqual(receiver.rejected, []);
-  const report = JSON.parse(new TextDecoder().decode(child.stdout));
+  const { servers: report, udp, pool } = JSON.parse(new TextDecoder().decode(child.stdout));
   const { echo, idle, tls } = report;
 
   // What the workload did, as its own counters saw it.
@@ -86,4 +86,40 @@ Deno.test("with OTEL_DENO=true, a server's counters and durations arrive at an O
   );
   assert.equal(ok.at(-1)?.count, 1);
   assert.equal(failed.at(-1)?.count, 1);
+
+  // Clients: 7 connections made (4 echo, 1 idle, 2 TLS of which one failed).
+  const connects = receiver.points.filter((p) => p.name === "weir.client.connect.duration");
+  const connectCount = (port: number, failed: boolean) =>
+    connects.filter((p) =>
+      p.attributes["server.port"] === port && (p.attributes["error.type"] !== undefined) === failed
+    ).at(-1)?.count;
+  assert.equal(connectCount(echo.port, false), 4);
+  assert.equal(connectCount(tls.port, false), 1);
+  assert.equal(connectCount(tls.port, true), 1);
+  assert.equal(receiver.latest("weir.client.open_connections")?.value, 0);
+  assert.equal(
+    receiver.latest("weir.client.network.io", { "network.io.direction": "transmit" })?.value,
+    3 * 1000 + 1,
+  );
+
+  // UDP and the pool.
+  assert.deepEqual(udp, { received: 6, sent: 7, truncated: 1 });
+  const udpValue = (name: string, match: Record<string, string> = {}) =>
+    receiver.latest(name, match)?.value;
+  assert.equal(udpValue("weir.udp.datagrams", { "network.io.direction": "receive" }), 6);
+  assert.equal(udpValue("weir.udp.datagrams", { "network.io.direction": "transmit" }), 7);
+  assert.equal(udpValue("weir.udp.truncated_datagrams"), 1);
+  assert.equal(udpValue("weir.udp.open_sockets"), 2);
+  assert.equal(pool.waits, 2);
+  assert.equal(receiver.latest("weir.pool.wait_time")?.count, 2);
+  assert.equal(
+    receiver.latest("weir.pool.resources", { "weir.pool.state": "idle" })?.value,
+    pool.idle,
+  );
+
+  // Spans: one per served connection, with the server's attributes.
+  const served = receiver.spans.filter((s) => s.name === "weir.server.connection");
+  assert.equal(served.length, echo.accepted + idle.accepted + tls.accepted);
+  assert.ok(served.every((s) => s.kind === 2 /* OTLP's SPAN_KIND_SERVER */));
+  assert.equal(served.filter((s) => s.status === 2).length, 1 + 1 + 1);
 });
