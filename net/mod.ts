@@ -4,7 +4,11 @@
  * and graceful shutdown, connection drivers, UDP without silent truncation,
  * and multi-core serving. Add `tls` to an address to `connect` or `serve`
  * over TLS (ALPN, a bounded server handshake), or `upgradeTls` a plain
- * connection (STARTTLS): the same `Connection` either way.
+ * connection (STARTTLS): the same `Connection` either way. Connections,
+ * servers (`server.stats`) and UDP sockets count what they do; with
+ * `OTEL_DENO=true` (or a `meter` / `tracer` option) the counts go out as
+ * OpenTelemetry metrics (`weir.server.*`, `weir.client.*`, `weir.udp.*`)
+ * and spans.
  *
  * ```ts
  * import { connect, serve } from "@weir/weir/net";

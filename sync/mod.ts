@@ -4,6 +4,11 @@
  * task structure: `CancellationToken`, `JoinSet`, `TaskTracker`, `select`,
  * `join`/`tryJoin` and a resource `Pool`. Every wait takes an `AbortSignal`
  * and leaves no trace when aborted; guards and permits work with `using`.
+ * The OpenTelemetry bridge every weir module shares lives here too: meter
+ * and tracer types shaped like OpenTelemetry's (`OtelMeter`, `OtelTracer`;
+ * nothing imported), `otelMeter()` / `otelTracer()` for the global API
+ * Deno registers under `OTEL_DENO=true`, and `OtelCensus`, which reports
+ * many objects' plain counters when the meter collects.
  *
  * ```ts
  * import { mpsc, Semaphore } from "@weir/weir/sync";
@@ -45,5 +50,6 @@ export * from "./select.ts";
 export * from "./join.ts";
 export * from "./pool.ts";
 export * from "./pool_drained_error.ts";
+// -- telemetry bridge --
 export * from "./otel.ts";
 export * from "./otel_census.ts";
