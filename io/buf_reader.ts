@@ -3,6 +3,7 @@ import { abortable, claimOrThrow } from "./_abort.ts";
 import { closeReader } from "./_close.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
+import { checkReadResult } from "./invalid_read_error.ts";
 import { InvalidUtf8Error } from "./invalid_utf8_error.ts";
 import type { IoOptions } from "./io_options.ts";
 import { toReadable } from "./to_readable.ts";
@@ -193,8 +194,9 @@ export class BufReader implements Reader, AsyncDisposable {
       if (buf.spare().length < least) buf.reserve(least);
       const view = buf.spare();
       pending = this.#pending = this.#src.read(view).then(
-        (n) => {
+        (result) => {
           this.#pending = undefined;
+          const n = checkReadResult(result, view.length);
           if (n === null) return false;
           this.#commit(view, n);
           return true;
@@ -331,7 +333,7 @@ export class BufReader implements Reader, AsyncDisposable {
 
   async #readSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number | null> {
     if (signal === undefined && this.#pending === undefined && p.length >= this.#capacity) {
-      return this.#src.read(p);
+      return checkReadResult(await this.#src.read(p), p.length);
     }
     if (!await this.#ensure(1, signal)) return null;
     claimOrThrow(signal);
@@ -391,7 +393,8 @@ export class BufReader implements Reader, AsyncDisposable {
       const out = typeof target === "number" ? new Uint8Array(n) : target;
       let got = this.#copyOut(out);
       while (got < n) {
-        const r = await this.#src.read(out.subarray(got));
+        const rest = out.subarray(got);
+        const r = checkReadResult(await this.#src.read(rest), rest.length);
         if (r === null) throw new UnexpectedEofError(n, got);
         got += r;
       }

@@ -1,4 +1,5 @@
 import { abortable, type SignalReader } from "./_abort.ts";
+import { checkReadResult } from "./invalid_read_error.ts";
 import type { IoOptions } from "./io_options.ts";
 import { toReader } from "./to_reader.ts";
 import { toWriter } from "./to_writer.ts";
@@ -82,7 +83,7 @@ export async function copy(
         await abortable(writer.flush(), signal);
         unflushed = false;
       }
-      const n = await abortable(read, signal);
+      const n = checkReadResult(await abortable(read, signal), buf.length);
       if (n === null) break;
       await writeAll(writer, buf.subarray(0, n), ioOptions);
       total += n;

@@ -42,6 +42,7 @@ export * from "./types.ts";
 export * from "./byte_buffer.ts";
 export * from "./unexpected_eof_error.ts";
 export * from "./invalid_utf8_error.ts";
+export * from "./invalid_read_error.ts";
 export * from "./to_reader.ts";
 export * from "./to_writer.ts";
 export * from "./write_all.ts";

@@ -1,6 +1,7 @@
 import { abortable, type SignalReader } from "./_abort.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
+import { checkReadResult } from "./invalid_read_error.ts";
 import type { IoOptions } from "./io_options.ts";
 import { toReader } from "./to_reader.ts";
 import type { ByteSource } from "./types.ts";
@@ -51,7 +52,11 @@ export async function readAll(
   try {
     while (true) {
       if (buf.spare().length < 4096) buf.reserve(buf.capacity || 16384);
-      const n = await abortable(reader.read(buf.spare(), ioOptions), signal);
+      const spare = buf.spare();
+      const n = checkReadResult(
+        await abortable(reader.read(spare, ioOptions), signal),
+        spare.length,
+      );
       if (n === null) return buf.take(buf.length);
       buf.commit(n);
       if (buf.length > maxBytes) {

@@ -1,4 +1,5 @@
 import { abortable, type SignalReader } from "./_abort.ts";
+import { checkReadResult } from "./invalid_read_error.ts";
 import type { IoOptions } from "./io_options.ts";
 import type { Reader } from "./types.ts";
 import { UnexpectedEofError } from "./unexpected_eof_error.ts";
@@ -44,9 +45,10 @@ export async function readExact(
   const out = typeof target === "number" ? new Uint8Array(target) : target;
   let got = 0;
   while (got < out.length) {
-    const n = await abortable(
-      (reader as SignalReader).read(got === 0 ? out : out.subarray(got), options),
-      signal,
+    const rest = got === 0 ? out : out.subarray(got);
+    const n = checkReadResult(
+      await abortable((reader as SignalReader).read(rest, options), signal),
+      rest.length,
     );
     if (n === null) throw new UnexpectedEofError(out.length, got);
     got += n;

@@ -1,4 +1,5 @@
 import { closeReader } from "./_close.ts";
+import { checkReadResult } from "./invalid_read_error.ts";
 import type { Reader } from "./types.ts";
 
 /** Options for {@linkcode toReadable}. */
@@ -59,7 +60,10 @@ export function toReadable(
       // autoAllocateChunkSize guarantees a request for every pull.
       const request = controller.byobRequest!;
       const view = request.view!;
-      const n = await reader.read(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+      const n = checkReadResult(
+        await reader.read(new Uint8Array(view.buffer, view.byteOffset, view.byteLength)),
+        view.byteLength,
+      );
       if (n === null) {
         controller.close();
         request.respond(0);
