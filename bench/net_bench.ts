@@ -7,7 +7,7 @@
 //   deno bench -A bench/net_bench.ts
 import { LengthDelimitedCodec } from "@weir/weir/framing";
 import { type Connection, FramedDriver, serve, UdpSocket } from "@weir/weir/net";
-import { type TelemetryOptions } from "@weir/weir/sync";
+import type { TelemetryOptions } from "@weir/weir/sync";
 import { echo as weirByteEcho } from "../examples/tcp_echo_server.ts";
 import { MemoryMeter, MemoryTracer } from "../tests/_util/memory_meter.ts";
 
