@@ -23,7 +23,7 @@
  */
 import { FramedRead, FramedWrite, LengthDelimitedCodec } from "@weir/weir/framing";
 import { type ReadHalf, split } from "@weir/weir/net";
-import { mpsc, type Receiver, tryJoin } from "@weir/weir/sync";
+import { mpsc, type MpscReceiver, tryJoin } from "@weir/weir/sync";
 import {
   type ClientConfig,
   connectTo,
@@ -69,7 +69,7 @@ async function readFrames(
 
 /** The writer task: forwards the channel into the framed sink, then closes it (FIN). */
 async function forward(
-  rx: Receiver<Uint8Array>,
+  rx: MpscReceiver<Uint8Array>,
   framed: FramedWrite<Uint8Array>,
   result: FramedSplitResult,
   log: (line: string) => void,

@@ -25,9 +25,9 @@ import { parseArgs } from "node:util";
 import {
   ChannelClosedError,
   mpsc,
+  type MpscSender,
   oneshot,
   type OneshotSender,
-  type Sender,
 } from "@weir/weir/sync";
 import { sleep, systemClock, timeout } from "@weir/weir/time";
 import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
@@ -53,7 +53,7 @@ export interface RequestResponseResult {
 
 /** Sends one request and waits for its reply. */
 async function request(
-  tx: Sender<Request>,
+  tx: MpscSender<Request>,
   value: number,
   workMs: number,
   options: { signal?: AbortSignal } = {},

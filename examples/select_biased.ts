@@ -27,7 +27,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { mpsc, type Receiver, select } from "@weir/weir/sync";
+import { mpsc, type MpscReceiver, select } from "@weir/weir/sync";
 import { sleep, systemClock } from "@weir/weir/time";
 import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
@@ -54,8 +54,8 @@ export interface SelectBiasedResult {
  * runs one item at a time.
  */
 async function servePriority(
-  high: Receiver<string>,
-  low: Receiver<string>,
+  high: MpscReceiver<string>,
+  low: MpscReceiver<string>,
   handle: (item: string) => Promise<void>,
 ): Promise<void> {
   const channels = [high, low];

@@ -31,7 +31,13 @@
 import { parseArgs } from "node:util";
 import { BufReader, type Reader } from "@weir/weir/io";
 import { connect, type Connection, shutdownOnSignals, split, type WriteHalf } from "@weir/weir/net";
-import { type CancellationToken, mpsc, type Receiver, type Sender, tryJoin } from "@weir/weir/sync";
+import {
+  type CancellationToken,
+  mpsc,
+  type MpscReceiver,
+  type MpscSender,
+  tryJoin,
+} from "@weir/weir/sync";
 import { sleep } from "@weir/weir/time";
 import {
   type EndpointConfig,
@@ -134,7 +140,7 @@ export function payload(size: number): Uint8Array {
  * half-closes once they are written).
  */
 export async function produce(
-  tx: Sender<Uint8Array>,
+  tx: MpscSender<Uint8Array>,
   message: Uint8Array,
   config: ClientConfig,
   signal: AbortSignal,
@@ -208,7 +214,7 @@ export async function readLines(
 /** The writer task: writes each queued message in full, then half-closes (FIN). */
 export async function writeMessages(
   writer: WriteHalf,
-  rx: Receiver<Uint8Array>,
+  rx: MpscReceiver<Uint8Array>,
   watch: StallWatch,
   config: ClientConfig,
   log: (line: string) => void,

@@ -1,8 +1,9 @@
 /**
  * Sending without waiting: weir's `trySend` on a bounded `mpsc` channel
- * (Tokio's `try_send`). It either queues the message at once or throws,
- * handing the message back: `ChannelFullError` while the channel holds
- * `capacity` messages, `ChannelClosedError` once the receiver is closed.
+ * (Tokio's `try_send`). It either queues the message at once and returns
+ * `true`, or returns `false` while the channel holds `capacity` messages (the
+ * caller keeps the message); once the receiver is closed it throws
+ * `ChannelClosedError`, handing the message back.
  *
  * Part 1 fills a channel of capacity 2 with five `trySend`s and then
  * closes the receiver. Part 2 is a metrics pipeline that prefers dropping
@@ -15,13 +16,13 @@
  * deno run examples/try_send.ts [--samples 100] [--every 10] [--capacity 10] [--consume 50]
  * ```
  *
- * Prints `try_send(0): ok`, `try_send(2): full, got 2 back`, ..., then counts
+ * Prints `try_send(0): ok`, `try_send(2): full, 2 stays with the caller`, ..., then counts
  * such as `sent 30, dropped 70, received 30 (at most 10 queued)`.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { ChannelClosedError, ChannelFullError, mpsc } from "@weir/weir/sync";
+import { ChannelClosedError, mpsc } from "@weir/weir/sync";
 import { sleep, systemClock } from "@weir/weir/time";
 import { type ExampleRunOptions, integerFlag } from "./_cli.ts";
 
@@ -37,13 +38,11 @@ export interface TrySendResult {
   peakQueued: number;
 }
 
-/** `trySend`, reporting the outcome instead of throwing. */
-function offer<T>(tx: { trySend(value: T): void }, value: T): "ok" | "full" | "closed" {
+/** `trySend`, reporting the outcome instead of throwing for a closed channel. */
+function offer<T>(tx: { trySend(value: T): boolean }, value: T): "ok" | "full" | "closed" {
   try {
-    tx.trySend(value);
-    return "ok";
+    return tx.trySend(value) ? "ok" : "full";
   } catch (error) {
-    if (error instanceof ChannelFullError) return "full";
     if (error instanceof ChannelClosedError) return "closed";
     throw error;
   }
@@ -53,13 +52,8 @@ function offer<T>(tx: { trySend(value: T): void }, value: T): "ok" | "full" | "c
 async function fillAndClose(log: (line: string) => void): Promise<void> {
   const [tx, rx] = mpsc<number>(2);
   for (let i = 0; i < 5; i++) {
-    try {
-      tx.trySend(i);
-      log(`try_send(${i}): ok`);
-    } catch (error) {
-      if (!(error instanceof ChannelFullError)) throw error;
-      log(`try_send(${i}): full, got ${error.value} back`);
-    }
+    if (tx.trySend(i)) log(`try_send(${i}): ok`);
+    else log(`try_send(${i}): full, ${i} stays with the caller`);
   }
   rx.close();
   try {

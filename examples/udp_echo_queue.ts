@@ -27,7 +27,7 @@
  */
 import { parseArgs } from "node:util";
 import { type Datagram, shutdownOnSignals, UdpSocket } from "@weir/weir/net";
-import { ChannelFullError, mpsc, type Receiver, type Sender, tryJoin } from "@weir/weir/sync";
+import { mpsc, type MpscReceiver, type MpscSender, tryJoin } from "@weir/weir/sync";
 import { type Clock, sleep, systemClock } from "@weir/weir/time";
 import {
   type EndpointConfig,
@@ -82,7 +82,7 @@ const where = ({ hostname, port }: Deno.NetAddr) => `${hostname}:${port}`;
 /** The reader task: receives datagrams into the queue, by the policy. */
 async function receive(
   socket: UdpSocket,
-  tx: Sender<Datagram>,
+  tx: MpscSender<Datagram>,
   config: UdpEchoQueueConfig,
   result: UdpEchoQueueResult,
   log: (line: string) => void,
@@ -96,10 +96,7 @@ async function receive(
       await tx.send(datagram, { signal }); // no receiving while the queue is full
       continue;
     }
-    try {
-      tx.trySend(datagram);
-    } catch (error) {
-      if (!(error instanceof ChannelFullError)) throw error;
+    if (!tx.trySend(datagram)) {
       result.dropped++;
       log(`queue full: dropped ${datagram.data.length} bytes from ${where(datagram.addr)}`);
     }
@@ -109,7 +106,7 @@ async function receive(
 /** The writer task: sends each queued datagram back to its sender, in order. */
 async function echo(
   socket: UdpSocket,
-  rx: Receiver<Datagram>,
+  rx: MpscReceiver<Datagram>,
   config: UdpEchoQueueConfig,
   result: UdpEchoQueueResult,
   log: (line: string) => void,

@@ -1,7 +1,7 @@
-import { claim } from "../time/_claim.ts";
+import { claimSignal } from "../sync/select_safety.ts";
 
 /**
- * The claim step (see `time/_claim.ts`) of a framed `next`: a frame exists
+ * The claim step (see `sync/select_safety.ts`) of a framed `next`: a frame exists
  * only once it is decoded, so when the caller's claim fails (its `select`
  * chose another branch) the frame is held for the next call, not lost.
  */
@@ -18,7 +18,7 @@ export class HeldFrame<T> {
 
   /** Returns `frame` once `signal` is claimed; else holds it and throws `signal.reason`. */
   claim(frame: T | undefined, signal: AbortSignal | undefined): T | undefined {
-    if (frame === undefined || claim(signal)) return frame;
+    if (frame === undefined || claimSignal(signal)) return frame;
     this.#frame = frame;
     throw signal!.reason;
   }

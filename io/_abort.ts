@@ -1,4 +1,4 @@
-import { claim } from "../time/_claim.ts";
+import { claimSignal } from "../sync/select_safety.ts";
 import type { IoOptions } from "./io_options.ts";
 import type { Reader, Writer } from "./types.ts";
 
@@ -47,9 +47,9 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
 
 /**
  * Claims `signal` for its `select` branch right before bytes are taken (see
- * `time/_claim.ts`): throws `signal.reason` when it is aborted, or when its
+ * `sync/select_safety.ts`): throws `signal.reason` when it is aborted, or when its
  * select chose another branch, so that nothing is taken.
  */
 export function claimOrThrow(signal: AbortSignal | undefined): void {
-  if (!claim(signal)) throw signal!.reason;
+  if (!claimSignal(signal)) throw signal!.reason;
 }

@@ -1,4 +1,4 @@
-import { claim } from "../time/_claim.ts";
+import { claimSignal } from "../sync/select_safety.ts";
 import { abortable, claimOrThrow } from "./_abort.ts";
 import { closeReader } from "./_close.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
@@ -325,7 +325,7 @@ export class BufReader implements Reader, AsyncDisposable {
   read(p: Uint8Array, options: IoOptions = {}): Promise<number | null> {
     const { signal } = options;
     if (this.#buf.length > 0 || p.length === 0) {
-      if (!claim(signal)) return Promise.reject(signal!.reason);
+      if (!claimSignal(signal)) return Promise.reject(signal!.reason);
       return Promise.resolve(this.#copyOut(p));
     }
     return this.#readSlow(p, signal);
@@ -377,7 +377,7 @@ export class BufReader implements Reader, AsyncDisposable {
     }
     const { signal } = options;
     if (this.#buf.length >= n) {
-      if (!claim(signal)) return Promise.reject(signal!.reason);
+      if (!claimSignal(signal)) return Promise.reject(signal!.reason);
       return Promise.resolve(this.#takeExact(target, n));
     }
     return this.#readExactSlow(target, n, signal);

@@ -4,9 +4,9 @@ import { writeAll } from "../io/write_all.ts";
 import { decodeEof } from "../framing/_decode_eof.ts";
 import type { Decoder, Encoder } from "../framing/types.ts";
 import { ChannelClosedError } from "../sync/channel_errors.ts";
-import { mpsc, type Receiver, type Sender } from "../sync/mpsc.ts";
+import { mpsc, type MpscReceiver, type MpscSender } from "../sync/mpsc.ts";
 import type { RecvResult } from "../sync/recv_result.ts";
-import { Waiter, WaitQueue } from "../sync/_wait_queue.ts";
+import { Waiter, WaitQueue } from "../sync/wait_queue.ts";
 
 /**
  * What a driver runs over: a reader and a half-closable writer that can be
@@ -160,8 +160,8 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
   #senders = new WaitQueue<SendWaiter<Out>>();
   #wakeWriter: (() => void) | undefined;
   #closing = false;
-  #inTx: Sender<In>;
-  #inRx: Receiver<In>;
+  #inTx: MpscSender<In>;
+  #inRx: MpscReceiver<In>;
   #inbound: number;
   #failure: { error: unknown; reported: boolean } | undefined;
   #stopped = false;

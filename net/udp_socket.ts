@@ -1,6 +1,5 @@
-import { ChannelFullError } from "../sync/channel_errors.ts";
-import { mpsc, type Receiver, type Sender } from "../sync/mpsc.ts";
-import { Waiter, WaitQueue } from "../sync/_wait_queue.ts";
+import { mpsc, type MpscReceiver, type MpscSender } from "../sync/mpsc.ts";
+import { Waiter, WaitQueue } from "../sync/wait_queue.ts";
 import { requireUnstableNet } from "./_unstable_net.ts";
 import type { TcpAddress } from "./connect.ts";
 import { DatagramTooLargeError } from "./datagram_too_large_error.ts";
@@ -123,8 +122,8 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   #receiving = false;
   #ready: Received | undefined;
   #receivers = new WaitQueue<Waiter<Datagram>>();
-  #tx: Sender<Datagram>;
-  #rx: Receiver<Datagram>;
+  #tx: MpscSender<Datagram>;
+  #rx: MpscReceiver<Datagram>;
   #sending = false;
   #sendErrors = 0;
   #flushed: PromiseWithResolvers<void> | undefined;
@@ -466,12 +465,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
         `'data' of ${data.length} bytes is larger than a UDP datagram (${MAX_DATAGRAM} bytes)`,
       );
     }
-    try {
-      this.#tx.trySend({ data, addr: toNetAddr(addr) });
-    } catch (error) {
-      if (error instanceof ChannelFullError) return false;
-      throw error;
-    }
+    if (!this.#tx.trySend({ data, addr: toNetAddr(addr) })) return false;
     this.#send();
     return true;
   }

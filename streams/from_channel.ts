@@ -5,7 +5,7 @@ import type { StreamIterator, StreamOptions } from "./types.ts";
 /**
  * The receiving side `fromChannel` reads: anything with a `recv()` that
  * resolves `{ done: false, value }` per message and
- * `{ done: true, value: undefined }` once the channel ended, such as the `Receiver` of `mpsc` in `@weir/weir/sync`.
+ * `{ done: true, value: undefined }` once the channel ended, such as the `MpscReceiver` of `mpsc` in `@weir/weir/sync`.
  *
  * @typeParam T The message type.
  *
@@ -74,7 +74,7 @@ class FromChannel<T> extends BaseStream<T> {
  * is lost to it) and the receiver is closed.
  *
  * @typeParam T The message type.
- * @param receiver The receiving side, e.g. an `mpsc` `Receiver`.
+ * @param receiver The receiving side, e.g. an `MpscReceiver`.
  * @param options The abort signal.
  * @returns The messages.
  * @throws {TypeError} If `receiver` has no `recv` method.

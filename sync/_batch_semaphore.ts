@@ -5,9 +5,9 @@
 // permits go to the head waiter first; a waiter is resolved only when it
 // holds all it asked for.
 
-import { claim } from "../time/_claim.ts";
+import { claimSignal } from "./select_safety.ts";
 import { SemaphoreClosedError } from "./semaphore_closed_error.ts";
-import { Waiter, WaitQueue } from "./_wait_queue.ts";
+import { Waiter, WaitQueue } from "./wait_queue.ts";
 
 class Acquire extends Waiter<unknown> {
   constructor(
@@ -51,7 +51,7 @@ export class BatchSemaphore {
   acquire<G>(n: number, grant: G, signal: AbortSignal | undefined): Promise<G> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     // Claiming may run other select branches' abort listeners: read the state after it.
-    if (signal !== undefined && this.#permits >= n && !this.#closed && !claim(signal)) {
+    if (signal !== undefined && this.#permits >= n && !this.#closed && !claimSignal(signal)) {
       return Promise.reject(signal.reason);
     }
     if (this.#closed) return Promise.reject(new SemaphoreClosedError());

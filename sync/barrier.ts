@@ -1,5 +1,5 @@
 import { checkInteger } from "./_shared.ts";
-import { Waiter, WaitQueue } from "./_wait_queue.ts";
+import { Waiter, WaitQueue } from "./wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 /**
@@ -81,6 +81,10 @@ export class Barrier {
    * Cancel safety: safe, stricter than Tokio. An aborted wait rejects with
    * `signal.reason` and is withdrawn from its generation (the count goes
    * back down). Once the generation is released, the result is final.
+   *
+   * Select safety: not select-safe. An arrival counts toward its generation
+   * until its signal aborts, so a generation released in the turn another
+   * branch wins has counted this one; the result then goes unread.
    *
    * @param options Abort signal.
    * @returns Whether this call is the generation's leader.

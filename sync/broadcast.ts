@@ -1,8 +1,9 @@
 import { ChannelClosedError, LaggedError } from "./channel_errors.ts";
 import type { RecvResult } from "./recv_result.ts";
-import { claim } from "../time/_claim.ts";
+import { claimSignal } from "./select_safety.ts";
 import { checkInteger, DONE } from "./_shared.ts";
-import { OwnedWaiter, removeOwned, WaitQueue } from "./_wait_queue.ts";
+import { OwnedWaiter, removeOwned } from "./_owned_waiter.ts";
+import { WaitQueue } from "./wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 const MAX_CAPACITY = 2 ** 30;
@@ -176,6 +177,9 @@ export interface BroadcastReceiver<T> extends Disposable {
    *
    * Cancel safety: safe. An aborted receive rejects with `signal.reason`
    * and takes no message.
+   *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
    *
    * @param options Abort signal.
    * @returns The next message, or `{ done: true }` once every sender is
@@ -395,7 +399,9 @@ class Subscriber<T> implements BroadcastReceiver<T> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const ring = this.#ring;
-    if (signal !== undefined && this.#ready && !claim(signal)) return Promise.reject(signal.reason);
+    if (signal !== undefined && this.#ready && !claimSignal(signal)) {
+      return Promise.reject(signal.reason);
+    }
     let result;
     try {
       result = this.tryRecv();

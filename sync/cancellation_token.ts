@@ -108,6 +108,9 @@ export class CancellationToken implements Disposable {
    * call returns the same promise, so calling it on each turn of a loop does
    * not pile up listeners.
    *
+   * Select safety: select-safe; it takes nothing, so losing a `select`
+   * loses nothing.
+   *
    * @param options Optional `signal` to stop waiting.
    * @returns A promise that resolves when the token is cancelled, or rejects
    * with `options.signal.reason`.

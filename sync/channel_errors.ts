@@ -41,48 +41,6 @@ export class ChannelClosedError<T = unknown> extends Error {
 }
 
 /**
- * `trySend` found no room: `capacity` messages (or reservations) are already
- * in the channel. The message comes back in `value`.
- *
- * @typeParam T The message type.
- *
- * @example Usage
- * ```ts
- * import { ChannelFullError, mpsc } from "@weir/weir/sync";
- * import assert from "node:assert/strict";
- *
- * const [tx] = mpsc<number>(1);
- * tx.trySend(1);
- * assert.throws(() => tx.trySend(2), (err) => {
- *   assert.ok(err instanceof ChannelFullError);
- *   assert.equal(err.value, 2);
- *   assert.equal(err.capacity, 1);
- *   assert.equal(err.message, "Cannot send: the channel is full at capacity 1");
- *   return true;
- * });
- * ```
- */
-export class ChannelFullError<T = unknown> extends Error {
-  /** The message that did not fit. */
-  readonly value: T;
-  /** The channel's capacity. */
-  readonly capacity: number;
-
-  /**
-   * Creates the error.
-   *
-   * @param value The message handed back to the caller.
-   * @param capacity The capacity that was reached.
-   */
-  constructor(value: T, capacity: number) {
-    super(`Cannot send: the channel is full at capacity ${capacity}`);
-    this.name = "ChannelFullError";
-    this.value = value;
-    this.capacity = capacity;
-  }
-}
-
-/**
  * A `broadcast` receiver fell so far behind that messages it had not read
  * were overwritten. `skipped` says how many it missed; the receiver stays
  * usable and its next receive returns the oldest message still retained.

@@ -1,4 +1,4 @@
-import { claim } from "../time/_claim.ts";
+import { claimSignal } from "./select_safety.ts";
 import { abortableWait } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
 import { TaskQueue } from "./_task_queue.ts";
@@ -122,6 +122,9 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
    * Cancel safety: aborting `options.signal` takes nothing out of the set;
    * the next call gets the task this one would have.
    *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
+   *
    * @param options Optional `signal` to stop waiting.
    * @returns The next result, or `{ done: true, value: undefined }`.
    *
@@ -142,7 +145,7 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (signal !== undefined && (this.#finished.length !== 0 || this.#running.size === 0)) {
-      if (!claim(signal)) return Promise.reject(signal.reason);
+      if (!claimSignal(signal)) return Promise.reject(signal.reason);
     }
     const outcome = this.#finished.shift();
     if (outcome !== undefined) {
@@ -254,11 +257,11 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
     }
   }
 
-  /** Dequeues the first joiner whose claim (see `time/_claim.ts`) succeeds; aborted ones reject themselves. */
+  /** Dequeues the first joiner whose claim (see `sync/select_safety.ts`) succeeds; aborted ones reject themselves. */
   #claimJoiner(): Joiner<T> | undefined {
     const joiners = this.#joiners;
     let joiner = joiners.shift();
-    while (joiner !== undefined && !claim(joiner.signal)) joiner = joiners.shift();
+    while (joiner !== undefined && !claimSignal(joiner.signal)) joiner = joiners.shift();
     return joiner;
   }
 }

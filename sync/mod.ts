@@ -4,11 +4,14 @@
  * task structure: `CancellationToken`, `JoinSet`, `TaskTracker`, `select`,
  * `join`/`tryJoin` and a resource `Pool`. Every wait takes an `AbortSignal`
  * and leaves no trace when aborted; guards and permits work with `using`.
- * The OpenTelemetry bridge every weir module shares lives here too: meter
- * and tracer types shaped like OpenTelemetry's (`OtelMeter`, `OtelTracer`;
- * nothing imported), `otelMeter()` / `otelTracer()` for the global API
- * Deno registers under `OTEL_DENO=true`, and `OtelCensus`, which reports
- * many objects' plain counters when the meter collects.
+ * `select` never loses an item to a losing branch: every source that takes
+ * something claims its signal first ({@linkcode claimSignal}), a contract
+ * your own sources can keep too. The OpenTelemetry bridge every weir module
+ * shares lives here too: meter and tracer types shaped like OpenTelemetry's
+ * (`OtelMeter`, `OtelTracer`; nothing imported), `otelMeter()` /
+ * `otelTracer()` for the global API Deno registers under `OTEL_DENO=true`,
+ * and `OtelCensus`, which reports many objects' plain counters when the
+ * meter collects.
  *
  * ```ts
  * import { mpsc, Semaphore } from "@weir/weir/sync";
@@ -28,7 +31,10 @@
  *
  * @module
  */
-// -- primitives and channels (issue 5) --
+// -- the select-safety contract and its building blocks --
+export * from "./select_safety.ts";
+export * from "./wait_queue.ts";
+// -- primitives and channels --
 export * from "./wait_options.ts";
 export * from "./mutex.ts";
 export * from "./rw_lock.ts";
@@ -42,7 +48,7 @@ export * from "./mpsc.ts";
 export * from "./oneshot.ts";
 export * from "./broadcast.ts";
 export * from "./watch.ts";
-// -- task structure (issue 6) --
+// -- task structure --
 export * from "./cancellation_token.ts";
 export * from "./join_set.ts";
 export * from "./task_tracker.ts";

@@ -1,14 +1,14 @@
-import { ChannelClosedError, ChannelFullError } from "./channel_errors.ts";
+import { ChannelClosedError } from "./channel_errors.ts";
 import type { RecvResult } from "./recv_result.ts";
-import { claim } from "../time/_claim.ts";
+import { claimSignal } from "./select_safety.ts";
 import { Ring } from "./_ring.ts";
 import { checkInteger, DONE, integerError, RESOLVED } from "./_shared.ts";
-import { Waiter, WaitQueue } from "./_wait_queue.ts";
+import { Waiter, WaitQueue } from "./wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 /**
  * A reserved slot of an {@linkcode mpsc} channel, from
- * {@linkcode Sender.reserve}: `send` is synchronous and cannot fail, which
+ * {@linkcode MpscSender.reserve}: `send` is synchronous and cannot fail, which
  * makes "reserve, then decide what to send" the cancel-safe way to send.
  * An unused permit returns its slot on `release` or `using` disposal.
  *
@@ -102,7 +102,7 @@ export interface SendPermit<T> extends Disposable {
  * assert.deepEqual(got.sort(), [0, 1, 2]);
  * ```
  */
-export interface Sender<T> extends Disposable {
+export interface MpscSender<T> extends Disposable {
   /**
    * The channel's bound (`Infinity` for {@linkcode unboundedMpsc}).
    *
@@ -152,6 +152,9 @@ export interface Sender<T> extends Disposable {
    * `signal.reason` and enqueues nothing; the caller still has the value.
    * It loses its place in line.
    *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
+   *
    * @param value The message; `undefined` is a legal message.
    * @param options Abort signal.
    * @returns A promise that resolves once the message is in the channel.
@@ -177,27 +180,31 @@ export interface Sender<T> extends Disposable {
    * {@linkcode unboundedMpsc} channel this is the plain synchronous send.
    *
    * @param value The message.
-   * @throws {ChannelFullError} If the channel is full (carries `value`).
+   * @returns `true` if the message is in the channel, `false` if the channel
+   * is full (the caller keeps `value`).
    * @throws {ChannelClosedError} If the receiver or this sender is closed
    * (carries `value`).
    *
    * @example Usage
    * ```ts
-   * import { ChannelFullError, mpsc } from "@weir/weir/sync";
+   * import { mpsc } from "@weir/weir/sync";
    * import assert from "node:assert/strict";
    *
    * const [tx] = mpsc<string>(1);
-   * tx.trySend("a");
-   * assert.throws(() => tx.trySend("b"), ChannelFullError);
+   * assert.equal(tx.trySend("a"), true);
+   * assert.equal(tx.trySend("b"), false); // full
    * ```
    */
-  trySend(value: T): void;
+  trySend(value: T): boolean;
   /**
    * Waits for a free slot and holds it as a {@linkcode SendPermit}, in the
    * same FIFO line as `send`.
    *
    * Cancel safety: safe. An aborted reserve rejects with `signal.reason`
    * and holds no slot.
+   *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
    *
    * @param options Abort signal.
    * @returns The permit.
@@ -255,7 +262,7 @@ export interface Sender<T> extends Disposable {
    * assert.equal((await rx.recv()).done, true);
    * ```
    */
-  clone(): Sender<T>;
+  clone(): MpscSender<T>;
   /**
    * Closes this handle: its later sends fail. When the last handle closes,
    * the receiver gets `{ done: true }` after draining. Sends this handle
@@ -275,7 +282,7 @@ export interface Sender<T> extends Disposable {
    */
   close(): void;
   /**
-   * Same as {@linkcode Sender.close}, for `using`.
+   * Same as {@linkcode MpscSender.close}, for `using`.
    *
    * @example Usage
    * ```ts
@@ -316,7 +323,7 @@ export interface Sender<T> extends Disposable {
  * assert.equal(sum, 10);
  * ```
  */
-export interface Receiver<T> extends AsyncIterable<T, undefined>, Disposable {
+export interface MpscReceiver<T> extends AsyncIterable<T, undefined>, Disposable {
   /**
    * How many messages are buffered.
    *
@@ -357,6 +364,9 @@ export interface Receiver<T> extends AsyncIterable<T, undefined>, Disposable {
    *
    * Cancel safety: safe. An aborted receive rejects with `signal.reason`
    * and takes no message.
+   *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
    *
    * @param options Abort signal.
    * @returns The next message, or the end.
@@ -401,6 +411,9 @@ export interface Receiver<T> extends AsyncIterable<T, undefined>, Disposable {
    *
    * Cancel safety: safe. An aborted call rejects with `signal.reason` and
    * takes no message.
+   *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
    *
    * @param limit Most messages to take, an integer from 1 up.
    * @param options Abort signal.
@@ -465,7 +478,7 @@ export interface Receiver<T> extends AsyncIterable<T, undefined>, Disposable {
    */
   [Symbol.asyncIterator](): AsyncIterator<T, undefined>;
   /**
-   * Same as {@linkcode Receiver.close}, for `using`.
+   * Same as {@linkcode MpscReceiver.close}, for `using`.
    *
    * @example Usage
    * ```ts
@@ -607,7 +620,7 @@ class Slot<T> implements SendPermit<T> {
   }
 }
 
-class ChanSender<T> implements Sender<T> {
+class ChanSender<T> implements MpscSender<T> {
   readonly #chan: Chan<T>;
   #closed = false;
 
@@ -631,7 +644,7 @@ class ChanSender<T> implements Sender<T> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const chan = this.#chan;
-    if (signal !== undefined && chan.hasRoom && !claim(signal)) {
+    if (signal !== undefined && chan.hasRoom && !claimSignal(signal)) {
       return Promise.reject(signal.reason);
     }
     const error = this.#closedError(value);
@@ -646,19 +659,20 @@ class ChanSender<T> implements Sender<T> {
     return waiter.promise as Promise<void>;
   }
 
-  trySend(value: T): void {
+  trySend(value: T): boolean {
     const error = this.#closedError(value);
     if (error) throw error;
     const chan = this.#chan;
-    if (!chan.hasRoom) throw new ChannelFullError(value, chan.capacity);
+    if (!chan.hasRoom) return false;
     chan.deliver(value);
+    return true;
   }
 
   reserve(options?: SyncWaitOptions): Promise<SendPermit<T>> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const chan = this.#chan;
-    if (signal !== undefined && chan.hasRoom && !claim(signal)) {
+    if (signal !== undefined && chan.hasRoom && !claimSignal(signal)) {
       return Promise.reject(signal.reason);
     }
     const error = this.#closedError(undefined);
@@ -681,7 +695,7 @@ class ChanSender<T> implements Sender<T> {
     return new Slot(chan);
   }
 
-  clone(): Sender<T> {
+  clone(): MpscSender<T> {
     if (this.#closed) throw new ChannelClosedError("Cannot clone: this sender is closed");
     this.#chan.senderCount++;
     return new ChanSender(this.#chan);
@@ -705,7 +719,7 @@ class ChanSender<T> implements Sender<T> {
   }
 }
 
-class ChanReceiver<T> implements Receiver<T> {
+class ChanReceiver<T> implements MpscReceiver<T> {
   readonly #chan: Chan<T>;
   #readable: ReadableStream<T> | undefined;
 
@@ -731,7 +745,9 @@ class ChanReceiver<T> implements Receiver<T> {
   recv(options?: SyncWaitOptions): Promise<RecvResult<T>> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (signal !== undefined && this.#ready && !claim(signal)) return Promise.reject(signal.reason);
+    if (signal !== undefined && this.#ready && !claimSignal(signal)) {
+      return Promise.reject(signal.reason);
+    }
     const result = this.tryRecv();
     if (result) return Promise.resolve(result);
     const waiter = new Waiter<RecvResult<T>>(signal);
@@ -756,7 +772,9 @@ class ChanReceiver<T> implements Receiver<T> {
     if (error) return Promise.reject(error);
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (signal !== undefined && this.#ready && !claim(signal)) return Promise.reject(signal.reason);
+    if (signal !== undefined && this.#ready && !claimSignal(signal)) {
+      return Promise.reject(signal.reason);
+    }
     const chan = this.#chan;
     if (chan.buffer.length !== 0) return Promise.resolve(chan.takeMany([], limit));
     if (chan.drained) return Promise.resolve([]);
@@ -787,8 +805,8 @@ class ChanReceiver<T> implements Receiver<T> {
 /**
  * Creates a bounded multi-producer, single-consumer channel, as Tokio's
  * `mpsc::channel`: at most `capacity` messages (plus reserved slots) are in
- * the channel; `send` waits for room, `trySend` throws
- * {@linkcode ChannelFullError}. Messages arrive in send order; the receiver
+ * the channel; `send` waits for room, `trySend` returns
+ * `false`. Messages arrive in send order; the receiver
  * sees `{ done: true }` once every sender is closed and the buffer drained.
  *
  * @typeParam T The message type.
@@ -812,7 +830,7 @@ class ChanReceiver<T> implements Receiver<T> {
  * await worker;
  * ```
  */
-export function mpsc<T>(capacity: number): [Sender<T>, Receiver<T>] {
+export function mpsc<T>(capacity: number): [MpscSender<T>, MpscReceiver<T>] {
   checkInteger("capacity", capacity, 1);
   const chan = new Chan<T>(capacity);
   return [new ChanSender(chan), new ChanReceiver(chan)];
@@ -821,7 +839,7 @@ export function mpsc<T>(capacity: number): [Sender<T>, Receiver<T>] {
 /**
  * Creates an mpsc channel without a bound, for the rare case where the
  * producer must never wait and memory is bounded some other way: `send`
- * resolves at once and `trySend` never throws {@linkcode ChannelFullError}.
+ * resolves at once and `trySend` always returns `true` while open.
  * Prefer {@linkcode mpsc}: an unbounded queue hides a slow consumer until
  * memory runs out.
  *
@@ -839,7 +857,7 @@ export function mpsc<T>(capacity: number): [Sender<T>, Receiver<T>] {
  * assert.equal(tx.capacity, Infinity);
  * ```
  */
-export function unboundedMpsc<T>(): [Sender<T>, Receiver<T>] {
+export function unboundedMpsc<T>(): [MpscSender<T>, MpscReceiver<T>] {
   const chan = new Chan<T>(Infinity);
   return [new ChanSender(chan), new ChanReceiver(chan)];
 }

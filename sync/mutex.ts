@@ -136,6 +136,9 @@ export class Mutex<T> {
    * Cancel safety: safe. An aborted call rejects with `signal.reason`, never
    * holds the lock, and loses its place in line.
    *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
+   *
    * @param options Abort signal (for a timeout: `AbortSignal.timeout(ms)`).
    * @returns The guard.
    *
@@ -184,6 +187,9 @@ export class Mutex<T> {
    *
    * Cancel safety: the signal only aborts the wait for the lock; once `fn`
    * runs, it runs to completion.
+   *
+   * Select safety: select-safe for the wait (the lock is claimed, see
+   * {@linkcode claimSignal}); once `fn` runs, its branch has won.
    *
    * @typeParam R What `fn` resolves.
    * @param fn The critical section.

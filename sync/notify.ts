@@ -1,6 +1,6 @@
-import { claim } from "../time/_claim.ts";
+import { claimSignal } from "./select_safety.ts";
 import { RESOLVED } from "./_shared.ts";
-import { Waiter, WaitQueue } from "./_wait_queue.ts";
+import { Waiter, WaitQueue } from "./wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 /**
@@ -38,6 +38,9 @@ export class Notify {
    * consumes nothing: a `notifyOne` that happens after the abort goes to
    * the next waiter or is stored.
    *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
+   *
    * @param options Abort signal.
    * @returns A promise that resolves when notified.
    *
@@ -54,7 +57,7 @@ export class Notify {
   notified(options?: SyncWaitOptions): Promise<void> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (signal !== undefined && this.#permit && !claim(signal)) {
+    if (signal !== undefined && this.#permit && !claimSignal(signal)) {
       return Promise.reject(signal.reason);
     }
     if (this.#permit) {

@@ -1,8 +1,7 @@
 import { ChannelClosedError } from "./channel_errors.ts";
-import type { RecvResult } from "./recv_result.ts";
-import { claim } from "../time/_claim.ts";
-import { DONE, RESOLVED } from "./_shared.ts";
-import { Waiter, WaitQueue } from "./_wait_queue.ts";
+import { claimSignal } from "./select_safety.ts";
+import { RESOLVED } from "./_shared.ts";
+import { Waiter, WaitQueue } from "./wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 /**
@@ -125,6 +124,9 @@ export interface OneshotReceiver<T> extends Disposable {
    * Cancel safety: safe. An aborted receive rejects with `signal.reason`;
    * a value sent later can still be received.
    *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
+   *
    * @param options Abort signal.
    * @returns The value.
    * @throws {ChannelClosedError} (as a rejection) If the sender closed
@@ -144,24 +146,27 @@ export interface OneshotReceiver<T> extends Disposable {
    */
   recv(options?: SyncWaitOptions): Promise<T>;
   /**
-   * Takes the value if it was sent.
+   * Takes the value if it was sent. Like `recv`, without waiting: "not yet"
+   * is `undefined`, and a value that will never come throws.
    *
-   * @returns `{ done: false, value }`, `{ done: true }` if no value will
-   * ever come (or it was already taken), or `undefined` if not sent yet.
+   * @returns `{ done: false, value }`, or `undefined` if not sent yet.
+   * @throws {ChannelClosedError} If the sender closed without sending, the
+   * value was already received, or this receiver was closed before a value
+   * arrived (the same errors as `recv`).
    *
    * @example Usage
    * ```ts
-   * import { oneshot } from "@weir/weir/sync";
+   * import { ChannelClosedError, oneshot } from "@weir/weir/sync";
    * import assert from "node:assert/strict";
    *
    * const [tx, rx] = oneshot<number>();
    * assert.equal(rx.tryRecv(), undefined);
    * tx.send(3);
    * assert.deepEqual(rx.tryRecv(), { done: false, value: 3 });
-   * assert.equal(rx.tryRecv()?.done, true);
+   * assert.throws(() => rx.tryRecv(), ChannelClosedError); // already taken
    * ```
    */
-  tryRecv(): RecvResult<T> | undefined;
+  tryRecv(): { readonly done: false; readonly value: T } | undefined;
   /**
    * Refuses the value: later sends throw, the sender's `closed` resolves.
    * A value sent before the close can still be received. Idempotent.
@@ -201,6 +206,7 @@ type State = "empty" | "full" | "taken" | "abandoned";
 const MESSAGES = {
   taken: "Cannot receive: the oneshot value was already received",
   abandoned: "Cannot receive: the sender closed without sending",
+  closed: "Cannot receive: the receiver is closed",
 };
 
 class Shot<T> {
@@ -234,7 +240,7 @@ class Shot<T> {
     if (this.receiverClosed) return;
     this.receiverClosed = true;
     this.#closed?.resolve();
-    if (this.state === "empty") this.fail("Cannot receive: the receiver is closed");
+    if (this.state === "empty") this.fail(MESSAGES.closed);
   }
 }
 
@@ -304,7 +310,7 @@ class ShotReceiver<T> implements OneshotReceiver<T> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const shot = this.#shot;
-    if (signal !== undefined && shot.state === "full" && !claim(signal)) {
+    if (signal !== undefined && shot.state === "full" && !claimSignal(signal)) {
       return Promise.reject(signal.reason);
     }
     switch (shot.state) {
@@ -312,7 +318,7 @@ class ShotReceiver<T> implements OneshotReceiver<T> {
         return Promise.resolve(shot.take());
       case "empty": {
         if (shot.receiverClosed) {
-          return Promise.reject(new ChannelClosedError("Cannot receive: the receiver is closed"));
+          return Promise.reject(new ChannelClosedError(MESSAGES.closed));
         }
         const waiter = new Waiter<T>(signal);
         shot.waiters.push(waiter);
@@ -323,10 +329,17 @@ class ShotReceiver<T> implements OneshotReceiver<T> {
     }
   }
 
-  tryRecv(): RecvResult<T> | undefined {
+  tryRecv(): { readonly done: false; readonly value: T } | undefined {
     const shot = this.#shot;
-    if (shot.state === "full") return { done: false, value: shot.take() };
-    return shot.state === "empty" && !shot.receiverClosed ? undefined : DONE;
+    switch (shot.state) {
+      case "full":
+        return { done: false, value: shot.take() };
+      case "empty":
+        if (shot.receiverClosed) throw new ChannelClosedError(MESSAGES.closed);
+        return undefined;
+      default:
+        throw new ChannelClosedError(MESSAGES[shot.state]);
+    }
   }
 
   close(): void {

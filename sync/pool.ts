@@ -2,7 +2,7 @@ import { type Clock, systemClock } from "../time/clock.ts";
 import { DurationHistogram } from "../time/duration_histogram.ts";
 import { otelMeter, type OtelSpan, otelTracer, type TelemetryOptions } from "./otel.ts";
 import { PoolTelemetry } from "./_pool_telemetry.ts";
-import { claim } from "../time/_claim.ts";
+import { claimSignal } from "./select_safety.ts";
 import { abortableWait, noop } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
 import { TaskQueue } from "./_task_queue.ts";
@@ -136,7 +136,7 @@ interface Entry<T> {
 }
 
 interface Borrower<T> {
-  /** Takes `entry`, unless the borrower's claim (see `time/_claim.ts`) fails: returns whether it did. */
+  /** Takes `entry`, unless the borrower's claim (see `sync/select_safety.ts`) fails: returns whether it did. */
   lend(entry: Entry<T>): boolean;
   fail(error: unknown): void;
 }
@@ -430,6 +430,9 @@ export class Pool<T> implements AsyncDisposable {
    * leaves the pool as if the call never happened, except that a resource
    * being created for it is kept for others.
    *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
+   *
    * @param options Optional `signal` to stop waiting.
    * @returns A lease on the resource.
    * @throws {PoolDrainedError} If the pool is draining or drained (also for
@@ -457,7 +460,7 @@ export class Pool<T> implements AsyncDisposable {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#drained !== undefined) return Promise.reject(new PoolDrainedError());
     if (this.#validate === undefined && this.#waiters.length === 0) {
-      if (signal !== undefined && this.#idle.length !== 0 && !claim(signal)) {
+      if (signal !== undefined && this.#idle.length !== 0 && !claimSignal(signal)) {
         return Promise.reject(signal.reason);
       }
       const entry = this.#takeIdle();
@@ -475,7 +478,7 @@ export class Pool<T> implements AsyncDisposable {
       };
       const node = this.#waiters.push({
         lend: (entry) => {
-          if (!claim(signal)) return false;
+          if (!claimSignal(signal)) return false;
           cancelTimer();
           this.#waited(this.#clock.now() - start, span);
           resolve(this.#lend(entry));
@@ -544,6 +547,9 @@ export class Pool<T> implements AsyncDisposable {
    *
    * Cancel safety: aborting `options.signal` only stops this wait; the pool
    * keeps draining.
+   *
+   * Select safety: select-safe; it takes nothing, so losing a `select`
+   * loses nothing.
    *
    * @param options Optional `signal` to stop waiting.
    * @returns A promise that resolves once the pool holds nothing.

@@ -221,6 +221,9 @@ export class RwLock<T> {
    * Cancel safety: safe. An aborted call rejects with `signal.reason`, holds
    * nothing, and loses its place in line.
    *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
+   *
    * @param options Abort signal.
    * @returns The read guard.
    *
@@ -244,6 +247,9 @@ export class RwLock<T> {
    *
    * Cancel safety: safe. An aborted call rejects with `signal.reason`, holds
    * nothing (readers it was holding back may enter), and loses its place.
+   *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
    *
    * @param options Abort signal.
    * @returns The write guard.

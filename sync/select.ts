@@ -1,4 +1,4 @@
-import { claim, registerClaim } from "../time/_claim.ts";
+import { arbitrateSignal, claimSignal } from "./select_safety.ts";
 import { onAbort } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
 
@@ -79,11 +79,15 @@ export interface SelectOptions {
  * `send` and `reserve`; `broadcast` and `oneshot` `recv`; `watch` `changed`;
  * `Semaphore.acquire`; `Mutex.lock`; `RwLock` `read` and `write`;
  * `Notify.notified`; `Pool.acquire`; `JoinSet.joinNext`;
- * `RateLimiter.acquire`; `BufReader` reads, `duplex` reads and writes, and
- * `next` on `FramedRead`, `Framed` and `DatagramFramed`. Pass them the
- * branch's signal itself: a signal derived from it (`AbortSignal.any`) is
- * not arbitrated. A `select` nested in a branch, given that branch's signal
- * as its `signal`, claims it for its own winner.
+ * `RateLimiter.acquire`, `Interval.tick`; `BufReader` reads, `duplex` reads
+ * and writes, and `next` on `FramedRead`, `Framed` and `DatagramFramed`;
+ * each method's docs say whether it is select-safe. Pass them the branch's
+ * signal itself: a signal derived from it (`AbortSignal.any`) is not
+ * arbitrated. A `select` nested in a branch, given that branch's signal as
+ * its `signal`, claims it for its own winner, and so does `timeout` for its
+ * work. A source of your own takes part by calling
+ * {@linkcode claimSignal} right before it takes (or by serving its waiters
+ * through a {@linkcode WaitQueue}).
  *
  * A branch is decided by its first take, even if it goes on waiting: one
  * that sends a request and then awaits the reply wins once the request is
@@ -202,7 +206,7 @@ export function select<const B extends readonly (SelectBranch | false | null | u
   return new Promise<SelectResult<B>>((resolve, reject) => {
     const controllers = new Map<number, AbortController>();
     // The branch this call settles with: the first to claim (see
-    // `time/_claim.ts`), else the first to settle; ABORTED once `signal`
+    // `sync/select_safety.ts`), else the first to settle; ABORTED once `signal`
     // aborted before any branch claimed.
     let winner = NONE;
     let lost: DOMException | undefined;
@@ -226,7 +230,7 @@ export function select<const B extends readonly (SelectBranch | false | null | u
     const arbiter = (index: number, controller: AbortController) => (): boolean => {
       if (winner === index) return true;
       // Nested in another select's branch, claim that branch too.
-      if (winner === NONE && claim(signal)) {
+      if (winner === NONE && claimSignal(signal)) {
         choose(index);
         return true;
       }
@@ -245,7 +249,7 @@ export function select<const B extends readonly (SelectBranch | false | null | u
       const branch = branches[index] as SelectBranch;
       const controller = new AbortController();
       controllers.set(index, controller);
-      registerClaim(controller.signal, arbiter(index, controller));
+      arbitrateSignal(controller.signal, arbiter(index, controller));
       callAsync(branch, controller.signal).then(
         (value) => finish(index, () => resolve({ index, value } as SelectResult<B>)),
         (error) => finish(index, () => reject(error)),

@@ -20,7 +20,7 @@ import type { SyncWaitOptions } from "./wait_options.ts";
  * assert.equal(semaphore.available, 3);
  * ```
  */
-export interface Permit extends Disposable {
+export interface SemaphorePermit extends Disposable {
   /**
    * How many permits this object still holds (0 once released or forgotten).
    *
@@ -68,7 +68,7 @@ export interface Permit extends Disposable {
    */
   forget(): void;
   /**
-   * Same as {@linkcode Permit.release}, for `using`.
+   * Same as {@linkcode SemaphorePermit.release}, for `using`.
    *
    * @example Usage
    * ```ts
@@ -86,7 +86,7 @@ export interface Permit extends Disposable {
   [Symbol.dispose](): void;
 }
 
-class SemaphorePermit implements Permit {
+class HeldPermits implements SemaphorePermit {
   readonly #core: BatchSemaphore;
   #permits: number;
 
@@ -214,6 +214,9 @@ export class Semaphore {
    * holds nothing: permits it had already collected while at the head of
    * the line are handed on to the next waiter. It loses its place in line.
    *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch takes nothing.
+   *
    * @param n How many permits, an integer from 0 up; 0 resolves at once.
    * @param options Abort signal.
    * @returns The held permits.
@@ -233,11 +236,11 @@ export class Semaphore {
    * assert.equal(permit.permits, 1);
    * ```
    */
-  acquire(n: number = 1, options?: SyncWaitOptions): Promise<Permit> {
+  acquire(n: number = 1, options?: SyncWaitOptions): Promise<SemaphorePermit> {
     const error = integerError("n", n, 0);
     if (error) return Promise.reject(error);
     const core = this.#core;
-    return core.acquire(n, new SemaphorePermit(core, n), options?.signal);
+    return core.acquire(n, new HeldPermits(core, n), options?.signal);
   }
 
   /**
@@ -260,10 +263,10 @@ export class Semaphore {
    * assert.equal(semaphore.tryAcquire(), undefined);
    * ```
    */
-  tryAcquire(n: number = 1): Permit | undefined {
+  tryAcquire(n: number = 1): SemaphorePermit | undefined {
     checkInteger("n", n, 0);
     const core = this.#core;
-    return core.tryAcquire(n) ? new SemaphorePermit(core, n) : undefined;
+    return core.tryAcquire(n) ? new HeldPermits(core, n) : undefined;
   }
 
   /**

@@ -163,6 +163,9 @@ export class TaskTracker {
    *
    * Cancel safety: aborting `options.signal` only stops this wait.
    *
+   * Select safety: select-safe; it takes nothing, so losing a `select`
+   * loses nothing.
+   *
    * @param options Optional `signal` to stop waiting.
    * @returns A promise that resolves when closed and empty, or rejects with
    * `options.signal.reason`.

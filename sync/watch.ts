@@ -1,7 +1,8 @@
 import { ChannelClosedError } from "./channel_errors.ts";
 import { RESOLVED } from "./_shared.ts";
-import { claim } from "../time/_claim.ts";
-import { OwnedWaiter, removeOwned, WaitQueue } from "./_wait_queue.ts";
+import { claimSignal } from "./select_safety.ts";
+import { OwnedWaiter, removeOwned } from "./_owned_waiter.ts";
+import { WaitQueue } from "./wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 /**
@@ -246,6 +247,10 @@ export interface WatchReceiver<T> extends Disposable {
    * Cancel safety: safe. An aborted call rejects with `signal.reason` and
    * marks nothing seen.
    *
+   * Select safety: select-safe (it claims its signal right before it
+   * marks the version seen, see {@linkcode claimSignal}): a losing branch
+   * leaves the change unseen.
+   *
    * @param options Abort signal.
    * @returns A promise that resolves on change.
    * @throws {ChannelClosedError} (as a rejection) If every sender is closed
@@ -419,7 +424,9 @@ class Watcher<T> implements WatchReceiver<T> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const state = this.#state;
-    if (signal !== undefined && this.seen !== state.version && !this.#closed && !claim(signal)) {
+    if (
+      signal !== undefined && this.seen !== state.version && !this.#closed && !claimSignal(signal)
+    ) {
       return Promise.reject(signal.reason);
     }
     if (this.#closed) {

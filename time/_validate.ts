@@ -1,7 +1,7 @@
 /** Throws unless `value` is a number; `name` is the argument's name. */
 function checkNumber(value: unknown, name: string): asserts value is number {
   if (typeof value !== "number") {
-    throw new TypeError(`${name} must be a number, got ${typeof value}`);
+    throw new TypeError(`'${name}' must be a number: received ${typeof value}`);
   }
 }
 
@@ -10,7 +10,7 @@ export function checkDuration(value: number, name: string): void {
   checkNumber(value, name);
   if (!(value >= 0) || value === Infinity) {
     throw new RangeError(
-      `${name} must be a non-negative finite number of milliseconds, got ${value}`,
+      `'${name}' must be a non-negative finite number of milliseconds: received ${value}`,
     );
   }
 }
@@ -19,7 +19,7 @@ export function checkDuration(value: number, name: string): void {
 export function checkPositive(value: number, name: string): void {
   checkNumber(value, name);
   if (!(value > 0) || value === Infinity) {
-    throw new RangeError(`${name} must be a positive finite number, got ${value}`);
+    throw new RangeError(`'${name}' must be a positive finite number: received ${value}`);
   }
 }
 
@@ -27,6 +27,6 @@ export function checkPositive(value: number, name: string): void {
 export function checkFinite(value: number, name: string): void {
   checkNumber(value, name);
   if (!Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a finite number of milliseconds, got ${value}`);
+    throw new RangeError(`'${name}' must be a finite number of milliseconds: received ${value}`);
   }
 }

@@ -1,3 +1,4 @@
+import { claim } from "./_claim.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { checkFinite, checkPositive } from "./_validate.ts";
 
@@ -148,7 +149,7 @@ export class Interval implements AsyncIterable<number> {
     const { missedTick = "burst", clock = systemClock, start } = options;
     if (missedTick !== "burst" && missedTick !== "delay" && missedTick !== "skip") {
       throw new TypeError(
-        `missedTick must be "burst", "delay" or "skip", got ${JSON.stringify(missedTick)}`,
+        `'missedTick' must be "burst", "delay" or "skip": received ${JSON.stringify(missedTick)}`,
       );
     }
     if (start !== undefined) checkFinite(start, "start");
@@ -165,6 +166,9 @@ export class Interval implements AsyncIterable<number> {
    * Cancellation: cancel safe. Aborting the interval's or this call's signal
    * before or during the wait rejects with `signal.reason`, consumes no tick
    * and leaves no timer behind.
+   *
+   * Select safety: select-safe for this call's `signal` (it claims it right
+   * before it consumes a tick): a losing `select` branch consumes no tick.
    *
    * @param options A signal for this call.
    * @returns A promise for the tick's scheduled time, in clock milliseconds.
@@ -191,6 +195,8 @@ export class Interval implements AsyncIterable<number> {
       const now = this.#clock.now();
       const due = this.#next;
       if (now >= due) {
+        // A select arbitrates the branch's own signal, not the combined one.
+        if (!claim(options.signal)) throw options.signal!.reason;
         this.#next = this.#after(due, now);
         return due;
       }

@@ -10,7 +10,12 @@
  * infinite ones throw a `RangeError` naming the argument. Timeouts reject
  * with a `DOMException` named `TimeoutError`.
  *
- * `time/` is a leaf module: it imports nothing else from weir.
+ * `time/` is a leaf module: it imports nothing else from weir. It still
+ * takes part in the select-safety contract that `@weir/weir/sync` defines
+ * (`claimSignal`): `RateLimiter.acquire` and `Interval.tick` claim their
+ * signal before they take, and `timeout` and `retry` arbitrate the signal
+ * they hand their work, through the registered symbol the contract is
+ * built on, so no import is needed.
  *
  * ```ts
  * import { FakeClock, interval, retry, timeout } from "@weir/weir/time";

@@ -165,6 +165,9 @@ export class RateLimiter {
    * `signal.reason`, takes no tokens and lets the next waiter move up. In a
    * losing `select` branch it takes no tokens either.
    *
+   * Select safety: select-safe (it claims its signal right before it takes
+   * tokens).
+   *
    * @param n How many tokens to take.
    * @param options A signal to stop waiting.
    * @returns A promise that resolves once the tokens are taken.
@@ -216,7 +219,7 @@ export class RateLimiter {
 
   #checkCount(n: number): void {
     if (typeof n !== "number" || !(n >= 0) || n > this.#burst) {
-      throw new RangeError(`n must be a number from 0 to burst ${this.#burst}, got ${n}`);
+      throw new RangeError(`'n' must be a number from 0 to burst ${this.#burst}: received ${n}`);
     }
   }
 

@@ -180,18 +180,22 @@ export async function retry<T>(
     clock = systemClock,
   } = options;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+    throw new RangeError(`'maxAttempts' must be a positive integer: received ${maxAttempts}`);
   }
   checkDuration(minDelay, "minDelay");
   checkDuration(maxDelay, "maxDelay");
   if (maxDelay < minDelay) {
-    throw new RangeError(`maxDelay must be at least minDelay ${minDelay}, got ${maxDelay}`);
+    throw new RangeError(`'maxDelay' must be at least minDelay ${minDelay}: received ${maxDelay}`);
   }
   if (!(multiplier >= 1) || multiplier === Infinity) {
-    throw new RangeError(`multiplier must be a finite number of at least 1, got ${multiplier}`);
+    throw new RangeError(
+      `'multiplier' must be a finite number of at least 1: received ${multiplier}`,
+    );
   }
   if (jitter !== "full" && jitter !== "equal" && jitter !== "none") {
-    throw new TypeError(`jitter must be "full", "equal" or "none", got ${JSON.stringify(jitter)}`);
+    throw new TypeError(
+      `'jitter' must be "full", "equal" or "none": received ${JSON.stringify(jitter)}`,
+    );
   }
   if (attemptTimeout !== undefined) checkDuration(attemptTimeout, "attemptTimeout");
 

@@ -9,9 +9,9 @@ Deno.test("try_send main tells full from closed and hands the value back", async
   assert.deepEqual(lines.slice(0, 7), [
     "try_send(0): ok",
     "try_send(1): ok",
-    "try_send(2): full, got 2 back",
-    "try_send(3): full, got 3 back",
-    "try_send(4): full, got 4 back",
+    "try_send(2): full, 2 stays with the caller",
+    "try_send(3): full, 3 stays with the caller",
+    "try_send(4): full, 4 stays with the caller",
     "try_send(5): closed, got 5 back",
     "the closed receiver still drains what was queued: 0, 1",
   ]);

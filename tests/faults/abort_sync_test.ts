@@ -18,7 +18,7 @@ import {
   TaskTracker,
   watch,
 } from "@weir/weir/sync";
-import type { Receiver } from "@weir/weir/sync";
+import type { MpscReceiver } from "@weir/weir/sync";
 import { FakeClock } from "@weir/weir/time";
 import {
   coverageOf,
@@ -30,7 +30,7 @@ import {
 } from "../_util/abort_injection.ts";
 
 /** Every message still in `rx` (which must be closed), in order. */
-function drain<T>(rx: Receiver<T>): T[] {
+function drain<T>(rx: MpscReceiver<T>): T[] {
   const rest: T[] = [];
   for (let r = rx.tryRecv(); r !== undefined && !r.done; r = rx.tryRecv()) rest.push(r.value);
   return rest;

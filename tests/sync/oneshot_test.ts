@@ -2,8 +2,6 @@ import assert from "node:assert/strict";
 import { ChannelClosedError, mpsc, oneshot, type OneshotSender } from "@weir/weir/sync";
 import { flush, probe } from "./_probe.ts";
 
-const DONE = { done: true, value: undefined };
-
 function closedWith(message: string, value?: unknown) {
   return (err: unknown) => {
     assert.ok(err instanceof ChannelClosedError);
@@ -37,7 +35,7 @@ Deno.test("oneshot sender closing without sending rejects the receiver", async (
   const message = "Cannot receive: the sender closed without sending";
   await assert.rejects(pending, closedWith(message));
   await assert.rejects(rx.recv(), closedWith(message));
-  assert.deepEqual(rx.tryRecv(), DONE);
+  assert.throws(() => rx.tryRecv(), closedWith(message));
   assert.throws(() => tx.send(1), closedWith("Cannot send: this sender is closed", 1));
   assert.equal(tx.isClosed, true);
 });
@@ -63,7 +61,7 @@ Deno.test("oneshot send after the receiver closed throws, carrying the value", a
   await tx.closed;
   assert.throws(() => tx.send("late"), closedWith("Cannot send: the receiver is closed", "late"));
   await assert.rejects(rx.recv(), closedWith("Cannot receive: the receiver is closed"));
-  assert.deepEqual(rx.tryRecv(), DONE);
+  assert.throws(() => rx.tryRecv(), closedWith("Cannot receive: the receiver is closed"));
 });
 
 Deno.test("oneshot receiver close rejects a waiting recv but keeps a value already sent", async () => {
@@ -92,15 +90,18 @@ Deno.test("oneshot sends once and is received once", async () => {
   const taken = "Cannot receive: the oneshot value was already received";
   await assert.rejects(second, closedWith(taken));
   await assert.rejects(rx.recv(), closedWith(taken));
-  assert.deepEqual(rx.tryRecv(), DONE);
+  assert.throws(() => rx.tryRecv(), closedWith(taken));
 });
 
-Deno.test("oneshot tryRecv reports not yet, the value, then done", () => {
+Deno.test("oneshot tryRecv reports not yet, the value, then throws like recv", () => {
   const [tx, rx] = oneshot<number>();
   assert.equal(rx.tryRecv(), undefined);
   tx.send(3);
   assert.deepEqual(rx.tryRecv(), { done: false, value: 3 });
-  assert.deepEqual(rx.tryRecv(), DONE);
+  assert.throws(
+    () => rx.tryRecv(),
+    closedWith("Cannot receive: the oneshot value was already received"),
+  );
 });
 
 Deno.test("oneshot aborted recv keeps the value for a later recv", async () => {

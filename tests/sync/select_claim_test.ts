@@ -5,11 +5,11 @@ import {
   broadcast,
   JoinSet,
   mpsc,
+  type MpscReceiver,
   Mutex,
   Notify,
   oneshot,
   Pool,
-  type Receiver,
   RwLock,
   select,
   type SelectBranch,
@@ -143,7 +143,13 @@ const sources: Record<string, () => Source | Promise<Source>> = {
     return {
       branch: (signal) => rx.recv({ signal }),
       fill: () => tx.send(1),
-      left: () => rx.tryRecv()?.done === false ? 1 : 0,
+      left: () => {
+        try {
+          return rx.tryRecv() ? 1 : 0;
+        } catch {
+          return 0; // taken by the winning branch
+        }
+      },
       close: () => {},
     };
   },
@@ -546,7 +552,7 @@ Deno.test("select() over two duplex reads and two BufReader reads loses no byte"
 });
 
 Deno.test("SyncWaitOptions takes an optional signal passed through as is", async () => {
-  const recvWith = (rx: Receiver<number>, signal?: AbortSignal) => {
+  const recvWith = (rx: MpscReceiver<number>, signal?: AbortSignal) => {
     const options: SyncWaitOptions = { signal };
     return rx.recv(options);
   };

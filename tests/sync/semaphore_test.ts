@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type Permit, Semaphore, SemaphoreClosedError } from "@weir/weir/sync";
+import { Semaphore, SemaphoreClosedError, type SemaphorePermit } from "@weir/weir/sync";
 import { flush, type Probe, probe, track } from "./_probe.ts";
 
 Deno.test("Semaphore grants waiters in FIFO order", async () => {
@@ -197,9 +197,9 @@ interface Model {
 
 interface Real {
   semaphore: Semaphore;
-  probes: Map<number, Probe<Permit>>;
+  probes: Map<number, Probe<SemaphorePermit>>;
   controllers: Map<number, AbortController>;
-  permits: Map<number, Permit>;
+  permits: Map<number, SemaphorePermit>;
 }
 
 function pump(m: Model): void {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { FakeClock, Interval, interval, type MissedTickBehavior } from "@weir/weir/time";
 import { trackedAbort, trackedSystemClock } from "./_helpers.ts";
+import { select } from "@weir/weir/sync";
 
 /** Pulls `count` ticks in a row without advancing the clock. */
 async function pull(ticks: Interval, count: number): Promise<number[]> {
@@ -229,17 +230,17 @@ Deno.test("interval() combines its own signal with a per-tick signal", async () 
 Deno.test("interval() rejects bad arguments, naming them", () => {
   const clock = new FakeClock();
   for (const bad of [0, -1, NaN, Infinity]) {
-    assert.throws(() => interval(bad, { clock }), { name: "RangeError", message: /^periodMs/ });
+    assert.throws(() => interval(bad, { clock }), { name: "RangeError", message: /^'periodMs'/ });
   }
   for (const bad of [NaN, Infinity]) {
     assert.throws(() => new Interval(10, { clock, start: bad }), {
       name: "RangeError",
-      message: /^start/,
+      message: /^'start'/,
     });
   }
   assert.throws(
     () => interval(10, { clock, missedTick: "catch-up" as MissedTickBehavior }),
-    { name: "TypeError", message: /^missedTick/ },
+    { name: "TypeError", message: /^'missedTick'/ },
   );
 });
 
@@ -254,4 +255,20 @@ Deno.test("interval() on the system clock leaves no real timer behind when a tic
   controller.abort("stop");
   await assert.rejects(waiting, (e) => e === "stop");
   assert.equal(armed(), 0);
+});
+
+Deno.test("Interval.tick in a select: a losing branch consumes no tick", async () => {
+  const clock = new FakeClock();
+  const a = interval(100, { clock });
+  const b = interval(100, { clock });
+  const won = await select([
+    (signal) => a.tick({ signal }),
+    (signal) => b.tick({ signal }),
+  ], { biased: true });
+  assert.deepEqual(won, { index: 0, value: 0 });
+  // b's first tick (due at 0) is still there; a's next one is due at 100.
+  assert.equal(await b.tick(), 0);
+  const next = a.tick();
+  await clock.tick(100);
+  assert.equal(await next, 100);
 });

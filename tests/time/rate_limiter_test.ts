@@ -158,14 +158,14 @@ Deno.test("RateLimiter handles fractional rates without drifting", async () => {
 Deno.test("RateLimiter rejects bad options, naming them", () => {
   const clock = new FakeClock();
   const cases: [RateLimiterOptions, RegExp][] = [
-    [{ rate: 0 }, /^rate/],
-    [{ rate: -1 }, /^rate/],
-    [{ rate: NaN }, /^rate/],
-    [{ rate: Infinity }, /^rate/],
-    [{ rate: 1, per: 0 }, /^per/],
-    [{ rate: 1, per: Infinity }, /^per/],
-    [{ rate: 1, burst: 0 }, /^burst/],
-    [{ rate: 1, burst: NaN }, /^burst/],
+    [{ rate: 0 }, /^'rate'/],
+    [{ rate: -1 }, /^'rate'/],
+    [{ rate: NaN }, /^'rate'/],
+    [{ rate: Infinity }, /^'rate'/],
+    [{ rate: 1, per: 0 }, /^'per'/],
+    [{ rate: 1, per: Infinity }, /^'per'/],
+    [{ rate: 1, burst: 0 }, /^'burst'/],
+    [{ rate: 1, burst: NaN }, /^'burst'/],
   ];
   for (const [options, message] of cases) {
     assert.throws(() => new RateLimiter({ ...options, clock }), { name: "RangeError", message });
@@ -178,9 +178,9 @@ Deno.test("RateLimiter rejects a negative, NaN or over-burst n, naming it", asyn
   for (const bad of [-1, NaN, Infinity, 3.5]) {
     await assert.rejects(limiter.acquire(bad), {
       name: "RangeError",
-      message: /^n must be a number from 0 to burst 3/,
+      message: /^'n' must be a number from 0 to burst 3/,
     });
-    assert.throws(() => limiter.tryAcquire(bad), { name: "RangeError", message: /^n must/ });
+    assert.throws(() => limiter.tryAcquire(bad), { name: "RangeError", message: /^'n' must/ });
   }
   assert.equal(limiter.available, 3);
   assert.equal(clock.pending, 0);

@@ -194,14 +194,14 @@ Deno.test("Sleep [Symbol.dispose]() cancels the timer and listener; reset re-arm
 Deno.test("Sleep rejects bad durations and deadlines with a RangeError naming the argument", () => {
   const clock = new FakeClock();
   for (const bad of [-1, NaN, Infinity]) {
-    assert.throws(() => new Sleep(bad, { clock }), { name: "RangeError", message: /^ms must/ });
+    assert.throws(() => new Sleep(bad, { clock }), { name: "RangeError", message: /^'ms' must/ });
   }
   const sleep = new Sleep(10, { clock });
   for (const bad of [-1, NaN, Infinity]) {
-    assert.throws(() => sleep.reset(bad), { name: "RangeError", message: /^ms must/ });
+    assert.throws(() => sleep.reset(bad), { name: "RangeError", message: /^'ms' must/ });
   }
   for (const bad of [NaN, Infinity, -Infinity]) {
-    assert.throws(() => sleep.resetAt(bad), { name: "RangeError", message: /^deadline must/ });
+    assert.throws(() => sleep.resetAt(bad), { name: "RangeError", message: /^'deadline' must/ });
   }
   assert.equal(sleep.deadline, 10);
   sleep[Symbol.dispose]();

@@ -248,20 +248,20 @@ Deno.test("retry() rejects bad options, naming them, before calling fn", async (
   let calls = 0;
   const fn = () => ++calls;
   const cases: [RetryOptions, string, RegExp][] = [
-    [{ maxAttempts: 0 }, "RangeError", /^maxAttempts/],
-    [{ maxAttempts: 1.5 }, "RangeError", /^maxAttempts/],
-    [{ maxAttempts: NaN }, "RangeError", /^maxAttempts/],
-    [{ maxAttempts: Infinity }, "RangeError", /^maxAttempts/],
-    [{ minDelay: -1 }, "RangeError", /^minDelay/],
-    [{ minDelay: NaN }, "RangeError", /^minDelay/],
-    [{ maxDelay: Infinity }, "RangeError", /^maxDelay/],
-    [{ minDelay: 200, maxDelay: 100 }, "RangeError", /^maxDelay must be at least minDelay 200/],
-    [{ multiplier: 0.5 }, "RangeError", /^multiplier/],
-    [{ multiplier: NaN }, "RangeError", /^multiplier/],
-    [{ multiplier: Infinity }, "RangeError", /^multiplier/],
-    [{ attemptTimeout: -5 }, "RangeError", /^attemptTimeout/],
-    [{ attemptTimeout: Infinity }, "RangeError", /^attemptTimeout/],
-    [{ jitter: "half" as "full" }, "TypeError", /^jitter/],
+    [{ maxAttempts: 0 }, "RangeError", /^'maxAttempts'/],
+    [{ maxAttempts: 1.5 }, "RangeError", /^'maxAttempts'/],
+    [{ maxAttempts: NaN }, "RangeError", /^'maxAttempts'/],
+    [{ maxAttempts: Infinity }, "RangeError", /^'maxAttempts'/],
+    [{ minDelay: -1 }, "RangeError", /^'minDelay'/],
+    [{ minDelay: NaN }, "RangeError", /^'minDelay'/],
+    [{ maxDelay: Infinity }, "RangeError", /^'maxDelay'/],
+    [{ minDelay: 200, maxDelay: 100 }, "RangeError", /^'maxDelay' must be at least minDelay 200/],
+    [{ multiplier: 0.5 }, "RangeError", /^'multiplier'/],
+    [{ multiplier: NaN }, "RangeError", /^'multiplier'/],
+    [{ multiplier: Infinity }, "RangeError", /^'multiplier'/],
+    [{ attemptTimeout: -5 }, "RangeError", /^'attemptTimeout'/],
+    [{ attemptTimeout: Infinity }, "RangeError", /^'attemptTimeout'/],
+    [{ jitter: "half" as "full" }, "TypeError", /^'jitter'/],
   ];
   for (const [options, name, message] of cases) {
     await assert.rejects(retry(fn, { ...options, clock }), { name, message });

@@ -68,11 +68,11 @@ Deno.test("sleep() removes its abort listener once it resolves", async () => {
 Deno.test("sleep() rejects bad durations with a RangeError naming ms", async () => {
   const clock = new FakeClock();
   for (const bad of [-1, NaN, Infinity, -Infinity]) {
-    await assert.rejects(sleep(bad, { clock }), { name: "RangeError", message: /^ms must be/ });
+    await assert.rejects(sleep(bad, { clock }), { name: "RangeError", message: /^'ms' must be/ });
   }
   await assert.rejects(sleep("5" as unknown as number, { clock }), {
     name: "TypeError",
-    message: /^ms must be a number/,
+    message: /^'ms' must be a number/,
   });
   assert.equal(clock.pending, 0);
 });
@@ -113,7 +113,7 @@ Deno.test("sleepUntil() rejects a NaN or infinite deadline with a RangeError nam
   for (const bad of [NaN, Infinity, -Infinity]) {
     await assert.rejects(sleepUntil(bad, { clock }), {
       name: "RangeError",
-      message: /^deadline must be/,
+      message: /^'deadline' must be/,
     });
   }
   assert.equal(clock.pending, 0);

@@ -149,7 +149,7 @@ Deno.test("timeout() rejects bad durations with a RangeError naming ms, starting
   for (const bad of [-1, NaN, Infinity]) {
     await assert.rejects(timeout(bad, () => started++, { clock }), {
       name: "RangeError",
-      message: /^ms must be/,
+      message: /^'ms' must be/,
     });
   }
   assert.equal(started, 0);
@@ -237,7 +237,7 @@ Deno.test("timeoutAt() rejects a NaN or infinite deadline with a RangeError nami
   for (const bad of [NaN, Infinity, -Infinity]) {
     await assert.rejects(timeoutAt(bad, Promise.resolve(1), { clock }), {
       name: "RangeError",
-      message: /^deadline must be/,
+      message: /^'deadline' must be/,
     });
   }
 });
