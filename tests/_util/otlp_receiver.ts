@@ -49,6 +49,8 @@ type Json = any;
 export class OtlpReceiver implements AsyncDisposable {
   readonly points: ReceivedPoint[] = [];
   readonly spans: ReceivedSpan[] = [];
+  /** How many metric exports arrived. */
+  metricExports = 0;
   /** Requests that were not OTLP JSON (the content type), to fail loudly on. */
   readonly rejected: string[] = [];
   #server: Deno.HttpServer<Deno.NetAddr>;
@@ -63,7 +65,10 @@ export class OtlpReceiver implements AsyncDisposable {
       }
       const body: Json = await req.json();
       const path = new URL(req.url).pathname;
-      if (path === "/v1/metrics") this.#metrics(body, scope);
+      if (path === "/v1/metrics") {
+        this.#metrics(body, scope);
+        this.metricExports++;
+      }
       if (path === "/v1/traces") this.#traces(body, scope);
       return Response.json({});
     });

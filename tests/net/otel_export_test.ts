@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { OtlpReceiver } from "../_util/otlp_receiver.ts";
+import { waitFor } from "../_util/net.ts";
 
 const EXPORT_INTERVAL_MS = 100;
 
 Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, UDP sockets and pools arrive at an OTLP/HTTP receiver with the values it counted", async () => {
   await using receiver = new OtlpReceiver("@weir/weir");
-  const child = await new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", new URL("./_otel_workload.ts", import.meta.url).href],
     env: {
       OTEL_DENO: "true",
@@ -14,13 +15,27 @@ Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, 
       OTEL_METRIC_EXPORT_INTERVAL: String(EXPORT_INTERVAL_MS),
       OTEL_SERVICE_NAME: "weir-test",
     },
+    stdin: "piped",
     stdout: "piped",
     stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(child.stderr);
-  assert.equal(child.code, 0, stderr);
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let line = "";
+  while (!line.includes("\n")) {
+    const { value, done } = await stdout.read();
+    if (done) break;
+    line += value;
+  }
+  // Every count is final once the report is printed: wait for two exports after it.
+  const exportsBefore = receiver.metricExports;
+  await waitFor(() => receiver.metricExports >= exportsBefore + 2, "two more exports", 20_000)
+    .finally(() => child.stdin.close());
+  for (let next; !(next = await stdout.read()).done;) line += next.value;
+  const status = await child.status;
+  assert.equal(status.code, 0, await stderr);
   assert.deepEqual(receiver.rejected, []);
-  const { servers: report, udp, pool } = JSON.parse(new TextDecoder().decode(child.stdout));
+  const { servers: report, udp, pool } = JSON.parse(line);
   const { echo, idle, tls } = report;
 
   // What the workload did, as its own counters saw it.
