@@ -67,7 +67,8 @@ function startServer(): { port: number; sample: () => ServerSample; stop: () => 
     const framed = new Framed(conn, new LengthDelimitedCodec());
     for await (const frame of framed) await framed.send(frame);
     await framed.close();
-  }, { onError: () => errors++ });
+    // The soak holds more connections than the default limit, some quiet for long.
+  }, { onError: () => errors++, maxConnections: 20_000, idleTimeout: 0 });
   return {
     port: server.addr.port,
     sample: () => {

@@ -80,7 +80,7 @@ function execute(store: Map<string, string>, line: string): string {
 
 /** One connection's task: commands until the client leaves or the server stops. */
 async function process(
-  conn: Connection,
+  conn: Connection<Deno.TcpConn>,
   store: Map<string, string>,
   signal: AbortSignal,
 ): Promise<void> {
@@ -107,14 +107,14 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   try {
     for (;;) {
       const permit = await slots.acquire(1, { signal: stop }); // a free slot before accepting
-      let conn: Connection;
+      let conn: Connection<Deno.TcpConn>;
       try {
         conn = new Connection(await listener.accept());
       } catch (error) {
         permit.release();
         throw error;
       }
-      const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
+      const { hostname, port } = conn.remoteAddr;
       quietLog(`accepted ${hostname}:${port} (${slots.available} slots free)`);
       // Not awaited: the loop goes straight back to accept.
       tasks.track(

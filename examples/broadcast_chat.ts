@@ -27,7 +27,7 @@
  */
 import { parseArgs } from "node:util";
 import { Framed, LinesCodec } from "@weir/weir/framing";
-import { type Connection, serve } from "@weir/weir/net";
+import { serve, type ServedConnection } from "@weir/weir/net";
 import {
   broadcast,
   type BroadcastReceiver,
@@ -125,13 +125,13 @@ async function writeEvents(
 
 /** Serves one client: its name, then its lines out and everyone's events in. */
 async function session(
-  conn: Connection,
+  conn: ServedConnection<Deno.NetAddr>,
   id: number,
   tx: BroadcastSender<ChatEvent>,
   log: (line: string) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
+  const { hostname, port } = conn.remoteAddr;
   const framed = new Framed(conn, new LinesCodec({ maxLength: MAX_LINE }));
   let first;
   try {
@@ -177,7 +177,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
     (conn, { signal }) => session(conn, ++connections, tx, quietLog, signal),
     {
       onError: (error) => quietLog(`connection error: ${error}`),
-      ...(signal ? { shutdownSignal: signal } : {}),
+      signal,
     },
   );
   const goodbye = () => {
@@ -186,7 +186,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   };
   signal?.addEventListener("abort", goodbye, { once: true });
   log(`listening on ${server.addr.hostname}:${server.addr.port}`);
-  await server.finished;
+  await server.closed;
   signal?.removeEventListener("abort", goodbye);
 }
 

@@ -67,17 +67,17 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
     { hostname: config.hostname, port: config.port },
     async (conn) => {
       const n = ++accepted;
-      const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
+      const { hostname, port } = conn.remoteAddr;
       const inUse = `${server.connections} of ${config.maxConnections} connections in use`;
       quietLog(`connection #${n} from ${hostname}:${port} (${inUse})`);
       await conn.writeAll(new TextEncoder().encode(`hello #${n}, ${inUse}\n`));
       await conn.readable.pipeTo(conn.writable); // echo until the client half-closes
       quietLog(`connection #${n} closed`);
     },
-    { maxConnections: config.maxConnections, ...(signal ? { shutdownSignal: signal } : {}) },
+    { maxConnections: config.maxConnections, signal },
   );
   log(`listening on ${server.addr.hostname}:${server.addr.port}`);
-  await server.finished;
+  await server.closed;
 }
 
 if (import.meta.main) await runUntilSignalled(main);

@@ -38,7 +38,10 @@
 import { parseArgs } from "node:util";
 import { LengthDelimitedCodec } from "@weir/weir/framing";
 import { ByteBuffer } from "@weir/weir/io";
-import { type Connection, serve } from "@weir/weir/net";
+import { serve, type ServedConnection } from "@weir/weir/net";
+
+/** A TCP connection as the server hands it over. */
+type Connection = ServedConnection<Deno.NetAddr>;
 import { interval } from "@weir/weir/time";
 import {
   type EndpointConfig,
@@ -92,7 +95,7 @@ export function parseFramedServerArgs(args: string[]): FramedServerConfig {
 }
 
 function peerOf(conn: Connection): string {
-  const addr = conn.remoteAddr as Deno.NetAddr;
+  const addr = conn.remoteAddr;
   return `${addr.hostname}:${addr.port}`;
 }
 
@@ -259,7 +262,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
     (conn, { signal }) =>
       signal.aborted ? undefined : new Session(conn, config, log, sessions).run(signal),
     {
-      ...(signal ? { shutdownSignal: signal } : {}),
+      signal,
       gracePeriod: 5_000,
       onError: (error, conn) => {
         if (!config.quiet) {
@@ -271,7 +274,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   const stopAll = () => sessions.forEach((session) => session.stop());
   signal?.addEventListener("abort", stopAll, { once: true });
   log(`listening on ${server.addr.hostname}:${server.addr.port}`);
-  await server.finished;
+  await server.closed;
   signal?.removeEventListener("abort", stopAll);
 }
 

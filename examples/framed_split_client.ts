@@ -93,7 +93,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Fr
   const { signal, log = console.log } = options;
   const config = parseClientArgs(args);
   const conn = await connectTo(config, signal, log);
-  const { reader, writer } = split(conn);
+  const [reader, writer] = split(conn);
   const framed = new FramedWrite<Uint8Array>(writer, new LengthDelimitedCodec());
   const [tx, rx] = mpsc<Uint8Array>(config.queue);
   const result: FramedSplitResult = { sent: 0, received: [] };

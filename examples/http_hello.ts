@@ -22,7 +22,7 @@
  */
 import { parseArgs } from "node:util";
 import { BufferFullError, BufReader } from "@weir/weir/io";
-import { type Connection, serve } from "@weir/weir/net";
+import { serve, type ServedConnection } from "@weir/weir/net";
 import {
   type EndpointConfig,
   endpointConfig,
@@ -67,7 +67,11 @@ export function parseHttpHelloArgs(args: string[]): HttpHelloConfig {
  * until the client closes: closing with unread request bytes would reset
  * the connection, and the client could lose the response.
  */
-async function respond(conn: Connection, status: string, body: string): Promise<void> {
+async function respond(
+  conn: ServedConnection<Deno.NetAddr>,
+  status: string,
+  body: string,
+): Promise<void> {
   const head = `HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\n` +
     `Content-Length: ${encoder.encode(body).length}\r\nConnection: close\r\n\r\n`;
   await conn.writeAll(encoder.encode(head + body));
@@ -99,11 +103,11 @@ async function readRequest(
 
 /** Serves one connection: one request, one response. */
 async function handle(
-  conn: Connection,
+  conn: ServedConnection<Deno.NetAddr>,
   config: HttpHelloConfig,
   log: (line: string) => void,
 ): Promise<void> {
-  const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
+  const { hostname, port } = conn.remoteAddr;
   let request;
   try {
     request = await readRequest(new BufReader(conn, { maxLength: MAX_LINE }));
@@ -142,11 +146,11 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
       onError: (error) => {
         if (!config.quiet) log(`connection error: ${error}`);
       },
-      ...(signal ? { shutdownSignal: signal } : {}),
+      signal,
     },
   );
   log(`listening on ${server.addr.hostname}:${server.addr.port}`);
-  await server.finished;
+  await server.closed;
 }
 
 if (import.meta.main) await runUntilSignalled(main);

@@ -28,7 +28,7 @@
 import { parseArgs } from "node:util";
 import { Framed, LinesCodec, LineTooLongError } from "@weir/weir/framing";
 import { InvalidUtf8Error } from "@weir/weir/io";
-import { type Connection, serve } from "@weir/weir/net";
+import { serve, type ServedConnection } from "@weir/weir/net";
 import {
   type EndpointConfig,
   endpointConfig,
@@ -81,12 +81,12 @@ export function reply(line: string): { text: string; close: boolean } {
 
 /** Serves one connection until QUIT, the end of input, or a bad line. */
 async function session(
-  conn: Connection,
+  conn: ServedConnection<Deno.NetAddr>,
   signal: AbortSignal,
   config: LineServerConfig,
   log: (line: string) => void,
 ): Promise<void> {
-  const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
+  const { hostname, port } = conn.remoteAddr;
   const peer = `${hostname}:${port}`;
   if (!config.quiet) log(`accepted connection from ${peer}`);
   const framed = new Framed(conn, new LinesCodec({ maxLength: config.maxLength }));
@@ -120,10 +120,10 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   const server = serve(
     { hostname: config.hostname, port: config.port },
     (conn, { signal }) => session(conn, signal, config, log),
-    signal ? { shutdownSignal: signal } : {},
+    { signal },
   );
   log(`listening on ${server.addr.hostname}:${server.addr.port}`);
-  await server.finished;
+  await server.closed;
 }
 
 if (import.meta.main) await runUntilSignalled(main);

@@ -32,8 +32,8 @@ import { echo } from "./tcp_echo_server.ts";
 /** What the command line asks for. */
 export interface MetricsEndpointConfig extends EndpointConfig {
   metricsPort: number;
-  /** Milliseconds; `Infinity` for none. */
-  idleTimeout: number;
+  /** Milliseconds; `undefined` for the server's default. */
+  idleTimeout: number | undefined;
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
@@ -54,7 +54,7 @@ export function parseMetricsEndpointArgs(args: string[]): MetricsEndpointConfig 
   return {
     ...endpointConfig(values),
     metricsPort: portFlag(values["metrics-port"]),
-    idleTimeout: idle === undefined ? Infinity : integerFlag("idle-timeout", idle, 1),
+    idleTimeout: idle === undefined ? undefined : integerFlag("idle-timeout", idle, 1),
   };
 }
 
@@ -110,9 +110,9 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   const { signal, log = console.log } = options;
   const config = parseMetricsEndpointArgs(args);
   const server = serve({ hostname: config.hostname, port: config.port }, echo, {
-    idleTimeout: config.idleTimeout,
+    ...(config.idleTimeout !== undefined ? { idleTimeout: config.idleTimeout } : {}),
     gracePeriod: 1_000,
-    ...(signal ? { shutdownSignal: signal } : {}),
+    ...(signal ? { signal } : {}),
     onError: (error) => {
       if (!config.quiet) log(`connection error: ${error}`);
     },
@@ -131,7 +131,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
     });
   });
-  await Promise.all([server.finished, metrics.finished]);
+  await Promise.all([server.closed, metrics.finished]);
 }
 
 if (import.meta.main) await runUntilSignalled(main);

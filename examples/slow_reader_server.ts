@@ -21,7 +21,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Connection, serve } from "@weir/weir/net";
+import { serve, type ServedConnection } from "@weir/weir/net";
 import { interval } from "@weir/weir/time";
 import {
   type EndpointConfig,
@@ -60,12 +60,12 @@ export function parseSlowReaderArgs(args: string[]): SlowReaderConfig {
 
 /** Writes a line per tick until the server shuts down or the client goes away. */
 async function talkWithoutListening(
-  conn: Connection,
+  conn: ServedConnection<Deno.NetAddr>,
   signal: AbortSignal,
   config: SlowReaderConfig,
   log: (line: string) => void,
 ): Promise<void> {
-  const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
+  const { hostname, port } = conn.remoteAddr;
   const peer = `${hostname}:${port}`;
   log(`accepted connection from ${peer}`);
   const ticks = interval(config.interval, { missedTick: "delay", signal });
@@ -90,10 +90,10 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   const server = serve(
     { hostname: config.hostname, port: config.port },
     (conn, { signal }) => talkWithoutListening(conn, signal, config, log),
-    signal ? { shutdownSignal: signal } : {},
+    { signal },
   );
   log(`listening on ${server.addr.hostname}:${server.addr.port}`);
-  await server.finished;
+  await server.closed;
 }
 
 if (import.meta.main) await runUntilSignalled(main);

@@ -51,7 +51,7 @@ export async function main(args: string[], options: CancelRunOptions = {}): Prom
   const { token = new CancellationToken(), log = console.log } = options;
   const config = parseClientArgs(["--rounds", "99", ...args]); // the seed's 99, unless --rounds
   const conn = await connectTo(config, token.signal, log);
-  const { reader, writer } = intoSplit(conn);
+  const [reader, writer] = intoSplit(conn);
   const [tx, rx] = mpsc<Uint8Array>(config.queue);
   const line = payload(config.size + 1);
   line[config.size] = 0x0a;

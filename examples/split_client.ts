@@ -239,7 +239,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Cl
   const { signal, log = console.log } = options;
   const config = parseClientArgs(args);
   const conn = await connectTo(config, signal, log);
-  const { reader, writer } = split(conn);
+  const [reader, writer] = split(conn);
   const [tx, rx] = mpsc<Uint8Array>(config.queue);
   using watch = new StallWatch(config.stall, log);
   // Each task stops on the first error of another (tryJoin's signal) or on Ctrl+C.

@@ -82,20 +82,20 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   const { signal, log = console.log } = options;
   const config = parseTcpEchoArgs(args);
   const server = serve({ hostname: config.hostname, port: config.port }, async (conn) => {
-    const peer = conn.remoteAddr as Deno.NetAddr;
+    const peer = conn.remoteAddr;
     if (!config.quiet) log(`accepted connection from ${peer.hostname}:${peer.port}`);
     await echo(conn);
     if (!config.quiet) log(`closed connection from ${peer.hostname}:${peer.port}`);
   }, {
     maxConnections: config.maxConnections,
     gracePeriod: 1_000,
-    ...(signal ? { shutdownSignal: signal } : {}),
+    signal,
     onError: (error) => {
       if (!config.quiet) log(`connection error: ${error}`);
     },
   });
   log(`listening on ${server.addr.hostname}:${server.addr.port}`);
-  await server.finished;
+  await server.closed;
 }
 
 if (import.meta.main) await runUntilSignalled(main);

@@ -59,7 +59,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   const config = parseUdpEchoArgs(args);
   const socket = UdpSocket.bind(
     { hostname: config.hostname, port: config.port },
-    { sendQueue: config.queue, maxDatagramSize: config.maxSize },
+    { capacity: config.queue, maxDatagramLength: config.maxSize },
   );
   const stop = () => socket.close();
   signal?.addEventListener("abort", stop, { once: true });

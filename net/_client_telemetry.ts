@@ -79,6 +79,17 @@ export class ClientTelemetry {
       );
   }
 
+  /** Follows a connect call's outcome, then the connection until it closes. */
+  follow(connecting: Promise<Connection>): Promise<Connection> {
+    return connecting.then((conn) => {
+      this.connected(conn);
+      return conn;
+    }, (error) => {
+      this.failed(error);
+      throw error;
+    });
+  }
+
   failed(error: unknown): void {
     this.#connectDuration(error);
     if (this.#span !== undefined) endSpan(this.#span, error);

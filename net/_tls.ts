@@ -1,7 +1,5 @@
-import { type Clock, systemClock } from "../time/clock.ts";
+import type { Clock } from "../time/clock.ts";
 import type { Connection } from "./connection.ts";
-import type { ConnectionHandler } from "./serve.ts";
-import type { TlsServeOptions } from "./tls_options.ts";
 
 /** Throws a `RangeError` naming `name` unless `value` is a duration (ms, `Infinity` allowed). */
 export function checkTimeout(name: string, value: number): void {
@@ -47,33 +45,4 @@ export function handshakeWithin(
       resolve(info);
     }, fail);
   });
-}
-
-/**
- * Wraps a TLS server's handler: the handshake completes (within
- * `handshakeTimeout`) before `handler` runs, and `onHandshake` gets its
- * duration and failure. A failed or stalled handshake
- * rejects, so the server reports it and closes the connection; one cut
- * short by the server itself (shutdown, idle timeout) ends quietly.
- */
-export function handshakeFirst(
-  handler: ConnectionHandler,
-  tls: TlsServeOptions,
-  clock: Clock = systemClock,
-  onHandshake: (ms: number, error: unknown) => void = () => {},
-): ConnectionHandler {
-  const { handshakeTimeout = 10_000 } = tls;
-  checkTimeout("handshakeTimeout", handshakeTimeout);
-  return async (conn, context) => {
-    const start = clock.now();
-    try {
-      await handshakeWithin(conn, handshakeTimeout, clock, context.signal);
-    } catch (error) {
-      if (context.signal.aborted) return;
-      onHandshake(clock.now() - start, error);
-      throw error;
-    }
-    onHandshake(clock.now() - start, undefined);
-    await handler(conn, context);
-  };
 }

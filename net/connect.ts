@@ -1,27 +1,10 @@
 import { type Clock, systemClock } from "../time/clock.ts";
+import { checkTimeout, handshakeWithin } from "./_tls.ts";
+import type { TcpAddress, TlsAddress, UnixAddress } from "./addresses.ts";
 import { Connection } from "./connection.ts";
-import type { TlsAddress } from "./tls_options.ts";
 import { upgradeTls } from "./upgrade_tls.ts";
 import { otelMeter, otelTracer, type TelemetryOptions } from "../sync/otel.ts";
 import { ClientTelemetry, targetAttributes } from "./_client_telemetry.ts";
-
-/** A TCP endpoint: a host name or IP address and a port. */
-export interface TcpAddress {
-  /**
-   * Host name or IP address.
-   *
-   * @default {"127.0.0.1"}
-   */
-  hostname?: string;
-  /** Port number (0 to let the system pick one, when listening). */
-  port: number;
-}
-
-/** A Unix domain socket endpoint: a file system path. */
-export interface UnixAddress {
-  /** Path of the socket file. */
-  path: string;
-}
 
 /**
  * Options for {@linkcode connect}. With a `meter` (or Deno's OpenTelemetry
@@ -49,6 +32,13 @@ export interface ConnectOptions extends TelemetryOptions {
    * @default {true}
    */
   noDelay?: boolean;
+  /**
+   * Turns on TCP keep-alive probes, so the kernel notices a peer that
+   * vanished (with the system's probe timing). Ignored for Unix sockets.
+   *
+   * @default {false}
+   */
+  keepAlive?: boolean;
   /**
    * The clock for `timeout`.
    *
@@ -109,15 +99,27 @@ export interface ConnectOptions extends TelemetryOptions {
  * assert.equal(await new Response(conn.readable).text(), "private");
  * ```
  */
-export async function connect(
+export function connect(
   address: TcpAddress | TlsAddress | UnixAddress,
   options: ConnectOptions = {},
 ): Promise<Connection> {
-  const { signal, timeout = Infinity, noDelay = true, clock = systemClock } = options;
-  if (!(timeout >= 0)) {
-    throw new RangeError(
-      `'timeout' must be a non-negative number of milliseconds: received ${timeout}`,
-    );
+  const meter = otelMeter(options.meter);
+  const tracer = otelTracer(options.tracer);
+  if (meter === undefined && tracer === undefined) return dial(address, options);
+  return new ClientTelemetry(meter, tracer, targetAttributes(address)).follow(
+    dial(address, options),
+  );
+}
+
+async function dial(
+  address: TcpAddress | TlsAddress | UnixAddress,
+  options: ConnectOptions,
+): Promise<Connection> {
+  const { signal, timeout = Infinity, noDelay = true, keepAlive = false, clock = systemClock } =
+    options;
+  checkTimeout("timeout", timeout);
+  if ("tls" in address && (address.tls.cert === undefined) !== (address.tls.key === undefined)) {
+    throw new TypeError("'tls.cert' and 'tls.key' must be given together");
   }
   signal?.throwIfAborted();
   const where = "path" in address
@@ -131,52 +133,73 @@ export async function connect(
   }, timeout);
   const onAbort = () => controller.abort(signal!.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
-  const meter = otelMeter(options.meter);
-  const tracer = otelTracer(options.tracer);
-  const telemetry = meter === undefined && tracer === undefined
-    ? undefined
-    : new ClientTelemetry(meter, tracer, targetAttributes(address));
   try {
-    const conn = await dial(address, controller.signal, noDelay, clock);
-    telemetry?.connected(conn);
-    return conn;
-  } catch (error) {
-    telemetry?.failed(error);
-    throw error;
+    if ("tls" in address && address.tls.cert !== undefined) {
+      return await connectWithCertificate(address, controller.signal, clock);
+    }
+    const conn = await abortable<Deno.Conn>(
+      "path" in address ? Deno.connect({ transport: "unix", path: address.path }) : Deno.connect({
+        hostname: address.hostname ?? "127.0.0.1",
+        port: address.port,
+        signal: controller.signal,
+      }),
+      controller.signal,
+    );
+    if ("setNoDelay" in conn) {
+      const tcp = conn as Deno.TcpConn;
+      tcp.setNoDelay(noDelay);
+      if (keepAlive) tcp.setKeepAlive(true);
+    }
+    const plain = new Connection<Deno.Conn>(conn);
+    if (!("tls" in address)) return plain;
+    const { serverName = address.hostname ?? "127.0.0.1" } = address.tls;
+    return await upgradeTls(plain, {
+      ...address.tls,
+      hostname: serverName,
+      signal: controller.signal,
+      clock,
+    });
   } finally {
     cancelTimer?.();
     signal?.removeEventListener("abort", onAbort);
   }
 }
 
-async function dial(
-  address: TcpAddress | TlsAddress | UnixAddress,
+/**
+ * TLS with a client certificate: only `Deno.connectTls` sends one (not
+ * `Deno.startTls`), and it dials and verifies the same name, and gives no
+ * access to the TCP socket's options.
+ */
+async function connectWithCertificate(
+  address: TlsAddress,
   signal: AbortSignal,
-  noDelay: boolean,
   clock: Clock,
 ): Promise<Connection> {
-  const conn = await abortable(
-    "path" in address ? Deno.connect({ transport: "unix", path: address.path }) : Deno.connect({
-      hostname: address.hostname ?? "127.0.0.1",
+  const { caCerts, alpnProtocols, serverName, cert, key } = address.tls;
+  const hostname = address.hostname ?? "127.0.0.1";
+  if (serverName !== undefined && serverName !== hostname) {
+    throw new TypeError(
+      `'tls.serverName' must equal the hostname with a client certificate (Deno dials and verifies one name): received ${serverName} for ${hostname}`,
+    );
+  }
+  const tls = await abortable(
+    Deno.connectTls({
+      hostname,
       port: address.port,
-      signal,
+      cert: cert!,
+      key: key!,
+      ...(caCerts ? { caCerts } : {}),
+      ...(alpnProtocols ? { alpnProtocols } : {}),
     }),
     signal,
   );
-  if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(noDelay);
-  const plain = new Connection<Deno.Conn>(conn);
-  if (!("tls" in address)) return plain;
-  const { serverName = address.hostname ?? "127.0.0.1" } = address.tls;
-  return await upgradeTls(plain, {
-    ...address.tls,
-    hostname: serverName,
-    signal,
-    clock,
-  });
+  const conn = new Connection<Deno.Conn>(tls);
+  await handshakeWithin(conn, Infinity, clock, signal);
+  return conn;
 }
 
 /** Races the dial against the signal; a socket that opens too late is closed. */
-function abortable(dial: Promise<Deno.Conn>, signal: AbortSignal): Promise<Deno.Conn> {
+function abortable<C extends Deno.Conn>(dial: Promise<C>, signal: AbortSignal): Promise<C> {
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });

@@ -2,7 +2,10 @@ import type { HalfCloseWriter, Reader } from "../io/types.ts";
 import { toReadable } from "../io/to_readable.ts";
 import { toWritable } from "../io/to_writable.ts";
 import { writeAll } from "../io/write_all.ts";
+import { idleTimeoutChanged } from "./_server_hooks.ts";
 import { TlsHandshakeError } from "./tls_handshake_error.ts";
+
+const RESOLVED = Promise.resolve();
 
 /** Options for {@linkcode Connection.prototype.writeAll}. */
 export interface ConnectionWriteOptions {
@@ -27,8 +30,11 @@ export interface ConnectionWriteOptions {
  * It is a `read(p)` reader and a `write(p)` writer, so every weir consumer
  * (`BufReader`, `copy`, `FramedRead`, ...) takes its fast path on it.
  * Reading and writing may run at the same time: a write blocked on a peer
- * that does not read never stops reads. Run one read and one write at a
- * time each (issue the next after the previous settled).
+ * that does not read never stops reads. Concurrent
+ * {@linkcode Connection.prototype.writeAll} calls (and `writable` chunks)
+ * are queued and go out one after another, in call order, never
+ * interleaved; plain `read` and `write` are single socket calls: run one of
+ * each at a time.
  *
  * @typeParam C The wrapped connection type (`Deno.TcpConn`,
  * `Deno.UnixConn`, `Deno.TlsConn`).
@@ -58,6 +64,12 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
   #activity = 0;
   #writeClosed = false;
   #closed = false;
+  #closedPromise = Promise.withResolvers<void>();
+  #idleTimeout: number | undefined;
+  /** A `writeAll` is writing its bytes; later ones wait in `#queue`. */
+  #busy = false;
+  /** Starts of the queued `writeAll` calls, oldest first (allocated on first contention). */
+  #queue: (() => void)[] | undefined;
   #readable: ReadableStream<Uint8Array> | undefined;
   #writable: WritableStream<Uint8Array> | undefined;
   /** The bytes of the fast-path `writeAll` in flight, for its short-write check. */
@@ -79,17 +91,21 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
   };
   #bytesRead = 0;
   #bytesWritten = 0;
-  #onClosed: PromiseWithResolvers<void> | undefined;
   /** Ends the `writeAll` fast path: counts it, and writes the rest after a short write. */
   #wrote = (n: number): Promise<void> | undefined => {
     this.#activity++;
     this.#bytesWritten += n;
     const p = this.#writing!;
     this.#writing = undefined;
-    return n === p.length ? undefined : writeAll(this, p.subarray(n));
+    if (n === p.length) {
+      this.#next();
+      return undefined;
+    }
+    return this.#writeRest(p.subarray(n));
   };
   #writeFailed = (error: unknown): never => {
     this.#writing = undefined;
+    this.#next();
     throw error;
   };
 
@@ -116,6 +132,63 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
    */
   constructor(conn: C) {
     this.#conn = conn;
+  }
+
+  /**
+   * Resolves once {@linkcode Connection.prototype.close} was called (by
+   * anyone: this code, a server, a driver). Never rejects. The peer closing
+   * its end is seen by reads (end of stream or an error), not here.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, () => {});
+   * const conn = await connect(server.addr);
+   * setTimeout(() => conn.close(), 1);
+   * await conn.closed;
+   * ```
+   */
+  get closed(): Promise<void> {
+    return this.#closedPromise.promise;
+  }
+
+  /**
+   * This connection's idle timeout in milliseconds, when a server
+   * ({@linkcode serve}) runs it: the server closes it after that long
+   * without a byte moving either way (its handler's signal aborts with a
+   * `TimeoutError`). `0` exempts this connection (a quiet subscriber, say);
+   * `undefined` (the default) applies the server's `idleTimeout`. The time
+   * counts from the connection's last byte, also when set later. Outside a
+   * server nothing watches it.
+   *
+   * @throws {RangeError} When set to a negative number or `NaN`.
+   *
+   * @example A subscriber connection that may stay silent
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+   *   conn.idleTimeout = 0; // never closed for being quiet
+   *   assert.equal(conn.idleTimeout, 0);
+   * }, { idleTimeout: 30_000 });
+   * await using conn = await connect(server.addr);
+   * assert.equal(await conn.read(new Uint8Array(1)), null);
+   * ```
+   */
+  get idleTimeout(): number | undefined {
+    return this.#idleTimeout;
+  }
+
+  set idleTimeout(value: number | undefined) {
+    if (value !== undefined && !(value >= 0)) {
+      throw new RangeError(
+        `'idleTimeout' must be a non-negative number of milliseconds or undefined: received ${value}`,
+      );
+    }
+    this.#idleTimeout = value;
+    idleTimeoutChanged.get(this)?.();
   }
 
   /**
@@ -236,26 +309,6 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
   }
 
   /**
-   * Resolves once {@linkcode Connection.prototype.close} has run (by this
-   * side: the peer's close shows as the end of stream). Never rejects.
-   *
-   * @example Usage
-   * ```ts
-   * import { connect, serve } from "@weir/weir/net";
-   *
-   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, () => {});
-   * const conn = await connect(server.addr);
-   * setTimeout(() => conn.close(), 1);
-   * await conn.closed;
-   * ```
-   */
-  get closed(): Promise<void> {
-    this.#onClosed ??= Promise.withResolvers<void>();
-    if (this.#closed) this.#onClosed.resolve();
-    return this.#onClosed.promise;
-  }
-
-  /**
    * Reads up to `p.length` bytes into `p`; `null` at the end of stream.
    * Reaching the end of stream leaves the socket open: this side can still
    * write.
@@ -309,10 +362,17 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
   /**
    * Writes every byte of `p`, looping over short writes.
    *
-   * **Cancellation:** not cancel safe. An abort rejects at once with
-   * `signal.reason`, even while a write is blocked on a peer that does not
-   * read, but a prefix of `p` may already be on the wire and the blocked
-   * write may still complete later. Close the connection after aborting.
+   * Calls made while another `writeAll` is still writing are queued and
+   * start, in call order, once the bytes before them are out: two
+   * concurrent messages never interleave on the wire. A failed write does
+   * not stop the queue (the next call meets the broken socket itself).
+   *
+   * **Cancellation:** an abort before this call's turn comes takes it out
+   * of the queue (nothing written). Once writing started it is not cancel
+   * safe: the call rejects at once with `signal.reason`, even while the
+   * write is blocked on a peer that does not read, but a prefix of `p` may
+   * already be on the wire and the rest still goes out (later calls keep
+   * waiting for it). Close the connection after aborting.
    *
    * @param p The bytes to write.
    * @param options Cancellation.
@@ -334,15 +394,74 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
    * conn.close();
    * assert.equal(received, 1 << 20);
    * ```
+   *
+   * @example Two tasks writing at once: whole messages, in call order
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+   *   await conn.readable.pipeTo(conn.writable);
+   * });
+   * await using conn = await connect(server.addr);
+   * const a = new Uint8Array(1 << 20).fill(97);
+   * const b = new Uint8Array(1 << 20).fill(98);
+   * const echoed = new Response(conn.readable).arrayBuffer();
+   * await Promise.all([conn.writeAll(a), conn.writeAll(b)]);
+   * await conn.closeWrite();
+   * const bytes = new Uint8Array(await echoed);
+   * assert.equal(bytes.indexOf(98), 1 << 20); // every "a" before the first "b"
+   * ```
    */
   writeAll(p: Uint8Array, options?: ConnectionWriteOptions): Promise<void> {
-    if (options?.signal !== undefined || p.length === 0 || this.#writing !== undefined) {
-      return writeAll(this, p, options); // (a second writeAll while one is in flight lands here)
+    const signal = options?.signal;
+    if (signal === undefined && !this.#busy && p.length !== 0) {
+      // The usual case: nothing queued, one write takes everything. No loop,
+      // no async frame, no closure.
+      this.#busy = true;
+      this.#writing = p;
+      return this.#conn.write(p).then(this.#wrote, this.#writeFailed);
     }
-    // The usual case: one write takes everything. No loop, no async frame
-    // (a ping-pong echo saves ~4 % of its CPU per message).
-    this.#writing = p;
-    return this.#conn.write(p).then(this.#wrote, this.#writeFailed);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (p.length === 0) return RESOLVED;
+    return new Promise<void>((resolve, reject) => {
+      let started = false;
+      const onAbort = () => {
+        if (!started) {
+          const queue = this.#queue!;
+          queue.splice(queue.indexOf(start), 1);
+        }
+        reject(signal!.reason);
+      };
+      const start = () => {
+        started = true;
+        const written = this.#writeRest(p);
+        if (signal === undefined) return written.then(resolve, reject);
+        written.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (this.#busy) (this.#queue ??= []).push(start);
+      else {
+        this.#busy = true;
+        start();
+      }
+    });
+  }
+
+  /** Writes all of `p` (the caller holds the write turn), then hands the turn on. */
+  #writeRest(p: Uint8Array): Promise<void> {
+    const written = writeAll(this, p);
+    written.then(this.#nextAfter, this.#nextAfter);
+    return written;
+  }
+
+  #nextAfter = (): void => this.#next();
+
+  /** Passes the write turn to the oldest queued `writeAll`, or frees it. */
+  #next(): void {
+    const start = this.#queue?.shift();
+    if (start === undefined) this.#busy = false;
+    else start();
   }
 
   /**
@@ -396,7 +515,7 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
       // Already closed by someone holding `raw`: nothing left to release.
       if (!(error instanceof Deno.errors.BadResource)) throw error;
     } finally {
-      this.#onClosed?.resolve();
+      this.#closedPromise.resolve();
     }
   }
 
@@ -444,7 +563,13 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
    * ```
    */
   get writable(): WritableStream<Uint8Array> {
-    return this.#writable ??= toWritable(this);
+    // Chunks go through writeAll, so they queue with direct writeAll calls.
+    const queued: HalfCloseWriter & { close(): void } = {
+      write: (p) => this.writeAll(p).then(() => p.length),
+      closeWrite: () => this.closeWrite(),
+      close: () => this.close(),
+    };
+    return this.#writable ??= toWritable(queued);
   }
 
   /**
@@ -461,6 +586,7 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
    * @throws {TlsHandshakeError} When the handshake fails (`cause` holds
    * Deno's error).
    * @throws {TypeError} When the connection is not TLS.
+   * @throws {Deno.errors.BadResource} When the connection is closed.
    *
    * @example ALPN: the server picks the protocol both sides offer
    * ```ts
@@ -492,6 +618,7 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
         `Connection is not TLS: a ${conn.remoteAddr.transport} connection has no handshake`,
       );
     }
+    if (this.#closed) throw new Deno.errors.BadResource("Connection is closed");
     let info: Deno.TlsHandshakeInfo;
     try {
       info = await conn.handshake();

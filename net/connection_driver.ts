@@ -2,8 +2,7 @@ import { BytesCodec } from "../framing/bytes_codec.ts";
 import { type DriverOptions, type DriverTransport, FramedDriver } from "./framed_driver.ts";
 
 /**
- * Drives one connection in both directions with raw byte chunks (the
- * seed's `Connection`): messages you `send` are queued (bounded) and
+ * Drives one connection in both directions with raw byte chunks: messages you `send` are queued (bounded) and
  * coalesced into as few writes as possible, and inbound data arrives as
  * chunks (whatever each socket read returned, not messages) through a
  * bounded queue. It is a {@linkcode FramedDriver} over `BytesCodec`; every

@@ -1,5 +1,5 @@
 /**
- * A datagram arrived that is larger than the socket's `maxDatagramSize`.
+ * A datagram arrived that is larger than the socket's `maxDatagramLength`.
  * It was received whole (never silently cut short, as a small receive
  * buffer would do) and then dropped; the socket stays usable.
  *
@@ -10,13 +10,13 @@
  *
  * const error = new DatagramTooLargeError(2000, 1500);
  * assert.equal(error.name, "DatagramTooLargeError");
- * assert.equal(error.message, "Datagram of 2000 bytes exceeds maxDatagramSize 1500");
+ * assert.equal(error.message, "Datagram of 2000 bytes exceeds maxDatagramLength 1500");
  * ```
  */
 export class DatagramTooLargeError extends Error {
   /** The size of the datagram that arrived, in bytes. */
   readonly size: number;
-  /** The limit it exceeded (`maxDatagramSize`). */
+  /** The limit it exceeded (`maxDatagramLength`). */
   readonly limit: number;
   /** Who sent it, when known. */
   readonly addr: Deno.NetAddr | undefined;
@@ -29,7 +29,7 @@ export class DatagramTooLargeError extends Error {
    * @param addr The sender.
    */
   constructor(size: number, limit: number, addr?: Deno.NetAddr) {
-    super(`Datagram of ${size} bytes exceeds maxDatagramSize ${limit}`);
+    super(`Datagram of ${size} bytes exceeds maxDatagramLength ${limit}`);
     this.name = "DatagramTooLargeError";
     this.size = size;
     this.limit = limit;

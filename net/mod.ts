@@ -25,6 +25,7 @@
  *
  * @module
  */
+export * from "./addresses.ts";
 export * from "./connection.ts";
 export * from "./connect.ts";
 export * from "./split.ts";

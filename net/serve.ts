@@ -1,54 +1,43 @@
 import { type Clock, systemClock } from "../time/clock.ts";
+import { rateLimitedLog } from "./_error_log.ts";
+import { idleTimeoutChanged } from "./_server_hooks.ts";
 import { requireUnstableNet } from "./_unstable_net.ts";
-import type { TcpAddress, UnixAddress } from "./connect.ts";
+import type { TcpListenAddress, TlsListenAddress, UnixAddress } from "./addresses.ts";
 import { Connection } from "./connection.ts";
-import { handshakeFirst } from "./_tls.ts";
-import type { TlsListenAddress } from "./tls_options.ts";
 import { otelMeter, otelTracer, type TelemetryOptions } from "../sync/otel.ts";
 import type { ServerStats } from "./server_stats.ts";
 import { type ConnectionTrace, ServerCounters, ServerTelemetry } from "./_server_telemetry.ts";
 
-/** A TCP address to listen on, optionally shared with other listeners. */
-export interface TcpListenAddress extends TcpAddress {
-  /**
-   * Lets several listeners (one per Worker) bind the same port, the kernel
-   * spreading connections among them (Linux `SO_REUSEPORT`). Needs
-   * `--unstable-net`; without it `serve` throws `Deno.errors.NotSupported`
-   * (Deno itself would exit the process with code 70).
-   *
-   * @default {false}
-   */
-  reusePort?: boolean;
-  /**
-   * Size of the kernel's queue of connections not yet accepted (where
-   * connections over `maxConnections` wait). The kernel may round it or cap
-   * it at `net.core.somaxconn`.
-   *
-   * @default {511}
-   */
-  backlog?: number;
-}
-
 /** An already open listener for {@linkcode serve} to accept from. */
 export interface ListenerTarget<A extends Deno.Addr = Deno.Addr> {
   /** The listener; the server closes it when it shuts down. */
-  listener: Deno.Listener<Deno.Conn, A>;
+  listener: Deno.Listener<Deno.Conn<A>, A>;
 }
 
 /** Where {@linkcode serve} listens. */
-export type ServeTarget = TcpListenAddress | TlsListenAddress | UnixAddress | ListenerTarget;
+export type ServeTarget =
+  | TcpListenAddress
+  | TlsListenAddress
+  | UnixAddress
+  | ListenerTarget<Deno.NetAddr>
+  | ListenerTarget<Deno.UnixAddr>
+  | ListenerTarget;
 
 /** The address type of the listener a {@linkcode ServeTarget} opens. */
 export type ServeAddr<T extends ServeTarget> = T extends ListenerTarget<infer A> ? A
   : T extends UnixAddress ? Deno.UnixAddr
   : Deno.NetAddr;
 
+/** A connection as a server hands it to a handler: its addresses are of type `A`. */
+export type ServedConnection<A extends Deno.Addr = Deno.Addr> = Connection<Deno.Conn<A>>;
+
 /** What a {@linkcode ConnectionHandler} is given besides the connection. */
 export interface HandlerContext {
   /**
-   * Aborted when the server shuts down (reason: a `DOMException` named
-   * `AbortError`) or the connection was idle too long (a `DOMException`
-   * named `TimeoutError`). Finish up when it fires.
+   * This connection's own signal, aborted when the server shuts down
+   * (reason: a `DOMException` named `AbortError`) or closes the connection
+   * for being idle (a `DOMException` named `TimeoutError`). Finish up when
+   * it fires. Listeners added to it go away with the connection.
    */
   signal: AbortSignal;
 }
@@ -56,38 +45,77 @@ export interface HandlerContext {
 /**
  * Serves one connection. The server closes the connection when the handler
  * settles; a rejection goes to `onError` and never stops the server.
+ *
+ * @typeParam A The connection's address type (`Deno.NetAddr` for TCP and
+ * TLS, `Deno.UnixAddr` for Unix sockets), inferred from what `serve`
+ * listens on.
  */
-export type ConnectionHandler = (
-  conn: Connection,
+export type ConnectionHandler<A extends Deno.Addr = Deno.Addr> = (
+  conn: ServedConnection<A>,
   context: HandlerContext,
 ) => void | Promise<void>;
 
 /** Options for {@linkcode serve}. */
-export interface ServeOptions extends TelemetryOptions {
+export interface ServeOptions<A extends Deno.Addr = Deno.Addr> extends TelemetryOptions {
   /**
-   * At most this many connections are open at once. At the limit the server
-   * stops accepting: further connections wait in the kernel's listen
-   * backlog (costing no memory here) until one closes.
+   * At most this many sockets are open at once (TLS sockets count until
+   * Deno has let go of them: see {@linkcode TlsListenAddress}). What
+   * happens at the limit is `whenFull`'s choice. The process's file
+   * descriptor limit (`ulimit -n`) must leave room for it.
    *
-   * @default {Infinity}
+   * @default {10000}
    */
   maxConnections?: number;
   /**
-   * Closes a connection that moved no byte in either direction for this
-   * many milliseconds (its handler's signal aborts with a `TimeoutError`).
-   * Connections are checked by one sweep every `idleTimeout / 4` ms, so
-   * the close comes between `idleTimeout` and `1.25 × idleTimeout` after
-   * the last byte; I/O calls never read a clock.
+   * At `maxConnections`: `"wait"` stops accepting, so further connections
+   * wait in the kernel's listen backlog (costing no memory here) until one
+   * closes; `"reject"` accepts each one, hands it to `onReject` (to write a
+   * goodbye) and closes it, counting it in
+   * {@linkcode Server.prototype.rejected}. At most `maxConnections`
+   * connections are being turned away at once; beyond that the server waits.
    *
-   * @default {Infinity}
+   * @default {"wait"}
+   */
+  whenFull?: "wait" | "reject";
+  /**
+   * With `whenFull: "reject"`, called with each connection turned away
+   * (after its TLS handshake, for TLS) before the server closes it: write a
+   * short goodbye here. Its errors go to `onError`.
+   *
+   * @default {undefined} (closed without a word)
+   */
+  onReject?: (conn: ServedConnection<A>) => void | Promise<void>;
+  /**
+   * Closes a connection that moved no byte in either direction for this
+   * many milliseconds (its handler's signal aborts with a `TimeoutError`);
+   * `0` (or `Infinity`) never closes one for being idle. A connection can
+   * set its own with {@linkcode Connection.prototype.idleTimeout}.
+   * Connections are checked by one sweep every eighth of the shortest
+   * timeout in use, so the close comes between `idleTimeout` and
+   * `1.25 × idleTimeout` after the last byte; I/O calls never read a clock.
+   *
+   * Any byte resets it: a peer that trickles one byte at a time stays
+   * connected. Bound what a slow peer can hold with a per-message deadline
+   * (`frameTimeout` on framed readers, or `timeout`/`deadline` around a
+   * read) as well.
+   *
+   * @default {60000}
    */
   idleTimeout?: number;
+  /**
+   * For TLS connections: a connection whose handshake has not completed
+   * after this many milliseconds is reported to `onError` (a `DOMException`
+   * named `TimeoutError`) and closed; its handler never runs.
+   *
+   * @default {10000}
+   */
+  handshakeTimeout?: number;
   /**
    * Starts a graceful {@linkcode Server.prototype.shutdown} when aborted.
    *
    * @default {undefined}
    */
-  shutdownSignal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * How long a shutdown waits for handlers to finish before closing the
    * connections that remain, in milliseconds.
@@ -96,13 +124,17 @@ export interface ServeOptions extends TelemetryOptions {
    */
   gracePeriod?: number;
   /**
-   * Called with a handler's error (and its connection) or an accept error
-   * (no connection). Errors of connections the server itself closed (idle
-   * or after the grace period) are not reported.
+   * Called with a handler's error (and its connection), a failed TLS
+   * handshake, an `onReject` error, or an accept error that is not about
+   * one connection (out of file descriptors, ...; no connection). Not
+   * reported: errors of connections the server itself closed (idle, grace
+   * period over), a handler rejecting with its own signal's reason (the
+   * shutdown's `AbortError`), and accept errors of single connections that
+   * were reset or aborted before they were accepted (skipped at once).
    *
-   * @default {console.error}
+   * @default {a one-line `console.error` per error, at most 10 a second}
    */
-  onError?: (error: unknown, conn: Connection | undefined) => void;
+  onError?: (error: unknown, conn: ServedConnection<A> | undefined) => void;
   /**
    * Sets `TCP_NODELAY` on every accepted TCP socket.
    *
@@ -110,7 +142,15 @@ export interface ServeOptions extends TelemetryOptions {
    */
   noDelay?: boolean;
   /**
-   * The clock for `idleTimeout`, `gracePeriod` and accept-error back-off.
+   * Turns on TCP keep-alive probes on every accepted TCP socket, so the
+   * kernel notices peers that vanished (with the system's probe timing).
+   *
+   * @default {false}
+   */
+  keepAlive?: boolean;
+  /**
+   * The clock for `idleTimeout`, `handshakeTimeout`, `gracePeriod`, the
+   * accept-error back-off and the default `onError`'s rate.
    *
    * @default {systemClock}
    */
@@ -127,28 +167,46 @@ export interface ShutdownOptions {
   gracePeriod?: number;
 }
 
-/** Counts a TLS handshake in a server's stats: a door into `Server` for {@linkcode serve}. */
-let recordHandshake: (server: Server, ms: number, error: unknown) => void;
-
-/** Pause after an accept error (out of file descriptors, ...) before retrying. */
+/** Pause after an accept error that is not about one connection (out of file descriptors, ...). */
 const ACCEPT_BACKOFF_MS = 100;
+const DEFAULT_MAX_CONNECTIONS = 10_000;
+const DEFAULT_IDLE_TIMEOUT = 60_000;
+/** Idle sweeps per shortest idle timeout: a connection closes within 1.25 × its timeout. */
+const SWEEPS_PER_IDLE_TIMEOUT = 8;
+
+/**
+ * Accept errors about one connection only (reset or aborted by its peer
+ * between the kernel's accept and Deno's), skipped at once; anything else
+ * (out of file descriptors or memory, ...) backs off before the next
+ * accept.
+ */
+const CONNECTION_ERRORS = [
+  Deno.errors.NotConnected,
+  Deno.errors.ConnectionReset,
+  Deno.errors.ConnectionAborted,
+  Deno.errors.ConnectionRefused,
+  Deno.errors.BrokenPipe,
+  Deno.errors.TimedOut,
+  Deno.errors.Interrupted,
+];
 
 interface Tracked {
-  /** Only with an idle timeout; otherwise handlers share the server's signal. */
-  controller: AbortController | undefined;
-  /** The connection's activity count at the last idle sweep (-1 before the first). */
+  /** This connection's own signal: never shared, so nothing outlives the connection. */
+  controller: AbortController;
+  /** The connection's activity count at the last idle sweep. */
   seen: number;
-  /** Idle sweeps in a row that found no activity. */
-  quiet: number;
+  /** When the idle sweep last saw the count change (or the connection opened). */
+  lastActive: number;
+  /** For TLS: settles once Deno's handshake task ended (and so can let go of the socket). */
+  handshakeEnded: Promise<unknown> | undefined;
+  handshakeDone: boolean;
+  closing: boolean;
   closedByServer: boolean;
   /** Only with a meter or a tracer. */
   trace: ConnectionTrace | undefined;
-  /** What ended the connection, for its span and duration (an error of its handler). */
+  /** What ended the connection badly (a reported error, an idle timeout), for its telemetry. */
   error: unknown;
 }
-
-/** Idle sweeps per `idleTimeout`: a connection closes within 1.25 × `idleTimeout` of its last byte. */
-const SWEEPS_PER_IDLE_TIMEOUT = 4;
 
 function checkDuration(name: string, value: number): void {
   if (!(value >= 0)) {
@@ -156,6 +214,20 @@ function checkDuration(name: string, value: number): void {
       `'${name}' must be a non-negative number of milliseconds: received ${value}`,
     );
   }
+}
+
+/** The idle timeout that applies to `conn`, or `0` for none. */
+function effectiveTimeout(conn: Connection, serverTimeout: number): number {
+  const timeout = conn.idleTimeout ?? serverTimeout;
+  return timeout === Infinity ? 0 : timeout;
+}
+
+/** Whether `error` is the handler giving up because its own signal aborted. */
+function isOwnAbort(error: unknown, signal: AbortSignal): boolean {
+  if (!signal.aborted) return false;
+  const reason = signal.reason as { name?: unknown } | undefined;
+  return error === reason ||
+    (error instanceof DOMException && error.name === reason?.name);
 }
 
 /**
@@ -179,32 +251,33 @@ function checkDuration(name: string, value: number): void {
  * ```
  */
 export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable {
-  #listener: Deno.Listener<Deno.Conn, A>;
-  #handler: ConnectionHandler;
+  #listener: Deno.Listener<Deno.Conn<A>, A>;
+  #handler: ConnectionHandler<A>;
   #maxConnections: number;
+  #reject: boolean;
+  #onReject: ((conn: ServedConnection<A>) => void | Promise<void>) | undefined;
   #idleTimeout: number;
-  /** Milliseconds between idle sweeps, and how many quiet sweeps in a row close a connection. */
-  #sweepStep: number;
-  #quietSweeps: number;
+  #handshakeTimeout: number;
   #gracePeriod: number;
-  #onError: (error: unknown, conn: Connection | undefined) => void;
+  #onError: (error: unknown, conn: ServedConnection<A> | undefined) => void;
   #noDelay: boolean;
+  #keepAlive: boolean;
   #clock: Clock;
-  #conns = new Map<Connection, Tracked>();
+  #conns = new Map<ServedConnection<A>, Tracked>();
+  /** Connections being turned away (`whenFull: "reject"`). */
+  #rejecting = new Set<ServedConnection<A>>();
   #cancelSweep: (() => void) | undefined;
-  #shutdownController = new AbortController();
+  /** The step of the scheduled sweep, and when it fires. */
+  #sweepStep = Infinity;
+  #sweepAt = Infinity;
   #stopping = false;
   #wake: (() => void) | undefined;
   #drained: (() => void) | undefined;
   #accepting: Promise<void>;
   #shutdown: Promise<void> | undefined;
-  #finished = Promise.withResolvers<void>();
+  #closed = Promise.withResolvers<void>();
   #stats: ServerCounters = new ServerCounters(this.#conns);
   #telemetry: ServerTelemetry | undefined;
-
-  static {
-    recordHandshake = (server, ms, error) => server.#recordHandshake(ms, error);
-  }
 
   /**
    * Starts serving connections accepted from `listener` (see
@@ -228,21 +301,22 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
    * ```
    */
   constructor(
-    listener: Deno.Listener<Deno.Conn, A>,
-    handler: ConnectionHandler,
-    options: ServeOptions = {},
+    listener: Deno.Listener<Deno.Conn<A>, A>,
+    handler: ConnectionHandler<A>,
+    options: ServeOptions<A> = {},
   ) {
     const {
-      maxConnections = Infinity,
-      idleTimeout = Infinity,
+      maxConnections = DEFAULT_MAX_CONNECTIONS,
+      whenFull = "wait",
+      onReject,
+      idleTimeout = DEFAULT_IDLE_TIMEOUT,
+      handshakeTimeout = 10_000,
       gracePeriod = 10_000,
-      onError = (error: unknown) => console.error(error),
       noDelay = true,
+      keepAlive = false,
       clock = systemClock,
-      shutdownSignal,
+      signal,
     } = options;
-    const meter = otelMeter(options.meter);
-    const tracer = otelTracer(options.tracer);
     if (
       !(maxConnections >= 1) || !(Number.isInteger(maxConnections) || maxConnections === Infinity)
     ) {
@@ -250,31 +324,36 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
         `'maxConnections' must be a positive integer: received ${maxConnections}`,
       );
     }
+    if (whenFull !== "wait" && whenFull !== "reject") {
+      throw new TypeError(`'whenFull' must be "wait" or "reject": received ${String(whenFull)}`);
+    }
     checkDuration("idleTimeout", idleTimeout);
+    checkDuration("handshakeTimeout", handshakeTimeout);
     checkDuration("gracePeriod", gracePeriod);
     this.#listener = listener;
     this.#handler = handler;
     this.#maxConnections = maxConnections;
+    this.#reject = whenFull === "reject";
+    this.#onReject = onReject;
     this.#idleTimeout = idleTimeout;
-    // Sweeps every idleTimeout / 4 ms; under 4 ms, every millisecond.
-    this.#sweepStep = Math.max(1, idleTimeout / SWEEPS_PER_IDLE_TIMEOUT);
-    this.#quietSweeps = idleTimeout >= SWEEPS_PER_IDLE_TIMEOUT
-      ? SWEEPS_PER_IDLE_TIMEOUT
-      : Math.max(1, Math.ceil(idleTimeout));
+    this.#handshakeTimeout = handshakeTimeout;
     this.#gracePeriod = gracePeriod;
-    this.#onError = onError;
+    this.#onError = options.onError ?? rateLimitedLog(clock);
     this.#noDelay = noDelay;
+    this.#keepAlive = keepAlive;
     this.#clock = clock;
+    const meter = otelMeter(options.meter);
+    const tracer = otelTracer(options.tracer);
     if (meter !== undefined || tracer !== undefined) {
       this.#telemetry = new ServerTelemetry(meter, tracer, listener.addr, this.#stats);
     }
     this.#accepting = this.#acceptLoop();
-    if (shutdownSignal !== undefined) {
-      if (shutdownSignal.aborted) this.shutdown();
+    if (signal !== undefined) {
+      if (signal.aborted) this.shutdown();
       else {
         const onAbort = () => this.shutdown();
-        shutdownSignal.addEventListener("abort", onAbort, { once: true });
-        this.#finished.promise.then(() => shutdownSignal.removeEventListener("abort", onAbort));
+        signal.addEventListener("abort", onAbort, { once: true });
+        this.#closed.promise.then(() => signal.removeEventListener("abort", onAbort));
       }
     }
   }
@@ -297,7 +376,9 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
   }
 
   /**
-   * The number of connections open right now.
+   * The number of sockets open right now that count against
+   * `maxConnections`: connections being served, and TLS sockets Deno has
+   * not let go of yet.
    *
    * @example Usage
    * ```ts
@@ -318,6 +399,33 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
    */
   get connections(): number {
     return this.#conns.size;
+  }
+
+  /**
+   * How many connections were turned away at `maxConnections` (with
+   * `whenFull: "reject"`).
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * const release = Promise.withResolvers<void>();
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, () => release.promise, {
+   *   maxConnections: 1,
+   *   whenFull: "reject",
+   *   onReject: (conn) => conn.writeAll(new TextEncoder().encode("busy\n")),
+   * });
+   * await using first = await connect(server.addr);
+   * while (server.connections === 0) await new Promise((r) => setTimeout(r, 1));
+   * await using second = await connect(server.addr);
+   * assert.equal(await new Response(second.readable).text(), "busy\n");
+   * assert.equal(server.rejected, 1);
+   * release.resolve();
+   * ```
+   */
+  get rejected(): number {
+    return this.#stats.rejected;
   }
 
   /**
@@ -361,23 +469,24 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
    *
    * const controller = new AbortController();
    * const server = serve({ hostname: "127.0.0.1", port: 0 }, () => {}, {
-   *   shutdownSignal: controller.signal,
+   *   signal: controller.signal,
    * });
    * controller.abort();
-   * await server.finished;
+   * await server.closed;
    * ```
    */
-  get finished(): Promise<void> {
-    return this.#finished.promise;
+  get closed(): Promise<void> {
+    return this.#closed.promise;
   }
 
   /**
    * Shuts down gracefully: stops accepting, aborts every handler's signal,
    * waits up to the grace period for handlers to finish, then closes the
    * connections that remain. Resolves when the server has stopped (as
-   * {@linkcode Server.prototype.finished}). Idempotent.
+   * {@linkcode Server.prototype.closed}). Idempotent.
    *
    * @param options A grace period for this shutdown.
+   * @returns A promise that resolves once the server stopped.
    *
    * @example Usage
    * ```ts
@@ -421,12 +530,15 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
 
   async #acceptLoop(): Promise<void> {
     while (!this.#stopping) {
-      if (this.#conns.size >= this.#maxConnections) {
+      if (
+        this.#conns.size >= this.#maxConnections &&
+        (!this.#reject || this.#rejecting.size >= this.#maxConnections)
+      ) {
         // At the limit: leave further connections in the kernel backlog.
         await new Promise<void>((resolve) => this.#wake = resolve);
         continue;
       }
-      let raw: Deno.Conn;
+      let raw: Deno.Conn<A>;
       try {
         raw = await this.#listener.accept();
       } catch (error) {
@@ -436,7 +548,8 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
           this.shutdown();
           return;
         }
-        this.#stats.errors++;
+        // A peer that reset before we took its connection: next one, at once.
+        if (CONNECTION_ERRORS.some((type) => error instanceof type)) continue;
         this.#report(error, undefined);
         await new Promise<void>((resolve) => {
           const cancel = this.#clock.setTimer(resolve, ACCEPT_BACKOFF_MS);
@@ -447,35 +560,48 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
         });
         continue;
       }
-      this.#start(raw);
+      this.#stats.accepted++;
+      if (this.#conns.size >= this.#maxConnections) this.#turnAway(this.#wrap(raw));
+      else this.#start(this.#wrap(raw));
     }
   }
 
-  #start(raw: Deno.Conn): void {
-    if (this.#noDelay && "setNoDelay" in raw) (raw as Deno.TcpConn).setNoDelay(true);
-    const conn = new Connection(raw);
-    const idle = this.#idleTimeout !== Infinity;
+  #wrap(raw: Deno.Conn<A>): ServedConnection<A> {
+    if ("setNoDelay" in raw) {
+      const tcp = raw as unknown as Deno.TcpConn;
+      tcp.setNoDelay(this.#noDelay);
+      if (this.#keepAlive) tcp.setKeepAlive(true);
+    }
+    return new Connection(raw);
+  }
+
+  #start(conn: ServedConnection<A>): void {
+    const tls = "handshake" in conn.raw;
     const tracked: Tracked = {
-      controller: idle ? new AbortController() : undefined,
-      seen: -1,
-      quiet: 0,
+      controller: new AbortController(),
+      seen: conn.activity,
+      lastActive: this.#clock.now(),
+      handshakeEnded: undefined,
+      handshakeDone: !tls,
+      closing: false,
       closedByServer: false,
       trace: this.#telemetry?.opened(conn),
       error: undefined,
     };
-    this.#stats.accepted++;
     this.#conns.set(conn, tracked);
-    if (idle && this.#cancelSweep === undefined) this.#scheduleSweep();
-    this.#serveOne(conn, tracked, tracked.controller?.signal ?? this.#shutdownController.signal);
+    idleTimeoutChanged.set(conn, () => this.#idleTimeoutChanged(conn));
+    this.#idleTimeoutChanged(conn);
+    this.#serveOne(conn, tracked, tls);
   }
 
-  async #serveOne(conn: Connection, tracked: Tracked, signal: AbortSignal): Promise<void> {
+  async #serveOne(conn: ServedConnection<A>, tracked: Tracked, tls: boolean): Promise<void> {
+    const signal = tracked.controller.signal;
     try {
+      if (tls) await this.#handshake(conn, tracked, signal);
       await this.#handler(conn, { signal });
     } catch (error) {
-      tracked.error = error;
-      if (!tracked.closedByServer) {
-        this.#stats.errors++;
+      if (!tracked.closedByServer && !isOwnAbort(error, signal)) {
+        tracked.error = error;
         this.#report(error, conn);
       }
     } finally {
@@ -484,63 +610,184 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
   }
 
   /**
-   * One timer for the whole server, not a clock reading per I/O call: every
-   * `idleTimeout / 4` ms (at least 1 ms) it compares each connection's
-   * activity count with the last sweep's, and closes the connections that
-   * showed none for a whole `idleTimeout`.
+   * Completes a TLS handshake within `handshakeTimeout`, unless `signal`
+   * aborts first. Records when Deno's handshake ends, which may be long
+   * after a timeout: only then does Deno let go of the socket.
    */
-  #scheduleSweep(): void {
-    this.#cancelSweep = this.#clock.setTimer(() => {
-      this.#cancelSweep = undefined;
-      for (const [conn, tracked] of this.#conns) {
-        const activity = conn.activity;
-        if (activity !== tracked.seen) {
-          tracked.seen = activity;
-          tracked.quiet = 0;
-        } else if (++tracked.quiet >= this.#quietSweeps) {
-          const reason = new DOMException(
-            `Connection was idle for ${this.#idleTimeout} ms`,
-            "TimeoutError",
-          );
-          tracked.error = reason;
-          this.#stats.idleClosed++;
-          tracked.controller!.abort(reason);
-          this.#close(conn, tracked, true);
-        }
-      }
-      if (this.#conns.size > 0) this.#scheduleSweep();
-    }, this.#sweepStep);
+  #handshake(conn: ServedConnection<A>, tracked: Tracked, signal: AbortSignal): Promise<unknown> {
+    const handshake = conn.handshake();
+    tracked.handshakeEnded = handshake.then(
+      () => tracked.handshakeDone = true,
+      () => tracked.handshakeDone = true,
+    );
+    const started = this.#clock.now();
+    const done = new Promise((resolve, reject) => {
+      const timeout = this.#handshakeTimeout;
+      const cancelTimer = timeout === Infinity ? undefined : this.#clock.setTimer(() => {
+        signal.removeEventListener("abort", onAbort);
+        reject(new DOMException(`TLS handshake timed out after ${timeout} ms`, "TimeoutError"));
+      }, timeout);
+      const onAbort = () => {
+        cancelTimer?.();
+        reject(signal.reason);
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      handshake.then(resolve, reject).finally(() => {
+        cancelTimer?.();
+        signal.removeEventListener("abort", onAbort);
+      });
+    });
+    done.then(
+      () => this.#handshook(this.#clock.now() - started, undefined),
+      // One the server cut short (shutdown, idle) is not the peer's failure.
+      (error) => {
+        if (!signal.aborted) this.#handshook(this.#clock.now() - started, error);
+      },
+    );
+    return done;
   }
 
-  /** Closes a connection and frees its slot (once; its handler may still run). */
-  #close(conn: Connection, tracked: Tracked, byServer: boolean): void {
-    if (!this.#conns.has(conn)) return;
+  #handshook(ms: number, error: unknown): void {
+    this.#stats.handshakeDuration.record(ms);
+    if (error !== undefined) this.#stats.handshakeFailures++;
+    this.#telemetry?.handshake(ms, error);
+  }
+
+  /** Turns a connection away at the limit (`whenFull: "reject"`). */
+  async #turnAway(conn: ServedConnection<A>): Promise<void> {
+    this.#stats.rejected++;
+    this.#rejecting.add(conn);
+    const controller = new AbortController();
+    const tracked: Tracked = {
+      controller,
+      seen: 0,
+      lastActive: 0,
+      handshakeEnded: undefined,
+      handshakeDone: true,
+      closing: false,
+      closedByServer: false,
+      trace: undefined,
+      error: undefined,
+    };
+    try {
+      if ("handshake" in conn.raw) {
+        tracked.handshakeDone = false;
+        await this.#handshake(conn, tracked, controller.signal);
+      }
+      await this.#onReject?.(conn);
+    } catch (error) {
+      if (!this.#stopping) this.#report(error, conn);
+    } finally {
+      // A TLS socket is Deno's until its handshake ended: keep it counted.
+      if (!tracked.handshakeDone && !this.#stopping) await tracked.handshakeEnded;
+      conn.close();
+      this.#rejecting.delete(conn);
+      this.#wakeAcceptLoop();
+    }
+  }
+
+  /** Schedules (or brings forward) the idle sweep for `conn`'s timeout. */
+  #idleTimeoutChanged(conn: ServedConnection<A>): void {
+    const timeout = effectiveTimeout(conn, this.#idleTimeout);
+    if (timeout === 0 || this.#stopping) return;
+    const step = Math.max(1, Math.floor(timeout / SWEEPS_PER_IDLE_TIMEOUT));
+    if (step < this.#sweepStep) this.#scheduleSweep(step);
+  }
+
+  #scheduleSweep(step: number): void {
+    const at = this.#clock.now() + step;
+    if (this.#cancelSweep !== undefined && at >= this.#sweepAt) {
+      this.#sweepStep = Math.min(this.#sweepStep, step);
+      return;
+    }
+    this.#cancelSweep?.();
+    this.#sweepStep = step;
+    this.#sweepAt = at;
+    this.#cancelSweep = this.#clock.setTimer(() => this.#sweep(), step);
+  }
+
+  /**
+   * One timer for the whole server, not a clock reading per I/O call: every
+   * eighth of the shortest idle timeout in use (at least 1 ms) it compares
+   * each connection's activity count with the last sweep's, and closes the
+   * connections that showed none for their whole idle timeout.
+   */
+  #sweep(): void {
+    this.#cancelSweep = undefined;
+    this.#sweepStep = Infinity;
+    this.#sweepAt = Infinity;
+    const now = this.#clock.now();
+    let shortest = Infinity;
+    for (const [conn, tracked] of this.#conns) {
+      if (tracked.closing) continue;
+      const timeout = effectiveTimeout(conn, this.#idleTimeout);
+      if (timeout === 0) continue;
+      const activity = conn.activity;
+      if (activity !== tracked.seen) {
+        tracked.seen = activity;
+        tracked.lastActive = now;
+      } else if (now - tracked.lastActive >= timeout) {
+        const reason = new DOMException(`Connection was idle for ${timeout} ms`, "TimeoutError");
+        tracked.error = reason;
+        this.#stats.idleClosed++;
+        tracked.controller.abort(reason);
+        this.#close(conn, tracked, true);
+        continue;
+      }
+      if (timeout < shortest) shortest = timeout;
+    }
+    if (shortest !== Infinity) {
+      this.#scheduleSweep(Math.max(1, Math.floor(shortest / SWEEPS_PER_IDLE_TIMEOUT)));
+    }
+  }
+
+  /**
+   * Closes a connection and frees its slot (once; its handler may still
+   * run). A TLS socket whose handshake has not ended keeps its slot until
+   * it does: Deno holds the socket open until then whatever we do.
+   */
+  #close(conn: ServedConnection<A>, tracked: Tracked, byServer: boolean): void {
+    if (tracked.closing) return;
+    tracked.closing = true;
+    tracked.closedByServer = byServer;
+    if (!tracked.handshakeDone && tracked.handshakeEnded !== undefined) {
+      tracked.handshakeEnded.then(() => this.#release(conn));
+      return;
+    }
+    this.#release(conn);
+  }
+
+  #release(conn: ServedConnection<A>): void {
+    const tracked = this.#conns.get(conn);
+    if (tracked === undefined) return;
     this.#stats.closing(conn);
     this.#conns.delete(conn);
-    tracked.closedByServer = byServer;
+    idleTimeoutChanged.delete(conn);
     conn.close();
     if (tracked.trace !== undefined) this.#telemetry!.closed(conn, tracked.trace, tracked.error);
-    this.#wake?.();
-    this.#wake = undefined;
+    this.#wakeAcceptLoop();
     if (this.#conns.size === 0) {
       this.#cancelSweep?.();
       this.#cancelSweep = undefined;
+      this.#sweepStep = Infinity;
+      this.#sweepAt = Infinity;
       this.#drained?.();
     }
   }
 
-  #report(error: unknown, conn: Connection | undefined): void {
+  #wakeAcceptLoop(): void {
+    this.#wake?.();
+    this.#wake = undefined;
+  }
+
+  #report(error: unknown, conn: ServedConnection<A> | undefined): void {
+    this.#stats.errors++;
     try {
       this.#onError(error, conn);
     } catch (thrown) {
       console.error(thrown);
     }
-  }
-
-  #recordHandshake(ms: number, error: unknown): void {
-    this.#stats.handshakeDuration.record(ms);
-    if (error !== undefined) this.#stats.handshakeFailures++;
-    this.#telemetry?.handshake(ms, error);
   }
 
   async #stop(gracePeriod: number): Promise<void> {
@@ -550,11 +797,17 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
     } catch (error) {
       if (!(error instanceof Deno.errors.BadResource)) throw error;
     }
-    this.#wake?.();
-    this.#wake = undefined;
+    this.#wakeAcceptLoop();
     const reason = new DOMException("The server is shutting down", "AbortError");
-    this.#shutdownController.abort(reason);
-    for (const tracked of this.#conns.values()) tracked.controller?.abort(reason);
+    for (const [conn, tracked] of this.#conns) {
+      tracked.controller.abort(reason);
+      // No handler to wait for: let a socket still in its TLS handshake go now.
+      if (!tracked.handshakeDone) {
+        tracked.closing = true;
+        this.#release(conn);
+      }
+    }
+    for (const conn of this.#rejecting) conn.close();
     if (this.#conns.size > 0) {
       let cancelGrace: () => void = () => {};
       await new Promise<void>((resolve) => {
@@ -562,11 +815,16 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
         cancelGrace = this.#clock.setTimer(resolve, gracePeriod);
       });
       cancelGrace();
-      for (const [conn, tracked] of this.#conns) this.#close(conn, tracked, true);
+      // Grace is over: close everything, also TLS sockets Deno still holds.
+      for (const [conn, tracked] of this.#conns) {
+        tracked.closedByServer ||= !tracked.closing;
+        tracked.closing = true;
+        this.#release(conn);
+      }
     }
     await this.#accepting;
     this.#telemetry?.stop();
-    this.#finished.resolve();
+    this.#closed.resolve();
   }
 }
 
@@ -575,19 +833,30 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
  * serves every connection with `handler(conn, { signal })`, each in its own
  * task, until shut down.
  *
+ * Safe by default: at most 10,000 connections at once and a 60 s idle
+ * timeout (set `maxConnections` and `idleTimeout`; `idleTimeout: 0`
+ * disables it), and errors logged one line each, at most 10 a second.
+ *
  * - `maxConnections`: at the limit the server stops accepting, so excess
- *   connections wait in the kernel backlog, not in memory.
+ *   connections wait in the kernel backlog, not in memory; with
+ *   `whenFull: "reject"` it accepts them, lets `onReject` say goodbye and
+ *   closes them at once.
  * - `idleTimeout`: a connection that moved no byte either way for that long
- *   is closed.
- * - Shutdown (`shutdown()`, `shutdownSignal`, `await using`): stop
- *   accepting, abort the handlers' signals, wait up to `gracePeriod`, then
- *   close what remains.
+ *   is closed; a connection may set its own (`conn.idleTimeout`, `0`
+ *   exempts it).
+ * - Shutdown (`shutdown()`, `signal`, `await using`): stop accepting,
+ *   abort the handlers' signals, wait up to `gracePeriod`, then close what
+ *   remains.
  * - A handler's error goes to `onError` and never stops the server; the
- *   connection is closed when its handler settles.
+ *   connection is closed when its handler settles. Each handler has its own
+ *   signal.
+ * - Accept errors about one connection (a peer that reset before it was
+ *   accepted) are skipped at once; others (out of file descriptors) back
+ *   off 100 ms.
  * - `tls: { cert, key }`: TLS. Each handshake completes before the handler
- *   runs, within `tls.handshakeTimeout`; a failed or stalled handshake
- *   closes that connection and goes to `onError` (a `TlsHandshakeError`, or
- *   a `DOMException` named `TimeoutError`).
+ *   runs, within `handshakeTimeout`; a failed or stalled handshake closes
+ *   that connection and goes to `onError` (a `TlsHandshakeError`, or a
+ *   `DOMException` named `TimeoutError`).
  *
  * @param target `{ hostname, port }` (default hostname `127.0.0.1`; port 0
  * picks a free port), the same with `tls` to serve TLS, `{ path }` for a
@@ -646,11 +915,11 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
  * const key = await Deno.readTextFile("tests/fixtures/server.key");
  * const errors: unknown[] = [];
  * await using server = serve(
- *   { hostname: "127.0.0.1", port: 0, tls: { cert, key, handshakeTimeout: 5_000 } },
+ *   { hostname: "127.0.0.1", port: 0, tls: { cert, key } },
  *   async (conn) => {
  *     await conn.writeAll(new TextEncoder().encode("over TLS"));
  *   },
- *   { onError: (error) => errors.push(error) },
+ *   { handshakeTimeout: 5_000, onError: (error) => errors.push(error) },
  * );
  * await assert.rejects(connect({ ...server.addr, tls: {} }), TlsHandshakeError);
  * const ca = await Deno.readTextFile("tests/fixtures/ca.pem");
@@ -661,21 +930,15 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
  */
 export function serve<T extends ServeTarget>(
   target: T,
-  handler: ConnectionHandler,
-  options: ServeOptions = {},
+  handler: ConnectionHandler<ServeAddr<T>>,
+  options: ServeOptions<ServeAddr<T>> = {},
 ): Server<ServeAddr<T>> {
-  let server: Server<ServeAddr<T>> | undefined;
-  const serveHandler = "tls" in target
-    ? handshakeFirst(
-      handler,
-      target.tls,
-      options.clock,
-      (ms, error) => recordHandshake(server!, ms, error),
-    )
-    : handler;
-  const listener = listen(target) as Deno.Listener<Deno.Conn, ServeAddr<T>>;
+  const listener = listen(target) as unknown as Deno.Listener<
+    Deno.Conn<ServeAddr<T>>,
+    ServeAddr<T>
+  >;
   try {
-    return server = new Server(listener, serveHandler, options);
+    return new Server(listener, handler, options);
   } catch (error) {
     // Bad options: do not leave a listener we opened behind.
     if (!("listener" in target)) listener.close();
@@ -684,7 +947,7 @@ export function serve<T extends ServeTarget>(
 }
 
 function listen(target: ServeTarget): Deno.Listener {
-  if ("listener" in target) return target.listener;
+  if ("listener" in target) return target.listener as Deno.Listener;
   if ("path" in target) return Deno.listen({ transport: "unix", path: target.path });
   const { hostname = "127.0.0.1", port, reusePort = false, backlog = 511 } = target;
   if (reusePort) requireUnstableNet("reusePort");

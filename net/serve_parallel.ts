@@ -91,7 +91,7 @@ export class ParallelServer implements AsyncDisposable {
   #workers: Worker[];
   #addr: Deno.NetAddr;
   #shutdown: Promise<void> | undefined;
-  #finished = Promise.withResolvers<void>();
+  #closed = Promise.withResolvers<void>();
 
   /**
    * Use {@linkcode serveParallel}; this wraps Workers that already listen.
@@ -154,11 +154,11 @@ export class ParallelServer implements AsyncDisposable {
    * )}`;
    * const group = await serveParallel({ module, workers: 1, port: 0 });
    * group.shutdown();
-   * await group.finished;
+   * await group.closed;
    * ```
    */
-  get finished(): Promise<void> {
-    return this.#finished.promise;
+  get closed(): Promise<void> {
+    return this.#closed.promise;
   }
 
   /**
@@ -189,7 +189,7 @@ export class ParallelServer implements AsyncDisposable {
         return finished;
       }));
       for (const worker of this.#workers) worker.terminate();
-      this.#finished.resolve();
+      this.#closed.resolve();
     })();
     return this.#shutdown;
   }
@@ -267,7 +267,7 @@ export class ParallelServer implements AsyncDisposable {
  *   port: 8080,
  *   signal: token.signal,
  * });
- * await group.finished;
+ * await group.closed;
  * ```
  */
 export async function serveParallel(options: ServeParallelOptions): Promise<ParallelServer> {
@@ -303,7 +303,7 @@ export async function serveParallel(options: ServeParallelOptions): Promise<Para
     if (signal.aborted) onAbort();
     else {
       signal.addEventListener("abort", onAbort, { once: true });
-      group.finished.then(() => signal.removeEventListener("abort", onAbort));
+      group.closed.then(() => signal.removeEventListener("abort", onAbort));
     }
   }
   return group;
@@ -336,7 +336,10 @@ export async function serveParallel(options: ServeParallelOptions): Promise<Para
  * assert.equal(await new Response(conn.readable).text(), "echo");
  * ```
  */
-export function serveWorker(handler: ConnectionHandler, options: ServeOptions = {}): void {
+export function serveWorker(
+  handler: ConnectionHandler<Deno.NetAddr>,
+  options: ServeOptions<Deno.NetAddr> = {},
+): void {
   const scope = globalThis as unknown as { WorkerGlobalScope?: new () => unknown };
   if (scope.WorkerGlobalScope === undefined || !(globalThis instanceof scope.WorkerGlobalScope)) {
     throw new TypeError("serveWorker must run inside a Worker started by serveParallel");

@@ -13,7 +13,7 @@ export interface ShutdownOnSignalsOptions {
 /**
  * A token cancelled by the first of `signals` the process receives (Ctrl+C
  * is `SIGINT`): the usual trigger of a graceful shutdown. Pass
- * `token.signal` as a server's `shutdownSignal`.
+ * `token.signal` as a server's `signal`.
  *
  * Once the token is cancelled (by a signal or by anyone), its listeners are
  * removed, so a second Ctrl+C gets the default behaviour and ends the
@@ -31,10 +31,10 @@ export interface ShutdownOnSignalsOptions {
  *
  * const token = shutdownOnSignals(["SIGINT", "SIGTERM"]);
  * const server = serve({ hostname: "127.0.0.1", port: 0 }, () => {}, {
- *   shutdownSignal: token.signal,
+ *   signal: token.signal,
  * });
  * token.cancel(); // what Ctrl+C would do; also removes the listeners
- * await server.finished;
+ * await server.closed;
  * ```
  */
 export function shutdownOnSignals(

@@ -26,7 +26,7 @@ export interface WriteHalf extends HalfCloseWriter {
  * done). `writer.closeWrite()` still half-closes when called.
  *
  * @param conn The connection to split.
- * @returns The two halves.
+ * @returns The two halves, `[reader, writer]`.
  *
  * @example Reader and writer loops on one connection
  * ```ts
@@ -37,7 +37,7 @@ export interface WriteHalf extends HalfCloseWriter {
  *   await conn.readable.pipeTo(conn.writable); // echo, then half-close
  * });
  * await using conn = await connect(server.addr);
- * const { reader, writer } = split(conn);
+ * const [reader, writer] = split(conn);
  * const [, echoed] = await Promise.all([
  *   (async () => {
  *     for (let i = 0; i < 3; i++) await writer.writeAll(new TextEncoder().encode(`${i}`));
@@ -48,15 +48,15 @@ export interface WriteHalf extends HalfCloseWriter {
  * assert.equal(echoed, "012");
  * ```
  */
-export function split(conn: Connection): { reader: ReadHalf; writer: WriteHalf } {
-  return {
-    reader: {
+export function split(conn: Connection): [reader: ReadHalf, writer: WriteHalf] {
+  return [
+    {
       read: (p) => conn.read(p),
       get readable() {
         return conn.readable;
       },
     },
-    writer: {
+    {
       write: (p) => conn.write(p),
       writeAll: (p, options) => conn.writeAll(p, options),
       closeWrite: () => conn.closeWrite(),
@@ -64,7 +64,7 @@ export function split(conn: Connection): { reader: ReadHalf; writer: WriteHalf }
         return conn.writable;
       },
     },
-  };
+  ];
 }
 
 /**
@@ -80,7 +80,7 @@ export function split(conn: Connection): { reader: ReadHalf; writer: WriteHalf }
  * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
  *   await conn.writeAll(new TextEncoder().encode("data"));
  * });
- * const { reader, writer } = intoSplit(await connect(server.addr));
+ * const [reader, writer] = intoSplit(await connect(server.addr));
  * await using _w = writer;
  * await using r = reader;
  * assert.equal(await new Response(r.readable).text(), "data");
@@ -116,7 +116,7 @@ export interface OwnedReadHalf extends ReadHalf, AsyncDisposable {
  *   const text = await new Response(conn.readable).text();
  *   await conn.writeAll(new TextEncoder().encode(`${text.length}`));
  * });
- * const { reader, writer } = intoSplit(await connect(server.addr));
+ * const [reader, writer] = intoSplit(await connect(server.addr));
  * await using r = reader;
  * {
  *   await using w = writer;
@@ -239,7 +239,7 @@ class OwnedWriter implements OwnedWriteHalf {
  * itself while it is split.
  *
  * @param conn The connection to split; the halves own it now.
- * @returns The two owned halves.
+ * @returns The two owned halves, `[reader, writer]`.
  *
  * @example Usage
  * ```ts
@@ -249,7 +249,7 @@ class OwnedWriter implements OwnedWriteHalf {
  * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
  *   await conn.readable.pipeTo(conn.writable);
  * });
- * const { reader, writer } = intoSplit(await connect(server.addr));
+ * const [reader, writer] = intoSplit(await connect(server.addr));
  * const sending = (async () => {
  *   await using w = writer;
  *   await w.writeAll(new TextEncoder().encode("ping"));
@@ -262,7 +262,9 @@ class OwnedWriter implements OwnedWriteHalf {
  * assert.equal(await receiving, "ping");
  * ```
  */
-export function intoSplit(conn: Connection): { reader: OwnedReadHalf; writer: OwnedWriteHalf } {
+export function intoSplit(
+  conn: Connection,
+): [reader: OwnedReadHalf, writer: OwnedWriteHalf] {
   const pair = new Pair(conn);
-  return { reader: new OwnedReader(pair), writer: new OwnedWriter(pair) };
+  return [new OwnedReader(pair), new OwnedWriter(pair)];
 }

@@ -1,7 +1,7 @@
 import { mpsc, type MpscReceiver, type MpscSender } from "../sync/mpsc.ts";
 import { Waiter, WaitQueue } from "../sync/wait_queue.ts";
 import { requireUnstableNet } from "./_unstable_net.ts";
-import type { TcpAddress } from "./connect.ts";
+import type { TcpAddress, UdpAddress } from "./addresses.ts";
 import { DatagramTooLargeError } from "./datagram_too_large_error.ts";
 import { otelMeter, otelTracer, type TelemetryOptions } from "../sync/otel.ts";
 import { UdpTelemetry } from "./_udp_telemetry.ts";
@@ -12,14 +12,6 @@ export interface Datagram {
   data: Uint8Array;
   /** Who sent it. */
   addr: Deno.NetAddr;
-}
-
-/** A UDP peer: an IP address (or host name) and a port. */
-export interface UdpAddress {
-  /** IP address or host name. */
-  hostname: string;
-  /** Port number. */
-  port: number;
 }
 
 /**
@@ -36,14 +28,14 @@ export interface UdpSocketOptions extends TelemetryOptions {
    *
    * @default {65507}
    */
-  maxDatagramSize?: number;
+  maxDatagramLength?: number;
   /**
    * Capacity of the outgoing queue, in datagrams. `sendTo` waits while it
    * is full; `trySendTo` returns `false`.
    *
    * @default {64}
    */
-  sendQueue?: number;
+  capacity?: number;
   /**
    * Called when sending a queued datagram fails (the socket goes on with
    * the next one). Failures are counted in `sendErrors` either way.
@@ -85,10 +77,10 @@ function toNetAddr(addr: UdpAddress): Deno.NetAddr {
 /**
  * A UDP socket over `Deno.listenDatagram` that never truncates silently,
  * with a bounded outgoing queue, so a receive loop and the sends it
- * triggers run at the same time (the seed's echo-with-a-queue).
+ * triggers run at the same time.
  *
  * - Receiving: {@linkcode UdpSocket.prototype.recvFrom} (or `for await`)
- *   reads each datagram whole; one larger than `maxDatagramSize` rejects
+ *   reads each datagram whole; one larger than `maxDatagramLength` rejects
  *   with {@linkcode DatagramTooLargeError} and the socket goes on.
  * - Sending: {@linkcode UdpSocket.prototype.sendTo} queues the datagram and
  *   waits only while the queue is full; the socket sends queued datagrams
@@ -116,7 +108,7 @@ function toNetAddr(addr: UdpAddress): Deno.NetAddr {
  */
 export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   #conn: Deno.DatagramConn;
-  #maxDatagramSize: number;
+  #maxDatagramLength: number;
   #onSendError: ((error: unknown, datagram: Datagram) => void) | undefined;
   #buffer: Uint8Array | undefined;
   #receiving = false;
@@ -141,7 +133,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
    *
    * @param conn The datagram connection.
    * @param options Limits and send-error reporting.
-   * @throws {RangeError} When `maxDatagramSize` or `sendQueue` is out of range.
+   * @throws {RangeError} When `maxDatagramLength` or `capacity` is out of range.
    *
    * @example Usage
    * ```ts
@@ -154,21 +146,22 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
    * ```
    */
   constructor(conn: Deno.DatagramConn, options: UdpSocketOptions = {}) {
-    const { maxDatagramSize = 65507, sendQueue = 64, onSendError } = options;
+    const { maxDatagramLength = 65507, capacity = 64, onSendError } = options;
     if (
-      !Number.isInteger(maxDatagramSize) || maxDatagramSize < 0 || maxDatagramSize > MAX_DATAGRAM
+      !Number.isInteger(maxDatagramLength) || maxDatagramLength < 0 ||
+      maxDatagramLength > MAX_DATAGRAM
     ) {
       throw new RangeError(
-        `'maxDatagramSize' must be an integer from 0 to ${MAX_DATAGRAM}: received ${maxDatagramSize}`,
+        `'maxDatagramLength' must be an integer from 0 to ${MAX_DATAGRAM}: received ${maxDatagramLength}`,
       );
     }
-    if (!Number.isSafeInteger(sendQueue) || sendQueue < 1) {
-      throw new RangeError(`'sendQueue' must be a positive integer: received ${sendQueue}`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1) {
+      throw new RangeError(`'capacity' must be a positive integer: received ${capacity}`);
     }
     this.#conn = conn;
-    this.#maxDatagramSize = maxDatagramSize;
+    this.#maxDatagramLength = maxDatagramLength;
     this.#onSendError = onSendError;
-    [this.#tx, this.#rx] = mpsc<Datagram>(sendQueue);
+    [this.#tx, this.#rx] = mpsc<Datagram>(capacity);
     const meter = otelMeter(options.meter);
     const tracer = otelTracer(options.tracer);
     if (meter !== undefined || tracer !== undefined) {
@@ -191,7 +184,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
    * import { UdpSocket } from "@weir/weir/net";
    * import assert from "node:assert/strict";
    *
-   * await using socket = UdpSocket.bind({ port: 0 }, { maxDatagramSize: 1500 });
+   * await using socket = UdpSocket.bind({ port: 0 }, { maxDatagramLength: 1500 });
    * assert.equal(socket.addr.hostname, "127.0.0.1");
    * assert.ok(socket.addr.port > 0);
    * ```
@@ -306,7 +299,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   }
 
   /**
-   * Datagrams larger than `maxDatagramSize`, which a smaller buffer would
+   * Datagrams larger than `maxDatagramLength`, which a smaller buffer would
    * have cut short: none is delivered in part, each rejects one receive
    * with {@linkcode DatagramTooLargeError}.
    *
@@ -316,7 +309,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
    * import assert from "node:assert/strict";
    *
    * await using a = UdpSocket.bind({ port: 0 });
-   * await using b = UdpSocket.bind({ port: 0 }, { maxDatagramSize: 4 });
+   * await using b = UdpSocket.bind({ port: 0 }, { maxDatagramLength: 4 });
    * await a.sendTo(new Uint8Array(5), b.addr);
    * await assert.rejects(b.recvFrom(), DatagramTooLargeError);
    * assert.equal(b.datagramsTruncated, 1);
@@ -360,7 +353,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
    *
    * @param options Cancellation.
    * @returns The datagram, owned by the caller.
-   * @throws {DatagramTooLargeError} For a datagram over `maxDatagramSize`
+   * @throws {DatagramTooLargeError} For a datagram over `maxDatagramLength`
    * (dropped; call again for the next one).
    * @throws {Deno.errors.BadResource} Once the socket is closed.
    *
@@ -378,14 +371,15 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
    * ```
    */
   recvFrom(options: UdpWaitOptions = {}): Promise<Datagram> {
+    const { signal } = options;
+    // An aborted signal is refused before anything is taken, even a ready datagram.
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#closed) return Promise.reject(closedError());
     const ready = this.#ready;
     if (ready !== undefined) {
       this.#ready = undefined;
       return "error" in ready ? Promise.reject(ready.error) : Promise.resolve(ready);
     }
-    const { signal } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#closed) return Promise.reject(closedError());
     const waiter = new Waiter<Datagram>(signal);
     this.#receivers.push(waiter);
     this.#receive();
@@ -436,7 +430,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   /**
    * Queues `data` for `addr` if the outgoing queue has room (and no
    * `sendTo` is waiting for room); otherwise returns `false` and queues
-   * nothing: the drop-when-full policy of the seed's UDP servers.
+   * nothing: a drop-when-full policy.
    *
    * @param data The payload (at most 65535 bytes).
    * @param addr The destination.
@@ -449,7 +443,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
    * import { UdpSocket } from "@weir/weir/net";
    * import assert from "node:assert/strict";
    *
-   * await using a = UdpSocket.bind({ port: 0 }, { sendQueue: 1 });
+   * await using a = UdpSocket.bind({ port: 0 }, { capacity: 1 });
    * await using b = UdpSocket.bind({ port: 0 });
    * let dropped = 0;
    * for (let i = 0; i < 3; i++) {
@@ -516,6 +510,32 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
    */
   send(data: Uint8Array, options?: UdpWaitOptions): Promise<void> {
     return this.sendTo(data, this.#connectedPeer(), options);
+  }
+
+  /**
+   * Queues `data` for the connected peer if the outgoing queue has room.
+   * As {@linkcode UdpSocket.prototype.trySendTo}.
+   *
+   * @param data The payload.
+   * @returns Whether the datagram was queued (`false`: the queue was full,
+   * nothing was queued).
+   * @throws {TypeError} When the socket is not connected.
+   * @throws {Deno.errors.BadResource} Once the socket is closed.
+   *
+   * @example Usage
+   * ```ts
+   * import { UdpSocket } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using a = UdpSocket.bind({ port: 0 });
+   * await using b = UdpSocket.bind({ port: 0 });
+   * a.connect(b.addr);
+   * assert.equal(a.trySend(new Uint8Array([5])), true);
+   * assert.deepEqual([...(await b.recvFrom()).data], [5]);
+   * ```
+   */
+  trySend(data: Uint8Array): boolean {
+    return this.trySendTo(data, this.#connectedPeer());
   }
 
   /**
@@ -643,7 +663,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   /**
    * Receives datagrams until the socket is closed (then the loop ends).
    * Breaking out of the loop leaves the socket open. A datagram over
-   * `maxDatagramSize` throws {@linkcode DatagramTooLargeError} out of the
+   * `maxDatagramLength` throws {@linkcode DatagramTooLargeError} out of the
    * loop; use {@linkcode UdpSocket.prototype.recvFrom} to skip such
    * datagrams and go on.
    *
@@ -690,12 +710,14 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
     const buffer = this.#buffer ??= new Uint8Array(RECEIVE_BUFFER_SIZE);
     this.#conn.receive(buffer).then(([view, addr]) => {
       const size = view.length;
-      const tooLarge = size > this.#maxDatagramSize || size === RECEIVE_BUFFER_SIZE;
+      const tooLarge = size > this.#maxDatagramLength || size === RECEIVE_BUFFER_SIZE;
       if (tooLarge) this.#truncated++;
       else this.#received++;
       this.#deliver(
         tooLarge
-          ? { error: new DatagramTooLargeError(size, this.#maxDatagramSize, addr as Deno.NetAddr) }
+          ? {
+            error: new DatagramTooLargeError(size, this.#maxDatagramLength, addr as Deno.NetAddr),
+          }
           : { data: view.slice(), addr: addr as Deno.NetAddr },
       );
     }, (error) => {

@@ -27,7 +27,7 @@ Deno.test("udp_echo_server reports and skips a datagram over --max-size instead 
   await client.sendTo(bytes("short"), server);
   assert.equal(text((await client.recvFrom()).data), "short");
   assert.deepEqual(srv.lines.slice(1), [
-    `dropped: Datagram of 12 bytes exceeds maxDatagramSize 8 from 127.0.0.1:${client.addr.port}`,
+    `dropped: Datagram of 12 bytes exceeds maxDatagramLength 8 from 127.0.0.1:${client.addr.port}`,
     `recv 5 bytes from 127.0.0.1:${client.addr.port}`,
   ]);
 });

@@ -26,6 +26,21 @@ for (let i = 0; i < 3; i++) {
   await new Response(conn.readable).arrayBuffer();
 }
 
+// A full server: the second connection is refused.
+const release = Promise.withResolvers<void>();
+const full = serve({ hostname: "127.0.0.1", port: 0 }, () => release.promise, {
+  maxConnections: 1,
+  whenFull: "reject",
+});
+{
+  await using first = await connect(full.addr);
+  while (full.stats.active === 0) await new Promise((r) => setTimeout(r, 5));
+  await using second = await connect(full.addr);
+  await new Response(second.readable).arrayBuffer(); // closed by the server
+  release.resolve();
+  await new Response(first.readable).arrayBuffer();
+}
+
 const idle = serve({ hostname: "127.0.0.1", port: 0 }, async (_conn, { signal }) => {
   await new Promise((resolve) => signal.addEventListener("abort", resolve));
 }, { idleTimeout: 20 });
@@ -51,7 +66,7 @@ await connect({ ...tls.addr, tls: {} }).then((conn) => conn.close(), () => {});
 
 // UDP: three datagrams each way, one too large.
 const udpA = UdpSocket.bind({ port: 0 });
-const udpB = UdpSocket.bind({ port: 0 }, { maxDatagramSize: 100 });
+const udpB = UdpSocket.bind({ port: 0 }, { maxDatagramLength: 100 });
 for (const size of [10, 200, 20, 30]) await udpA.sendTo(new Uint8Array(size), udpB.addr);
 await udpA.flush();
 for (let i = 0; i < 4; i++) {
@@ -68,11 +83,11 @@ const waiting = pool.acquire();
 setTimeout(() => held.release(), 20);
 (await waiting).release();
 
-for (const server of [echo, idle, tls]) {
+for (const server of [echo, idle, tls, full]) {
   while (server.stats.active > 0) await new Promise((r) => setTimeout(r, 5));
 }
 const report = Object.fromEntries(
-  Object.entries({ echo, idle, tls }).map(([name, server]) => {
+  Object.entries({ echo, idle, tls, full }).map(([name, server]) => {
     const { accepted, active, rejected, idleClosed, handshakeFailures, errors } = server.stats;
     return [name, {
       port: server.addr.port,
@@ -99,6 +114,12 @@ console.log(JSON.stringify({
 }));
 // The test has seen exports made after this report: shut down.
 await Deno.stdin.readable.pipeTo(new WritableStream());
-await Promise.all([echo.shutdown(), idle.shutdown(), tls.shutdown(), pool.drain()]);
+await Promise.all([
+  echo.shutdown(),
+  idle.shutdown(),
+  tls.shutdown(),
+  full.shutdown(),
+  pool.drain(),
+]);
 udpA.close();
 udpB.close();

@@ -185,3 +185,71 @@ Deno.test("Connection readable cancel stops the stream but leaves the socket ope
   client.close();
   assert.equal(text(await readToEnd(pair.server)), "still writable");
 });
+
+/** A fake socket that takes at most 3 bytes per write, a macrotask later each. */
+function trickleConn(): { conn: Deno.Conn; wire: () => string } {
+  const chunks: Uint8Array[] = [];
+  const conn = {
+    write: async (p: Uint8Array) => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const n = Math.min(3, p.length);
+      chunks.push(p.slice(0, n));
+      return n;
+    },
+    close: () => {},
+  } as unknown as Deno.Conn;
+  return { conn, wire: () => chunks.map((c) => text(c)).join("") };
+}
+
+Deno.test("Connection writeAll: concurrent calls queue in call order and never interleave, even over short writes", async () => {
+  const { conn, wire } = trickleConn();
+  const connection = new Connection(conn);
+  const writable = connection.writable.getWriter();
+  await Promise.all([
+    connection.writeAll(bytes("aaaaaaaaaa")),
+    connection.writeAll(bytes("bbbbbbbbbb"), { signal: new AbortController().signal }),
+    writable.write(bytes("cccccccccc")),
+    connection.writeAll(bytes("dddddddddd")),
+  ]);
+  writable.releaseLock();
+  // Direct calls go in call order; the stream's chunk is handed over a
+  // microtask later, so it queues behind them. Nothing is interleaved.
+  assert.equal(wire(), "aaaaaaaaaabbbbbbbbbbddddddddddcccccccccc");
+});
+
+Deno.test("Connection writeAll: an abort while queued writes nothing; a failed write does not stop the queue", async () => {
+  const { conn, wire } = trickleConn();
+  const connection = new Connection(conn);
+  const controller = new AbortController();
+  const first = connection.writeAll(bytes("first!"));
+  const skipped = connection.writeAll(bytes("skipped"), { signal: controller.signal });
+  const last = connection.writeAll(bytes("last"));
+  controller.abort(new Error("changed my mind"));
+  await assert.rejects(skipped, /changed my mind/);
+  await Promise.all([first, last]);
+  assert.equal(wire(), "first!last");
+
+  let calls = 0;
+  const failing = new Connection({
+    write: (p: Uint8Array) =>
+      ++calls === 1 ? Promise.reject(new Error("broken")) : Promise.resolve(p.length),
+    close: () => {},
+  } as unknown as Deno.Conn);
+  const results = await Promise.allSettled([
+    failing.writeAll(bytes("x")),
+    failing.writeAll(bytes("y")),
+  ]);
+  assert.deepEqual(results.map((r) => r.status), ["rejected", "fulfilled"]);
+});
+
+Deno.test("Connection closed resolves once close() is called", async () => {
+  await using pair = await rawPair("tcp");
+  const conn = new Connection(pair.client);
+  let closed = false;
+  conn.closed.then(() => closed = true);
+  await Promise.resolve();
+  assert.equal(closed, false);
+  conn.close();
+  await conn.closed;
+  assert.equal(closed, true);
+});

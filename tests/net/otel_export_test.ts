@@ -36,7 +36,7 @@ Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, 
   assert.equal(status.code, 0, await stderr);
   assert.deepEqual(receiver.rejected, []);
   const { servers: report, udp, pool } = JSON.parse(line);
-  const { echo, idle, tls } = report;
+  const { echo, idle, tls, full } = report;
 
   // What the workload did, as its own counters saw it.
   assert.equal(echo.accepted, 4);
@@ -46,6 +46,8 @@ Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, 
   assert.equal(idle.idleClosed, 1);
   assert.equal(tls.handshakes, 2);
   assert.equal(tls.handshakeFailures, 1);
+  assert.equal(full.rejected, 1);
+  assert.equal(full.accepted, 2);
 
   // The same numbers, exported.
   for (const [name, stats] of Object.entries<Record<string, number>>(report)) {
@@ -58,6 +60,7 @@ Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, 
     assert.equal(value("weir.server.accepted_connections"), stats.accepted, name);
     assert.equal(value("weir.server.active_connections"), 0, name);
     assert.equal(value("weir.server.idle_closed_connections"), stats.idleClosed, name);
+    assert.equal(value("weir.server.rejected_connections"), stats.rejected, name);
     assert.equal(value("weir.server.errors"), stats.errors, name);
     assert.equal(
       value("weir.server.network.io", { "network.io.direction": "receive" }),
@@ -75,7 +78,12 @@ Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, 
     );
     const latestCount = new Map<string, number>();
     for (const p of durations) latestCount.set(String(p.attributes["error.type"]), p.count!);
-    assert.equal([...latestCount.values()].reduce((a, b) => a + b, 0), stats.accepted, name);
+    // (A refused connection is never served, so it has no duration.)
+    assert.equal(
+      [...latestCount.values()].reduce((a, b) => a + b, 0),
+      stats.accepted! - stats.rejected!,
+      name,
+    );
     assert.equal(durations[0]!.unit, "s");
   }
   // The idle close and the handler error carry their error.type.
@@ -134,7 +142,7 @@ Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, 
 
   // Spans: one per served connection, with the server's attributes.
   const served = receiver.spans.filter((s) => s.name === "weir.server.connection");
-  assert.equal(served.length, echo.accepted + idle.accepted + tls.accepted);
+  assert.equal(served.length, echo.accepted + idle.accepted + tls.accepted + full.accepted - 1);
   assert.ok(served.every((s) => s.kind === 2 /* OTLP's SPAN_KIND_SERVER */));
   assert.equal(served.filter((s) => s.status === 2).length, 1 + 1 + 1);
 });

@@ -27,7 +27,7 @@ Deno.test("serveParallel shuts down on its signal and ends the Workers", async (
     signal: controller.signal,
   });
   controller.abort();
-  await group.finished;
+  await group.closed;
   await assert.rejects(connect(group.addr), Deno.errors.ConnectionRefused);
 });
 

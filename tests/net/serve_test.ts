@@ -159,7 +159,7 @@ Deno.test("Server shutdown lets in-flight frames reach the client, then refuses 
   assert.equal(lines.at(-1), `frame ${frames}`);
   assert.deepEqual(abortedWhileSending, [true]);
   await stopped;
-  await server.finished;
+  await server.closed;
   assert.equal(server.connections, 0);
   client.close();
   await assert.rejects(connect(server.addr), Deno.errors.ConnectionRefused);
@@ -191,7 +191,7 @@ Deno.test("Server shutdown closes connections whose handlers outlive the grace p
   await using client = await connect(server.addr);
   await waitFor(() => server.connections === 1, "the connection");
   let finished = false;
-  server.finished.then(() => finished = true);
+  server.closed.then(() => finished = true);
   const stopped = server.shutdown();
   await clock.tick(999);
   assert.equal(finished, false);
@@ -280,15 +280,15 @@ Deno.test("serve keeps serving when onError itself throws", async () => {
   }
 });
 
-Deno.test("serve shutdownSignal starts a shutdown; an already aborted one stops at once", async () => {
+Deno.test("serve signal starts a shutdown; an already aborted one stops at once", async () => {
   const controller = new AbortController();
-  const server = serve(LOOPBACK, () => {}, { shutdownSignal: controller.signal });
+  const server = serve(LOOPBACK, () => {}, { signal: controller.signal });
   controller.abort();
-  await server.finished;
+  await server.closed;
   await assert.rejects(connect(server.addr), Deno.errors.ConnectionRefused);
 
-  const stopped = serve(LOOPBACK, () => {}, { shutdownSignal: AbortSignal.abort() });
-  await stopped.finished;
+  const stopped = serve(LOOPBACK, () => {}, { signal: AbortSignal.abort() });
+  await stopped.closed;
 });
 
 Deno.test("serve over a Unix socket path", async () => {
@@ -309,7 +309,7 @@ Deno.test("Server over a given listener stops when that listener is closed under
   const server = serve({ listener }, () => {});
   assert.equal(server.addr, listener.addr);
   listener.close();
-  await server.finished;
+  await server.closed;
   await server.shutdown();
 });
 

@@ -161,3 +161,25 @@ Deno.test("a server's observable instruments are created once per meter and stop
   await b.shutdown();
   assert.deepEqual(meter.collect("weir.server.accepted_connections"), []);
 });
+
+Deno.test("Server.stats counts a connection refused when full (whenFull: reject), and the meter reports it", async () => {
+  const meter = new MemoryMeter();
+  const release = Promise.withResolvers<void>();
+  await using server = serve(LOOPBACK, () => release.promise, {
+    maxConnections: 1,
+    whenFull: "reject",
+    meter,
+  });
+  await using first = await connect(server.addr, { meter: null });
+  await waitFor(() => server.stats.active === 1, "the first connection");
+  await using second = await connect(server.addr, { meter: null });
+  assert.equal((await readToEnd(second)).length, 0, "closed without a word");
+  await waitFor(() => server.stats.rejected === 1, "the refusal");
+  assert.equal(server.rejected, 1);
+  assert.equal(server.stats.accepted, 2);
+  assert.equal(server.stats.active, 1, "a refused connection never counts as active");
+  assert.equal(meter.value("weir.server.rejected_connections"), 1);
+  assert.equal(meter.value("weir.server.accepted_connections"), 2);
+  release.resolve();
+  assert.equal(await first.read(new Uint8Array(1)), null);
+});

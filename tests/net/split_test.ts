@@ -6,7 +6,7 @@ for (const transport of TRANSPORTS) {
   Deno.test(`split reads keep flowing on ${transport} while a write is blocked on a peer that does not read`, async () => {
     await using pair = await rawPair(transport);
     const client = new Connection(pair.client);
-    const { reader, writer } = split(client);
+    const [reader, writer] = split(client);
     const controller = new AbortController();
     // The seed's backpressure scenario: the client pushes far more than the
     // socket buffers hold to a server that never reads...
@@ -41,16 +41,16 @@ Deno.test("split halves are borrowed: dropping them leaves the connection open",
   await using pair = await rawPair("tcp");
   const client = new Connection(pair.client);
   {
-    const { writer } = split(client);
+    const [, writer] = split(client);
     await writer.writeAll(bytes("first"));
   }
   await client.writeAll(bytes(" second"));
-  const { writer } = split(client);
+  const [, writer] = split(client);
   await writer.closeWrite();
   assert.equal(text(await readToEnd(pair.server)), "first second");
   await pair.server.write(bytes("reply"));
   pair.server.close();
-  const { reader } = split(client);
+  const [reader] = split(client);
   assert.equal(await new Response(reader.readable).text(), "reply");
   client.close();
 });
@@ -58,7 +58,7 @@ Deno.test("split halves are borrowed: dropping them leaves the connection open",
 Deno.test("split writer.writable close() half-closes", async () => {
   await using pair = await rawPair("unix");
   const client = new Connection(pair.client);
-  const { writer, reader } = split(client);
+  const [reader, writer] = split(client);
   await ReadableStream.from([bytes("x")]).pipeTo(writer.writable);
   assert.equal(text(await readToEnd(pair.server)), "x");
   await pair.server.write(bytes("y"));
@@ -69,7 +69,7 @@ Deno.test("split writer.writable close() half-closes", async () => {
 
 Deno.test("intoSplit writer close sends FIN while the reader keeps reading; both closed closes the socket", async () => {
   await using pair = await rawPair("tcp");
-  const { reader, writer } = intoSplit(new Connection(pair.client));
+  const [reader, writer] = intoSplit(new Connection(pair.client));
   await writer.writeAll(bytes("owned"));
   assert.equal(await writer.write(bytes("!")), 1);
   await writer.close();
@@ -88,7 +88,7 @@ Deno.test("intoSplit writer close sends FIN while the reader keeps reading; both
 
 Deno.test("intoSplit read half closed first keeps the write half usable", async () => {
   await using pair = await rawPair("unix");
-  const { reader, writer } = intoSplit(new Connection(pair.client));
+  const [reader, writer] = intoSplit(new Connection(pair.client));
   await reader.close();
   await writer.writeAll(bytes("after reader closed"));
   await writer[Symbol.asyncDispose]();
@@ -97,7 +97,7 @@ Deno.test("intoSplit read half closed first keeps the write half usable", async 
 
 Deno.test("intoSplit halves work through await using and streams", async () => {
   await using pair = await rawPair("tcp");
-  const { reader, writer } = intoSplit(new Connection(pair.client));
+  const [reader, writer] = intoSplit(new Connection(pair.client));
   {
     await using w = writer;
     await ReadableStream.from([bytes("s")]).pipeTo(w.writable, { preventClose: true });
@@ -113,19 +113,19 @@ Deno.test("OwnedReadHalf reunite returns the connection; mismatched or released 
   await using a = await rawPair("tcp");
   await using b = await rawPair("tcp");
   const connA = new Connection(a.client);
-  const halvesA = intoSplit(connA);
-  const halvesB = intoSplit(new Connection(b.client));
-  assert.throws(() => halvesA.reader.reunite(halvesB.writer), ReuniteError);
-  const again = halvesA.reader.reunite(halvesA.writer);
+  const [readerA, writerA] = intoSplit(connA);
+  const [readerB, writerB] = intoSplit(new Connection(b.client));
+  assert.throws(() => readerA.reunite(writerB), ReuniteError);
+  const again = readerA.reunite(writerA);
   assert.equal(again, connA);
   // Reunited halves are spent: closing them does nothing, reuniting twice fails.
-  await halvesA.writer.close();
-  assert.throws(() => halvesA.reader.reunite(halvesA.writer), ReuniteError);
+  await writerA.close();
+  assert.throws(() => readerA.reunite(writerA), ReuniteError);
   await again.writeAll(bytes("whole again"));
   again.close();
   assert.equal(text(await readToEnd(a.server)), "whole again");
 
-  await halvesB.writer.close();
-  assert.throws(() => halvesB.reader.reunite(halvesB.writer), ReuniteError);
-  await halvesB.reader.close();
+  await writerB.close();
+  assert.throws(() => readerB.reunite(writerB), ReuniteError);
+  await readerB.close();
 });

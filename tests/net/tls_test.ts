@@ -121,7 +121,7 @@ Deno.test("framed traffic over TLS: FramedDriver with LengthDelimitedCodec both 
 Deno.test("intoSplit halves over TLS read and write at the same time", async () => {
   const { server } = tlsServer(echo);
   await using _server = server;
-  const { reader, writer } = intoSplit(await tlsConnect(server.addr.port));
+  const [reader, writer] = intoSplit(await tlsConnect(server.addr.port));
   const payload = new Uint8Array(1 << 20).fill(42);
   const [, echoed] = await Promise.all([
     (async () => {
@@ -224,7 +224,7 @@ Deno.test("serve with tls closes a peer that sends plain text, reports it, and s
   assert.equal(text(await readToEnd(conn)), "served");
 });
 
-Deno.test("serve with tls closes a stalled handshake after the default handshakeTimeout of 10 s", async () => {
+Deno.test("serve with tls reports a stalled handshake after the default handshakeTimeout of 10 s, and keeps its socket counted until Deno lets go of it", async () => {
   const clock = new FakeClock();
   let handled = 0;
   const { server, errors } = tlsServer(
@@ -237,22 +237,23 @@ Deno.test("serve with tls closes a stalled handshake after the default handshake
   await using _server = server;
   const silent = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
   try {
-    await waitFor(() => server.connections === 1 && clock.pending === 1, "the handshake timer");
+    await waitFor(() => server.connections === 1 && clock.pending >= 1, "the handshake timer");
     await clock.tick(9_999);
-    assert.equal(server.connections, 1);
+    assert.equal(errors.length, 0);
     await clock.tick(1);
-    // Deno's TLS layer keeps the socket itself until the peer acts (see
-    // TlsServeOptions), but the server's slot and the handler are freed.
-    await waitFor(() => server.connections === 0, "the stalled connection to close");
+    await waitFor(() => errors.length === 1, "the timeout report");
+    // Deno holds the socket until the peer acts (see TlsListenAddress): it
+    // still counts against maxConnections.
+    assert.equal(server.connections, 1);
   } finally {
     silent.close();
   }
-  assert.equal(errors.length, 1);
+  await waitFor(() => server.connections === 0, "the socket to be let go once the peer left");
   const [error] = errors;
   assert.ok(error instanceof DOMException && error.name === "TimeoutError", `${error}`);
   assert.equal(error.message, "TLS handshake timed out after 10000 ms");
+  assert.equal(errors.length, 1);
   assert.equal(handled, 0);
-  assert.equal(clock.pending, 0);
 });
 
 Deno.test("serve with tls handshakeTimeout bounds only the handshake, not the session", async () => {
@@ -263,16 +264,17 @@ Deno.test("serve with tls handshakeTimeout bounds only the handshake, not the se
       await release.promise;
       await conn.writeAll(bytes("late but fine"));
     },
-    { handshakeTimeout: 50 },
-    { clock },
+    {},
+    { clock, handshakeTimeout: 50, idleTimeout: 0 },
   );
   await using _server = server;
-  // A stalled peer is closed after 50 ms of fake time ...
+  // A stalled peer is given up on after 50 ms of fake time ...
   const silent = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
   await waitFor(() => clock.pending === 1, "the handshake timer");
   await clock.tick(50);
-  await waitFor(() => server.connections === 0, "the stalled connection to close");
+  await waitFor(() => errors.length === 1, "the timeout report");
   silent.close();
+  await waitFor(() => server.connections === 0, "the stalled socket to be let go");
   // ... while a completed handshake cancels its timer: the handler may take its time.
   await using conn = await tlsConnect(server.addr.port);
   await waitFor(() => server.connections === 1 && clock.pending === 0, "the timer cancelled");
@@ -539,10 +541,48 @@ Deno.test("upgradeTls rejects a bad timeout with RangeError before touching the 
 Deno.test("serve with tls rejects a bad handshakeTimeout, certificate or key without listening", () => {
   for (const handshakeTimeout of [-1, Number.NaN]) {
     assert.throws(
-      () => serve({ port: 0, tls: { ...TLS, handshakeTimeout } }, () => {}),
+      () => serve({ port: 0, tls: TLS }, () => {}, { handshakeTimeout }),
       (error) => error instanceof RangeError && /'handshakeTimeout'/.test(error.message),
     );
   }
   assert.throws(() => serve({ port: 0, tls: { cert: "junk", key: KEY } }, () => {}), /certificate/);
   assert.throws(() => serve({ port: 0, tls: { cert: CERT, key: "junk" } }, () => {}), /key/);
+});
+
+Deno.test("connect with tls cert and key presents a client certificate to a server that requires one", async () => {
+  const { default: tls } = await import("node:tls");
+  const clientCa = await Deno.readTextFile(new URL("../fixtures/client_ca.pem", import.meta.url));
+  const cert = await Deno.readTextFile(new URL("../fixtures/client.pem", import.meta.url));
+  const key = await Deno.readTextFile(new URL("../fixtures/client.key", import.meta.url));
+  const authorized: boolean[] = [];
+  const server = tls.createServer(
+    { cert: CERT, key: KEY, ca: [clientCa], requestCert: true, rejectUnauthorized: true },
+    (socket) => {
+      authorized.push(socket.authorized);
+      socket.end("hello, known client");
+    },
+  );
+  server.on("tlsClientError", () => {}); // the anonymous client below
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    const trust = { caCerts: [CA], serverName: "localhost" };
+    await using conn = await connect({ hostname: "localhost", port, tls: { ...trust, cert, key } });
+    assert.equal(text(await readToEnd(conn)), "hello, known client");
+    assert.deepEqual(authorized, [true]);
+    await assert.rejects(async () => {
+      await using anonymous = await connect({ hostname: "localhost", port, tls: trust });
+      await readToEnd(anonymous);
+    });
+    await assert.rejects(
+      connect({ hostname: "127.0.0.1", port, tls: { ...trust, cert, key } }),
+      (error) => error instanceof TypeError && /'tls.serverName'/.test(error.message),
+    );
+    await assert.rejects(
+      connect({ hostname: "localhost", port, tls: { ...trust, cert } }),
+      (error) => error instanceof TypeError && /'tls.cert' and 'tls.key'/.test(error.message),
+    );
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });

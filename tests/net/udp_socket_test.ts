@@ -27,8 +27,8 @@ Deno.test("UdpSocket echoes datagrams byte for byte, in order for one source", a
   await serving;
 });
 
-Deno.test("UdpSocket recvFrom reports a datagram over maxDatagramSize instead of truncating it", async () => {
-  await using server = UdpSocket.bind(LOOPBACK, { maxDatagramSize: 100 });
+Deno.test("UdpSocket recvFrom reports a datagram over maxDatagramLength instead of truncating it", async () => {
+  await using server = UdpSocket.bind(LOOPBACK, { maxDatagramLength: 100 });
   await using client = UdpSocket.bind(LOOPBACK);
   await client.sendTo(new Uint8Array(101).fill(1), server.addr);
   await client.sendTo(new Uint8Array(100).fill(2), server.addr);
@@ -37,7 +37,7 @@ Deno.test("UdpSocket recvFrom reports a datagram over maxDatagramSize instead of
     assert.equal(error.size, 101);
     assert.equal(error.limit, 100);
     assert.equal(error.addr?.port, client.addr.port);
-    assert.equal(error.message, "Datagram of 101 bytes exceeds maxDatagramSize 100");
+    assert.equal(error.message, "Datagram of 101 bytes exceeds maxDatagramLength 100");
     return true;
   });
   const { data } = await server.recvFrom();
@@ -55,7 +55,7 @@ Deno.test("UdpSocket receives the largest IPv4 datagram whole by default", async
 });
 
 Deno.test("UdpSocket iteration throws DatagramTooLargeError out of the loop, socket still usable", async () => {
-  await using server = UdpSocket.bind(LOOPBACK, { maxDatagramSize: 4 });
+  await using server = UdpSocket.bind(LOOPBACK, { maxDatagramLength: 4 });
   await using client = UdpSocket.bind(LOOPBACK);
   await client.sendTo(bytes("too long"), server.addr);
   await assert.rejects(async () => {
@@ -78,6 +78,22 @@ Deno.test("UdpSocket recvFrom is cancel safe: an aborted call loses no datagram"
   await assert.rejects(server.recvFrom({ signal: AbortSignal.abort(reason) }), (e) => e === reason);
 });
 
+Deno.test("UdpSocket recvFrom refuses an aborted signal at once, even with a datagram ready, and keeps that datagram", async () => {
+  await using server = UdpSocket.bind(LOOPBACK);
+  await using client = UdpSocket.bind(LOOPBACK);
+  const controller = new AbortController();
+  const waiting = server.recvFrom({ signal: controller.signal });
+  controller.abort(new Error("gone"));
+  await assert.rejects(waiting, /gone/);
+  // The receive still in flight takes this datagram and keeps it ready.
+  await client.sendTo(bytes("ready"), server.addr);
+  await client.flush();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const reason = new Error("aborted before the call");
+  await assert.rejects(server.recvFrom({ signal: AbortSignal.abort(reason) }), (e) => e === reason);
+  assert.equal(text((await server.recvFrom()).data), "ready");
+});
+
 Deno.test("UdpSocket recvFrom serves concurrent callers in call order", async () => {
   await using server = UdpSocket.bind(LOOPBACK);
   await using client = UdpSocket.bind(LOOPBACK);
@@ -91,7 +107,7 @@ Deno.test("UdpSocket recvFrom serves concurrent callers in call order", async ()
 
 Deno.test("UdpSocket sendTo waits while the outgoing queue is full; aborted sends queue nothing", async () => {
   await using receiver = UdpSocket.bind(LOOPBACK);
-  await using sender = UdpSocket.bind(LOOPBACK, { sendQueue: 2 });
+  await using sender = UdpSocket.bind(LOOPBACK, { capacity: 2 });
   // The first datagram goes straight to the system; two more fill the queue.
   assert.equal(sender.trySendTo(bytes("a"), receiver.addr), true);
   assert.equal(sender.trySendTo(bytes("b"), receiver.addr), true);
@@ -169,7 +185,7 @@ Deno.test("UdpSocket close rejects waiting calls and ends iteration; later calls
 
 Deno.test("UdpSocket flush waits for queued datagrams and stops waiting on abort or close", async () => {
   await using receiver = UdpSocket.bind(LOOPBACK);
-  const sender = UdpSocket.bind(LOOPBACK, { sendQueue: 8 });
+  const sender = UdpSocket.bind(LOOPBACK, { capacity: 8 });
   await sender.flush();
   for (let i = 0; i < 5; i++) await sender.sendTo(bytes(`${i}`), receiver.addr);
   const reason = new Error("impatient");
@@ -195,11 +211,11 @@ Deno.test("UdpSocket rejects oversized payloads and bad options", async () => {
   await assert.rejects(socket.sendTo(new Uint8Array(65536), socket.addr), RangeError);
   const conn = Deno.listenDatagram({ transport: "udp", ...LOOPBACK });
   try {
-    for (const maxDatagramSize of [-1, 1.5, 65536]) {
-      assert.throws(() => new UdpSocket(conn, { maxDatagramSize }), /maxDatagramSize/);
+    for (const maxDatagramLength of [-1, 1.5, 65536]) {
+      assert.throws(() => new UdpSocket(conn, { maxDatagramLength }), /maxDatagramLength/);
     }
-    for (const sendQueue of [0, Infinity]) {
-      assert.throws(() => new UdpSocket(conn, { sendQueue }), /sendQueue/);
+    for (const capacity of [0, Infinity]) {
+      assert.throws(() => new UdpSocket(conn, { capacity }), /capacity/);
     }
   } finally {
     conn.close();
@@ -256,8 +272,8 @@ Deno.test("UdpSocket.bind without --unstable-net throws an error naming the flag
 });
 
 Deno.test("UdpSocket sends and receives many datagrams while both loops run at once", async () => {
-  await using server = UdpSocket.bind(LOOPBACK, { sendQueue: 4 });
-  await using client = UdpSocket.bind(LOOPBACK, { sendQueue: 4 });
+  await using server = UdpSocket.bind(LOOPBACK, { capacity: 4 });
+  await using client = UdpSocket.bind(LOOPBACK, { capacity: 4 });
   const serving = echo(server);
   const count = 500;
   let received = 0;
@@ -276,4 +292,22 @@ Deno.test("UdpSocket sends and receives many datagrams while both loops run at o
   assert.equal(received, count);
   server.close();
   await serving;
+});
+
+Deno.test("UdpSocket trySend returns false when the queue is full and needs a connected socket", async () => {
+  await using receiver = UdpSocket.bind(LOOPBACK);
+  const sender = UdpSocket.bind(LOOPBACK, { capacity: 1 });
+  assert.throws(() => sender.trySend(bytes("x")), TypeError);
+  sender.connect(receiver.addr);
+  const results = [
+    sender.trySend(bytes("1")),
+    sender.trySend(bytes("2")),
+    sender.trySend(bytes("3")),
+  ];
+  assert.equal(results[0], true);
+  assert.ok(results.includes(false), `${results}`);
+  await sender.flush();
+  assert.equal(text((await receiver.recvFrom()).data), "1");
+  sender.close();
+  assert.throws(() => sender.trySend(bytes("late")), Deno.errors.BadResource);
 });

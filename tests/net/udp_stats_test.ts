@@ -7,7 +7,7 @@ const LOOPBACK = { hostname: "127.0.0.1", port: 0 };
 
 Deno.test("UdpSocket counts datagrams each way and a truncated datagram, which the next receive skips", async () => {
   await using a = UdpSocket.bind(LOOPBACK, { meter: null });
-  await using b = UdpSocket.bind(LOOPBACK, { maxDatagramSize: 8, meter: null });
+  await using b = UdpSocket.bind(LOOPBACK, { maxDatagramLength: 8, meter: null });
   await a.sendTo(new Uint8Array(8), b.addr);
   await a.sendTo(new Uint8Array(9), b.addr); // one byte over: would be cut short
   await a.sendTo(new Uint8Array(1), b.addr);
@@ -25,7 +25,7 @@ Deno.test("UdpSocket counts datagrams each way and a truncated datagram, which t
 
 Deno.test("UdpSocket counts as dropped a stranger's datagram skipped by recv, and what close discards", async () => {
   await using a = UdpSocket.bind(LOOPBACK, { meter: null });
-  const b = UdpSocket.bind(LOOPBACK, { sendQueue: 4, meter: null });
+  const b = UdpSocket.bind(LOOPBACK, { capacity: 4, meter: null });
   await using stranger = UdpSocket.bind(LOOPBACK, { meter: null });
   b.connect(a.addr);
   await stranger.sendTo(new Uint8Array([9]), b.addr);
@@ -55,7 +55,7 @@ Deno.test("UdpSocket with a meter: one series per instrument for all sockets, a 
   const meter = new MemoryMeter();
   const tracer = new MemoryTracer();
   const a = UdpSocket.bind(LOOPBACK, { meter, tracer });
-  const b = UdpSocket.bind(LOOPBACK, { meter, tracer, maxDatagramSize: 2 });
+  const b = UdpSocket.bind(LOOPBACK, { meter, tracer, maxDatagramLength: 2 });
   assert.equal(meter.value("weir.udp.open_sockets"), 2);
   await a.sendTo(new Uint8Array(1), b.addr);
   await a.sendTo(new Uint8Array(3), b.addr);
