@@ -163,7 +163,7 @@ Deno.bench({
   n: 20,
   async fn() {
     using file = await Deno.open(textPath);
-    await countWeirLines(new BufReader(file, { capacity: CHUNK }));
+    await countWeirLines(new BufReader(file, { bufferSize: CHUNK }));
   },
 });
 

@@ -33,7 +33,7 @@ function weirFramedServer(telemetry: TelemetryOptions = {}): EchoServer {
       if (!driver.trySend(next.value)) await driver.send(next.value);
     }
     await driver.close();
-    await driver.done;
+    await driver.closed;
   }, telemetry);
   return { port: server.addr.port, [Symbol.asyncDispose]: () => server.shutdown() };
 }

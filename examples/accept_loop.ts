@@ -84,7 +84,7 @@ async function process(
   store: Map<string, string>,
   signal: AbortSignal,
 ): Promise<void> {
-  const lines = new BufReader(conn, { maxLength: 4096 });
+  const lines = new BufReader(conn, { maxLineLength: 4096 });
   for (let line; (line = await lines.readLine({ signal })) !== null;) {
     await conn.writeAll(encoder.encode(`${execute(store, line)}\n`), { signal });
   }

@@ -132,7 +132,7 @@ async function session(
   signal: AbortSignal,
 ): Promise<void> {
   const { hostname, port } = conn.remoteAddr;
-  const framed = new Framed(conn, new LinesCodec({ maxLength: MAX_LINE }));
+  const framed = new Framed(conn, new LinesCodec({ maxLineLength: MAX_LINE }));
   let first;
   try {
     await framed.send("welcome! what is your name?", { signal });

@@ -11,7 +11,7 @@
  * once it is written), then closes the driver: FIN after everything queued
  * is written. It prints each inbound chunk as `recv from server: "…"` and
  * ends once the server closes its side; a `send` that waits `--stall` ms
- * for queue room (`--queue` messages) is reported with the lines received
+ * for queue room (`--queue` messages' worth of bytes) is reported with the lines received
  * meanwhile. Ctrl+C stops at once.
  *
  * ```sh
@@ -81,7 +81,9 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Dr
     ...args,
   ]);
   const conn = await connectTo(config, signal, log);
-  const driver = new ConnectionDriver(conn, { queue: config.queue });
+  // The outgoing queue is bounded in bytes: room for `--queue` messages.
+  const messageLength = `client message: ${config.rounds}\n`.length + config.size;
+  const driver = new ConnectionDriver(conn, { highWaterMark: config.queue * messageLength });
   using watch = new StallWatch(config.stall, log);
   const sending = produce(driver, config, watch, log, signal);
   const stop = () => driver.abort(signal?.reason); // Ctrl+C: a hard stop, nothing more is written
@@ -98,7 +100,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Dr
       }
     }
     await sending;
-    await driver.done;
+    await driver.closed;
     log("server closed the connection");
   } catch (error) {
     if (!signal?.aborted) throw error;

@@ -70,7 +70,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Fi
     {
       using file = await Deno.open(numbers, { write: true, create: true, truncate: true });
       const counted: Writer = { write: (p) => (bufferedWrites++, file.write(p)) };
-      const writer = new BufWriter(counted, { capacity: 64 * 1024 });
+      const writer = new BufWriter(counted, { bufferSize: 64 * 1024 });
       for (let i = 1; i <= lines; i++) await writer.writeAll(encoder.encode(`line ${i}\n`));
       await writer.flush(); // without it the last bytes would stay in memory
     }

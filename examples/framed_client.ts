@@ -114,7 +114,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Fr
       if (!config.quiet) log(`recv from server: ${JSON.stringify(text)}`);
     }
     const sent = await sending;
-    await driver.done;
+    await driver.closed;
     return { sent, received };
   } finally {
     driver.abort(); // no-op once done

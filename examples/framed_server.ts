@@ -10,15 +10,14 @@
  * writes every inbound frame back, and closes once the heartbeats are sent
  * and the client has half-closed. Ctrl+C shuts down gracefully.
  *
- * Inbound frames are handled synchronously per read: every header the read
- * completed is checked (`LengthDelimitedCodec.wholeFramesLength`, so an
- * oversize frame ends the connection with `FrameTooLargeError`), the whole
- * frames are echoed as they arrived with one write per read (re-encoding a
- * length-delimited frame gives back its bytes, so no object or copy per
- * frame), and a frame cut across reads waits in the read buffer. The read
- * buffer is reused for every read; it starts at 512 bytes and grows only
- * while reads fill it: the echo path costs close to a raw byte echo, and an
- * idle connection holds little memory.
+ * Each connection is one `Framed` loop: `for await` over the inbound frames,
+ * feeding each echo back. The framer writes everything fed while a read's
+ * frames are handled in one write, when it is about to wait for the next
+ * read; an oversize header ends the connection with `FrameTooLargeError`,
+ * and a frame cut short by the client's FIN with `UnexpectedEofError`.
+ * Heartbeats are fed from their own task into the same framer, so frames
+ * never interleave. Reads start at 512 bytes and grow only while they fill
+ * their room, so an idle connection holds little memory.
  *
  * With `--cert` and `--key` (PEM files) it runs the same protocol over TLS
  * (`examples/framed_client.ts --ca` talks to it); a peer whose handshake
@@ -36,12 +35,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { LengthDelimitedCodec } from "@weir/weir/framing";
-import { ByteBuffer } from "@weir/weir/io";
+import { Framed, LengthDelimitedCodec } from "@weir/weir/framing";
 import { serve, type ServedConnection } from "@weir/weir/net";
-
-/** A TCP connection as the server hands it over. */
-type Connection = ServedConnection<Deno.NetAddr>;
 import { interval } from "@weir/weir/time";
 import {
   type EndpointConfig,
@@ -51,6 +46,9 @@ import {
   integerFlag,
   runUntilSignalled,
 } from "./_cli.ts";
+
+/** A TCP connection as the server hands it over. */
+type Connection = ServedConnection<Deno.NetAddr>;
 
 /** What the command line asks for. */
 export interface FramedServerConfig extends EndpointConfig {
@@ -99,29 +97,18 @@ function peerOf(conn: Connection): string {
   return `${addr.hostname}:${addr.port}`;
 }
 
-const MIN_READ = 512;
 /** The codec keeps no state between calls, so every connection shares it. */
 const codec = new LengthDelimitedCodec();
-const MAX_READ = 65536;
-/** Small reads in a row before the read size halves. */
-const SHRINK_AFTER = 16;
+/** Small first reads: an idle connection holds little memory. */
+const MIN_READ_SIZE = 512;
 
-/**
- * One connection: frames in (decoded straight from the read buffer, all
- * that a read brought, without waiting), echoes and heartbeats out through
- * one ordered chain of writes.
- */
+/** One connection: frames in, echoes and heartbeats out through one framer. */
 class Session {
   readonly #conn: Connection;
+  readonly #framed: Framed<Uint8Array>;
   readonly #config: FramedServerConfig;
   readonly #log: (line: string) => void;
   readonly #sessions: Set<Session>;
-  /**
-   * The last write queued, until its writer saw it settle. Writes run in
-   * order (an echo batch never interleaves with a heartbeat); one issued
-   * while none is pending starts at once, with no promise chain.
-   */
-  #tail: Promise<void> | undefined;
   #stopping = false;
 
   constructor(
@@ -131,93 +118,41 @@ class Session {
     sessions: Set<Session>,
   ) {
     this.#conn = conn;
+    this.#framed = new Framed(conn, codec, { minReadSize: MIN_READ_SIZE });
     this.#config = config;
     this.#log = log;
     this.#sessions = sessions;
   }
 
-  /** Shutting down: no more heartbeats or echoes; FIN once writes are done. */
+  /** Shutting down: no more heartbeats or echoes; FIN once what is fed is written. */
   stop(): void {
     if (this.#stopping) return;
     this.#stopping = true;
-    this.#write(undefined).catch(() => {});
+    this.#framed.close().catch(() => {});
   }
 
   async run(signal: AbortSignal): Promise<void> {
     const { echo, quiet } = this.#config;
+    const framed = this.#framed;
     this.#sessions.add(this);
     if (!quiet) this.#log(`accepted connection from ${peerOf(this.#conn)}`);
     const heartbeats = this.#config.heartbeats > 0 ? this.#heartbeat(signal) : undefined;
-    let buf = new ByteBuffer(MIN_READ);
-    let readSize = MIN_READ;
-    let smallReads = 0;
     try {
-      for (;;) {
-        // Every frame this read completed: each header checked, the whole
-        // frames echoed in one write exactly as they arrived (re-encoding a
-        // length-delimited frame gives back its bytes), then logged.
-        const whole = codec.wholeFramesLength(buf);
-        if (echo && whole > 0 && !this.#stopping) {
-          // Waits while the client does not read; the buffer is not touched meanwhile.
-          const write = this.#write(buf.bytes().subarray(0, whole));
-          await write;
-          this.#settled(write);
-        }
-        if (quiet) {
-          buf.consume(whole);
-        } else {
-          for (let frame; (frame = codec.decode(buf)) !== undefined;) {
-            const text = JSON.stringify(decoder.decode(frame));
-            this.#log(`received ${text} from ${peerOf(this.#conn)}`);
-          }
-          buf.reclaim(); // the logged frames are dropped: their memory takes the next read
-        }
-        // Read into the buffer's tail, into smaller memory once the traffic
-        // calmed down (an idle connection holds one small read).
-        if (buf.length === 0 && buf.capacity > readSize) buf = new ByteBuffer(readSize);
-        let spare = buf.spare();
-        if (spare.length < readSize >>> 2) {
-          buf.reserve(readSize);
-          spare = buf.spare();
-        }
-        const n = await this.#conn.read(spare);
-        if (n === null) break;
-        buf.commit(n);
-        if (n >= readSize) {
-          smallReads = 0;
-          if (readSize < MAX_READ) readSize *= 2;
-        } else if (readSize > MIN_READ && n <= readSize >>> 3 && ++smallReads === SHRINK_AFTER) {
-          smallReads = 0;
-          readSize >>>= 1;
+      for await (const frame of framed) {
+        // Fed, not written: the framer writes a read's worth of echoes at once.
+        if (echo && !this.#stopping && !framed.tryFeed(frame)) await framed.feed(frame);
+        if (!quiet) {
+          this.#log(`received ${JSON.stringify(decoder.decode(frame))} from ${peerOf(this.#conn)}`);
         }
       }
-      codec.decodeEof(buf); // a frame cut short by the client's FIN is an error
       await heartbeats; // the client half-closed: finish the heartbeats, then close
       this.#stopping = true;
-      await this.#write(undefined);
+      await framed.close();
       if (!quiet) this.#log(`closed connection from ${peerOf(this.#conn)}`);
     } finally {
+      this.#stopping = true;
       this.#sessions.delete(this);
     }
-  }
-
-  /** Queues `bytes` (or, for `undefined`, the FIN) after the writes before it. */
-  #write(bytes: Uint8Array | undefined): Promise<void> {
-    const previous = this.#tail;
-    const write = previous === undefined
-      ? this.#send(bytes)
-      : previous.then(() => this.#send(bytes));
-    this.#tail = write;
-    return write;
-  }
-
-  #send(bytes: Uint8Array | undefined): Promise<void> {
-    return bytes === undefined ? this.#conn.closeWrite() : this.#conn.writeAll(bytes);
-  }
-
-  /** After `write` settled: unless more writes were queued behind it, the next starts at once. */
-  #settled(write: Promise<void>): void {
-    if (this.#tail === write) this.#tail = undefined;
   }
 
   /** Sends the heartbeat frames, the first at once, then one per tick. */
@@ -226,15 +161,11 @@ class Session {
     for (let i = 1; i <= this.#config.heartbeats; i++) {
       try {
         await ticks.tick();
+        if (this.#stopping) return;
+        await this.#framed.send(encoder.encode(`message from server: ${i}\n`));
       } catch {
-        return; // shutting down: no more heartbeats
+        return; // shutting down, or the connection failed: no more heartbeats
       }
-      if (this.#stopping) return;
-      const frame = new ByteBuffer(32);
-      codec.encode(encoder.encode(`message from server: ${i}\n`), frame);
-      const write = this.#write(frame.bytes());
-      await write;
-      this.#settled(write);
     }
   }
 }

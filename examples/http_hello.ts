@@ -21,7 +21,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { BufferFullError, BufReader } from "@weir/weir/io";
+import { BufReader, LineTooLongError } from "@weir/weir/io";
 import { serve, type ServedConnection } from "@weir/weir/net";
 import {
   type EndpointConfig,
@@ -110,10 +110,10 @@ async function handle(
   const { hostname, port } = conn.remoteAddr;
   let request;
   try {
-    request = await readRequest(new BufReader(conn, { maxLength: MAX_LINE }));
+    request = await readRequest(new BufReader(conn, { maxLineLength: MAX_LINE }));
   } catch (error) {
     // A line over MAX_LINE, or bytes that are not UTF-8.
-    request = error instanceof BufferFullError
+    request = error instanceof LineTooLongError
       ? "431 Request Header Fields Too Large"
       : "400 Bad Request";
   }

@@ -26,8 +26,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { Framed, LinesCodec, LineTooLongError } from "@weir/weir/framing";
-import { InvalidUtf8Error } from "@weir/weir/io";
+import { Framed, LinesCodec } from "@weir/weir/framing";
+import { InvalidUtf8Error, LineTooLongError } from "@weir/weir/io";
 import { serve, type ServedConnection } from "@weir/weir/net";
 import {
   type EndpointConfig,
@@ -89,7 +89,7 @@ async function session(
   const { hostname, port } = conn.remoteAddr;
   const peer = `${hostname}:${port}`;
   if (!config.quiet) log(`accepted connection from ${peer}`);
-  const framed = new Framed(conn, new LinesCodec({ maxLength: config.maxLength }));
+  const framed = new Framed(conn, new LinesCodec({ maxLineLength: config.maxLength }));
   try {
     for (let next; !(next = await framed.next({ signal })).done;) {
       if (!config.quiet) log(`${peer}: ${next.value}`);

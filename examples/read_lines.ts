@@ -68,7 +68,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Re
       return n;
     },
   };
-  const reader = new BufReader(counting, { capacity });
+  const reader = new BufReader(counting, { bufferSize: capacity });
 
   const lines: string[] = [];
   let counted = 0;

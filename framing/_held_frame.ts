@@ -8,6 +8,16 @@ import { claimSignal } from "../sync/select_safety.ts";
 export class HeldFrame<T> {
   #frame: T | undefined = undefined;
 
+  /** A frame is held back. */
+  get holding(): boolean {
+    return this.#frame !== undefined;
+  }
+
+  /** Holds `frame` for the next call. */
+  hold(frame: T): void {
+    this.#frame = frame;
+  }
+
   /** Takes the frame held back, if any; throws `signal.reason` if it is aborted. */
   take(signal: AbortSignal | undefined): T | undefined {
     signal?.throwIfAborted();

@@ -1,4 +1,3 @@
-import { abortable } from "../io/_abort.ts";
 import { ByteBuffer } from "../io/byte_buffer.ts";
 import { decodeEof } from "./_decode_eof.ts";
 import { HeldFrame } from "./_held_frame.ts";
@@ -9,33 +8,31 @@ import type { Codec } from "./types.ts";
 
 /**
  * A datagram socket as {@linkcode DatagramFramed} uses it: the shape of
- * `Deno.DatagramConn` (from `Deno.listenDatagram`).
+ * weir's `UdpSocket` (from `@weir/weir/net`), which reads each datagram
+ * whole and reports one larger than its limit instead of truncating it.
  *
- * @typeParam A The peer address type (`Deno.Addr` for Deno's sockets).
+ * @typeParam A The peer address type (`Deno.NetAddr` for `UdpSocket`).
  *
  * @example Usage
  * ```ts
  * import type { DatagramFramedSocket } from "@weir/weir/framing";
  *
  * const loopback: DatagramFramedSocket<string> = {
- *   receive: () => Promise.resolve([new Uint8Array([1]), "peer"]),
- *   send: (p) => Promise.resolve(p.length),
+ *   recvFrom: () => Promise.resolve({ data: new Uint8Array([1]), addr: "peer" }),
+ *   sendTo: () => Promise.resolve(),
  * };
- * await loopback.send(new Uint8Array(1), "peer");
+ * await loopback.sendTo(new Uint8Array(1), "peer");
  * ```
  */
 export interface DatagramFramedSocket<A> {
   /**
-   * Waits for the next datagram; when `p` is given the datagram is read
-   * into it and the result is a view of `p`.
+   * Waits for the next datagram and its sender; rejects with
+   * `signal.reason` on abort, losing no datagram.
    */
-  receive(p?: Uint8Array): Promise<[Uint8Array, A]>;
-  /** Sends `p` as one datagram to `addr`, resolving the bytes sent. */
-  send(p: Uint8Array, addr: A): Promise<number>;
+  recvFrom(options?: { signal?: AbortSignal | undefined }): Promise<{ data: Uint8Array; addr: A }>;
+  /** Sends `data` as one datagram to `addr`. */
+  sendTo(data: Uint8Array, addr: A, options?: { signal?: AbortSignal | undefined }): Promise<void>;
 }
-
-/** The largest UDP payload (65,535 bytes less the IPv4 and UDP headers). */
-const MAX_DATAGRAM = 65507;
 
 /**
  * Frames over datagrams, as tokio-util's `UdpFramed`: each datagram is
@@ -47,9 +44,15 @@ const MAX_DATAGRAM = 65507;
  * over are dropped, and frames never span datagrams. A decoder error is
  * thrown from `next()` with that datagram dropped, and receiving goes on
  * with the next call (tokio-util keeps the bad bytes and retries them).
- * A receive error (the socket closed) ends the iteration.
+ * A closed socket (`Deno.errors.BadResource`) ends the iteration; any
+ * other receive error is thrown from that `next()` and receiving goes on.
  *
- * The socket stays the caller's: ending the iteration does not close it.
+ * The socket is weir's `UdpSocket` (or anything of its shape,
+ * {@linkcode DatagramFramedSocket}): it receives each datagram whole and
+ * rejects one over its `maxDatagramLength` with `DatagramTooLargeError`
+ * rather than truncating it, so a frame is never decoded from part of a
+ * datagram. The socket stays the caller's: ending the iteration does not
+ * close it.
  *
  * @typeParam In The decoded frame type.
  * @typeParam Out The encoded item type.
@@ -58,41 +61,35 @@ const MAX_DATAGRAM = 65507;
  * @example JSON over UDP on loopback
  * ```ts
  * import { DatagramFramed, JsonCodec } from "@weir/weir/framing";
+ * import { UdpSocket } from "@weir/weir/net";
  * import assert from "node:assert/strict";
  *
- * const a = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
- * const b = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
- * try {
- *   const sender = new DatagramFramed(a, new JsonCodec<{ hello: string }>());
- *   const receiver = new DatagramFramed(b, new JsonCodec<{ hello: string }>());
- *   await sender.send({ hello: "udp" }, b.addr);
- *   const { value } = await receiver.next();
- *   assert.deepEqual(value?.[0], { hello: "udp" });
- *   assert.equal((value?.[1] as Deno.NetAddr).port, (a.addr as Deno.NetAddr).port);
- * } finally {
- *   a.close();
- *   b.close();
- * }
+ * await using a = UdpSocket.bind({ hostname: "127.0.0.1", port: 0 });
+ * await using b = UdpSocket.bind({ hostname: "127.0.0.1", port: 0 });
+ * const sender = new DatagramFramed(a, new JsonCodec<{ hello: string }>());
+ * const receiver = new DatagramFramed(b, new JsonCodec<{ hello: string }>());
+ * await sender.send({ hello: "udp" }, b.addr);
+ * const { value } = await receiver.next();
+ * assert.deepEqual(value?.[0], { hello: "udp" });
+ * assert.equal(value?.[1].port, a.addr.port);
  * ```
  */
-export class DatagramFramed<In, Out = In, A = Deno.Addr>
+export class DatagramFramed<In, Out = In, A = Deno.NetAddr>
   implements AsyncIterableIterator<[In, A], undefined, undefined> {
   #socket: DatagramFramedSocket<A>;
   #codec: Codec<In, Out>;
-  #read = new ByteBuffer(MAX_DATAGRAM);
+  #read = new ByteBuffer(0);
   #write = new ByteBuffer();
   #serial = new Serial();
   /** The sender of the datagram being decoded, while frames may be left in it. */
   #from: A | undefined;
   #done = false;
-  /** A receive in flight, kept when its waiter aborts so no datagram is lost. */
-  #receiving: Promise<[Uint8Array, A]> | undefined;
   readonly #held = new HeldFrame<[In, A]>();
 
   /**
    * Creates a datagram framer.
    *
-   * @param socket The socket (`Deno.DatagramConn` or the same shape).
+   * @param socket The socket (`UdpSocket` or the same shape).
    * @param codec Decodes each datagram and encodes each item.
    */
   constructor(socket: DatagramFramedSocket<A>, codec: Codec<In, Out>) {
@@ -105,11 +102,14 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
    *
    * **Cancellation:** cancel safe. When `signal` aborts the call rejects
    * with `signal.reason`; a datagram received later is kept for the next
-   * call. In a losing `select` branch it takes no frame either.
+   * call.
+   *
+   * Select safety: select-safe (a frame decoded for a losing branch is
+   * kept for the next call).
    *
    * @param options Cancellation.
-   * @returns `[frame, sender]`, or `{ done: true }` after `return()` or a
-   * receive error.
+   * @returns `[frame, sender]`, or `{ done: true }` after `return()` or
+   * once the socket closed.
    * @throws The decoder's error (the datagram is dropped) or the socket's.
    *
    * @example Usage
@@ -118,8 +118,8 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
    * import assert from "node:assert/strict";
    *
    * const socket = {
-   *   receive: () => Promise.resolve([new Uint8Array([5]), "peer"] as [Uint8Array, string]),
-   *   send: (p: Uint8Array) => Promise.resolve(p.length),
+   *   recvFrom: () => Promise.resolve({ data: new Uint8Array([5]), addr: "peer" }),
+   *   sendTo: () => Promise.resolve(),
    * };
    * const framed = new DatagramFramed(socket, new BytesCodec());
    * assert.deepEqual((await framed.next()).value, [new Uint8Array([5]), "peer"]);
@@ -152,7 +152,10 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
    * import { BytesCodec, DatagramFramed } from "@weir/weir/framing";
    * import assert from "node:assert/strict";
    *
-   * const socket = { receive: () => new Promise<[Uint8Array, string]>(() => {}), send: () => Promise.resolve(0) };
+   * const socket = {
+   *   recvFrom: () => new Promise<{ data: Uint8Array; addr: string }>(() => {}),
+   *   sendTo: () => Promise.resolve(),
+   * };
    * const framed = new DatagramFramed(socket, new BytesCodec());
    * await framed.return();
    * assert.equal((await framed.next()).done, true);
@@ -174,7 +177,10 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
    * import { BytesCodec, DatagramFramed } from "@weir/weir/framing";
    * import assert from "node:assert/strict";
    *
-   * const socket = { receive: () => new Promise<[Uint8Array, string]>(() => {}), send: () => Promise.resolve(0) };
+   * const socket = {
+   *   recvFrom: () => new Promise<{ data: Uint8Array; addr: string }>(() => {}),
+   *   sendTo: () => Promise.resolve(),
+   * };
    * const framed = new DatagramFramed(socket, new BytesCodec());
    * assert.equal(framed[Symbol.asyncIterator](), framed);
    * ```
@@ -193,7 +199,7 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
    * @param addr Where to send it.
    * @param options Cancellation.
    * @throws What the encoder throws (nothing is sent).
-   * @throws {Deno.errors.WriteZero} When the socket sent only part of the datagram.
+   * @throws What the socket's `sendTo` throws.
    *
    * @example Usage
    * ```ts
@@ -202,8 +208,8 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
    *
    * const sent: string[] = [];
    * const socket = {
-   *   receive: () => new Promise<[Uint8Array, string]>(() => {}),
-   *   send: (p: Uint8Array, to: string) => (sent.push(`${to}:${new TextDecoder().decode(p)}`), Promise.resolve(p.length)),
+   *   recvFrom: () => new Promise<{ data: Uint8Array; addr: string }>(() => {}),
+   *   sendTo: async (p: Uint8Array, to: string) => void sent.push(`${to}:${new TextDecoder().decode(p)}`),
    * };
    * await new DatagramFramed(socket, new LinesCodec()).send("hi", "peer");
    * assert.deepEqual(sent, ["peer:hi\n"]);
@@ -214,10 +220,7 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
     this.#codec.encode(item, this.#write);
     // A taken view is never reused, so concurrent sends cannot clobber it.
     const datagram = this.#write.take(this.#write.length);
-    const sent = await abortable(this.#socket.send(datagram, addr), options?.signal);
-    if (sent !== datagram.length) {
-      throw new Deno.errors.WriteZero(`Sent ${sent} of ${datagram.length} bytes of a datagram`);
-    }
+    await this.#socket.sendTo(datagram, addr, options);
   }
 
   /**
@@ -257,33 +260,21 @@ export class DatagramFramed<In, Out = In, A = Deno.Addr>
   }
 
   async #receive(signal: AbortSignal | undefined): Promise<void> {
-    const buf = this.#read;
-    let receiving = this.#receiving;
-    let spare: Uint8Array | undefined;
-    if (receiving === undefined) {
-      buf.reserve(MAX_DATAGRAM);
-      spare = buf.spare();
-      receiving = this.#receiving = this.#socket.receive(spare);
-    }
-    let datagram: Uint8Array;
-    let from: A;
+    let datagram: { data: Uint8Array; addr: A };
     try {
-      [datagram, from] = await abortable(receiving, signal);
+      datagram = await this.#socket.recvFrom(signal === undefined ? undefined : { signal });
     } catch (error) {
       if (signal?.aborted && error === signal.reason) throw error;
-      this.#receiving = undefined;
-      this.#done = true;
+      // A closed socket ends the iteration; a datagram the socket refused
+      // (over its size limit) is reported and receiving goes on.
+      if (error instanceof Deno.errors.BadResource) {
+        this.#done = true;
+      }
       throw error;
     }
-    this.#receiving = undefined;
     if (this.#done) return;
-    spare ??= buf.spare();
-    if (datagram.buffer === spare.buffer && datagram.byteOffset === spare.byteOffset) {
-      buf.commit(datagram.length);
-    } else {
-      buf.append(datagram);
-    }
-    this.#from = from;
+    this.#read.append(datagram.data);
+    this.#from = datagram.addr;
   }
 
   #dropDatagram(): void {

@@ -1,8 +1,9 @@
+import type { ByteBuffer } from "../io/byte_buffer.ts";
 import type { Reader, Writer } from "../io/types.ts";
+import { engines, type FrameReader, type FrameWriter } from "./_framed_engine.ts";
 import { FramedRead, type FramedReadNextOptions, type FramedReadOptions } from "./framed_read.ts";
 import { type FramedSendOptions, FramedWrite, type FramedWriteOptions } from "./framed_write.ts";
 import type { Codec } from "./types.ts";
-
 /**
  * A two-way byte transport: a reader and writer in one object (`Deno.Conn`,
  * a weir `duplex` end), or a pair of Web Streams (`{ readable, writable }`,
@@ -25,13 +26,63 @@ export type FramedTransport =
 export interface FramedOptions extends FramedReadOptions, FramedWriteOptions {}
 
 /**
- * Frames in both directions over one transport, as tokio-util's `Framed`: a
- * {@linkcode FramedRead} and a {@linkcode FramedWrite} sharing one codec.
+ * What {@linkcode Framed.prototype.intoParts} hands back and
+ * {@linkcode Framed.fromParts} resumes from, as tokio-util's `FramedParts`:
+ * the transport, the codec, the bytes read but not yet decoded, and the
+ * bytes encoded but not yet written.
+ *
+ * @typeParam In The decoded frame type.
+ * @typeParam Out The encoded item type.
+ *
+ * @example Usage
+ * ```ts
+ * import { Framed, type FramedParts, LinesCodec } from "@weir/weir/framing";
+ * import { duplex } from "@weir/weir/io";
+ * import assert from "node:assert/strict";
+ *
+ * using pair = duplex();
+ * const parts: FramedParts<string, string> = new Framed(pair[0], new LinesCodec()).intoParts();
+ * assert.equal(parts.readBuffer.length, 0);
+ * ```
+ */
+export interface FramedParts<In, Out = In> {
+  /** The connection. */
+  transport: FramedTransport;
+  /** The codec. */
+  codec: Codec<In, Out>;
+  /** Bytes read and not decoded yet: they come before anything read later. */
+  readBuffer: ByteBuffer;
+  /** Bytes encoded and not written yet: they go out before anything written later. */
+  writeBuffer: ByteBuffer;
+}
+
+const resolved = Promise.resolve();
+
+/**
+ * Frames in both directions over one transport, as tokio-util's `Framed`:
+ * one task reads frames and writes replies, and the two halves share one
+ * engine so replies go out in as few writes as possible.
  *
  * Iterate it (or call `next`) for incoming frames; `feed`/`send`/`flush`/
- * `close` outgoing ones. The halves are independent, so one task can read
- * while another writes, and `readable`/`writable` split it into Web
- * Streams: `const { readable, writable } = framed`.
+ * `close` outgoing ones. `readable`/`writable` make Web Streams of the two
+ * directions: `framed.readable.pipeTo(framed.writable)` is an echo.
+ *
+ * **When bytes are written.** `feed` encodes without waiting; what was fed
+ * is written when this framer's reader is about to wait for the transport
+ * (it has no buffered frame left), when `highWaterMark` bytes are buffered,
+ * or at the end of the current microtask turn when the reader is not in
+ * the middle of a burst (so a burst of sends from other code shares one
+ * write). So
+ * `for await (const req of framed) framed.feed(reply(req))` writes once
+ * per batch of requests a read brought, whatever the batch size, and a
+ * `readable.pipeTo(writable)` pair coalesces the same way. `send` is
+ * `feed` then `flush`: it resolves once the item is written, and sends
+ * issued while a write is in flight go out together in the next one.
+ *
+ * Use `Framed` when one task drives the connection (a request/response
+ * loop, a client that sends then reads). When reads and writes come from
+ * different tasks (a push server, a client with many callers), use
+ * `FramedDriver` from `@weir/weir/net`, which runs both directions itself.
  *
  * A transport with `read` and `write` methods is used through them (the
  * fast path), otherwise through its `readable` and `writable`.
@@ -39,7 +90,29 @@ export interface FramedOptions extends FramedReadOptions, FramedWriteOptions {}
  * @typeParam In The decoded frame type.
  * @typeParam Out The encoded item type.
  *
- * @example Request and response over an in-memory pipe
+ * @example A server loop: one write per batch of requests
+ * ```ts
+ * import { Framed, LinesCodec } from "@weir/weir/framing";
+ * import { duplex } from "@weir/weir/io";
+ * import assert from "node:assert/strict";
+ *
+ * using pair = duplex();
+ * const [client, server] = pair;
+ * const serving = (async () => {
+ *   const framed = new Framed(server, new LinesCodec());
+ *   for await (const request of framed) framed.feed(request.toUpperCase());
+ *   await framed.close(); // flush, then end the write side
+ * })();
+ * await using peer = new Framed(client, new LinesCodec());
+ * await peer.feed("ping");
+ * await peer.send("pong");
+ * assert.equal((await peer.next()).value, "PING");
+ * assert.equal((await peer.next()).value, "PONG");
+ * await peer.close();
+ * await serving;
+ * ```
+ *
+ * @example A client: send, then read the reply
  * ```ts
  * import { Framed, LinesCodec } from "@weir/weir/framing";
  * import { duplex } from "@weir/weir/io";
@@ -57,17 +130,27 @@ export interface FramedOptions extends FramedReadOptions, FramedWriteOptions {}
  */
 export class Framed<In, Out = In>
   implements AsyncIterableIterator<In, undefined, undefined>, AsyncDisposable {
+  #transport: FramedTransport;
   #read: FramedRead<In>;
   #write: FramedWrite<Out>;
+  #reader: FrameReader<In>;
+  #writer: FrameWriter<Out>;
+  /** Fed items deferred to the reader's next wait: written anyway by the next macrotask. */
+  #fallback: ReturnType<typeof setTimeout> | undefined;
+  #writable: WritableStream<Out> | undefined;
+  #writeClosed = Promise.withResolvers<void>();
+  #closed: Promise<void>;
 
   /**
    * Creates a framed transport.
    *
    * @param transport The connection.
    * @param codec Decodes incoming frames and encodes outgoing items.
-   * @param options Read buffer size and backpressure boundary.
+   * @param options Read sizes, read-ahead, frame timeout and high-water mark.
+   * @throws {RangeError} When an option is out of range, naming it.
    */
   constructor(transport: FramedTransport, codec: Codec<In, Out>, options: FramedOptions = {}) {
+    this.#transport = transport;
     const rw = transport as Partial<Reader & Writer>;
     const direct = typeof rw.read === "function" && typeof rw.write === "function";
     const streams = transport as {
@@ -76,10 +159,145 @@ export class Framed<In, Out = In>
     };
     this.#read = new FramedRead(direct ? transport as Reader : streams.readable, codec, options);
     this.#write = new FramedWrite(direct ? transport as Writer : streams.writable, codec, options);
+    this.#reader = engines.get(this.#read) as FrameReader<In>;
+    this.#writer = engines.get(this.#write) as FrameWriter<Out>;
+    this.#reader.beforeWait = () => this.#flushNow();
+    this.#writeClosed.promise.catch(() => {});
+    // Both directions end on their own (an error reading leaves writing open).
+    this.#closed = Promise.allSettled([this.#reader.closed, this.#writeClosed.promise]).then(
+      ([read, write]) => {
+        if (read.status === "rejected") throw read.reason;
+        if (write.status === "rejected") throw write.reason;
+      },
+    );
+    this.#closed.catch(() => {});
+  }
+
+  /**
+   * Resumes from parts another framer handed over (see
+   * {@linkcode Framed.prototype.intoParts}): the buffered bytes are decoded
+   * and written before anything new.
+   *
+   * @param parts The transport, codec and buffers.
+   * @param options As for the constructor.
+   * @returns A framer over the same connection.
+   *
+   * @example Usage
+   * ```ts
+   * import { Framed, LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * using pair = duplex();
+   * const peer = new Framed(pair[1], new LinesCodec());
+   * await peer.send("one");
+   * await peer.send("two");
+   * const first = new Framed(pair[0], new LinesCodec());
+   * assert.equal((await first.next()).value, "one");
+   * const resumed = Framed.fromParts(first.intoParts());
+   * assert.equal((await resumed.next()).value, "two");
+   * ```
+   */
+  static fromParts<In, Out = In>(
+    parts: FramedParts<In, Out>,
+    options: FramedOptions = {},
+  ): Framed<In, Out> {
+    const framed = new Framed(parts.transport, parts.codec, options);
+    framed.#reader.adopt(parts.readBuffer);
+    framed.#writer.adopt(parts.writeBuffer);
+    return framed;
+  }
+
+  /**
+   * Hands back the transport, the codec and both buffers, and ends this
+   * framer (later calls see it closed): for a protocol upgrade such as
+   * STARTTLS, or to move the connection to another framer. Nothing
+   * buffered is lost. Call it with no `next()`, `flush()` or write in
+   * flight (`await framed.flush()` first) and without read-ahead
+   * (`inboundHighWaterMark: 0`, the default), so no read is pending.
+   *
+   * @returns The parts.
+   * @throws {TypeError} While a read, a write or a `next()` is in flight.
+   *
+   * @example Usage
+   * ```ts
+   * import { Framed, LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * using pair = duplex();
+   * await new Framed(pair[1], new LinesCodec()).send("STARTTLS\nhello");
+   * const framed = new Framed(pair[0], new LinesCodec());
+   * assert.equal((await framed.next()).value, "STARTTLS");
+   * const { transport, readBuffer } = framed.intoParts();
+   * assert.equal(transport, pair[0]);
+   * assert.equal(new TextDecoder().decode(readBuffer.bytes()), "hello\n");
+   * ```
+   */
+  intoParts(): FramedParts<In, Out> {
+    if (!this.#reader.idle || this.#reader.reading || this.#writer.writing) {
+      throw new TypeError(
+        "Cannot take a Framed apart while a read, a write or a next() is in flight",
+      );
+    }
+    this.#cancelFallback();
+    const readBuffer = this.#reader.detach();
+    const writeBuffer = this.#writer.detach();
+    this.#writeClosed.resolve();
+    return { transport: this.#transport, codec: this.codec, readBuffer, writeBuffer };
+  }
+
+  /**
+   * The codec in use.
+   *
+   * @example Usage
+   * ```ts
+   * import { Framed, LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * using pair = duplex();
+   * const codec = new LinesCodec();
+   * assert.equal(new Framed(pair[0], codec).codec, codec);
+   * ```
+   */
+  get codec(): Codec<In, Out> {
+    return this.#reader.decoder as Codec<In, Out>;
+  }
+
+  /**
+   * Switches to another codec, keeping every buffered byte in both
+   * directions (a protocol that changes framing mid-stream). This framer
+   * is returned, typed for the new codec; call it with no `next()` pending.
+   *
+   * @param map Makes the new codec from the current one.
+   * @returns This framer, with the new codec.
+   * @throws {TypeError} While a `next()` is pending.
+   *
+   * @example Usage
+   * ```ts
+   * import { Framed, LengthDelimitedCodec, LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * using pair = duplex();
+   * await pair[1].write(new Uint8Array([...new TextEncoder().encode("BINARY\n"), 0, 0, 0, 1, 42]));
+   * const lines = new Framed(pair[0], new LinesCodec());
+   * assert.equal((await lines.next()).value, "BINARY");
+   * const frames = lines.mapCodec(() => new LengthDelimitedCodec());
+   * assert.deepEqual((await frames.next()).value, new Uint8Array([42]));
+   * ```
+   */
+  mapCodec<I, O = I>(map: (codec: Codec<In, Out>) => Codec<I, O>): Framed<I, O> {
+    const codec = map(this.codec);
+    this.#reader.replaceDecoder(codec);
+    (this.#writer as unknown as FrameWriter<O>).encoder = codec;
+    return this as unknown as Framed<I, O>;
   }
 
   /**
    * Resolves the next incoming frame; see {@linkcode FramedRead.prototype.next}.
+   * Before it waits for the transport, what was fed is written.
    *
    * @param options Cancellation.
    * @returns The next frame, or `{ done: true }`.
@@ -101,6 +319,52 @@ export class Framed<In, Out = In>
    */
   next(options?: FramedReadNextOptions): Promise<IteratorResult<In, undefined>> {
     return this.#read.next(options);
+  }
+
+  /**
+   * Takes the next frame if it is already buffered, without waiting; see
+   * {@linkcode FramedRead.prototype.tryNext}.
+   *
+   * @returns The frame, `{ done: true }`, or `undefined` when it must wait.
+   *
+   * @example Usage
+   * ```ts
+   * import { Framed, LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * using pair = duplex();
+   * const framed = new Framed(pair[0], new LinesCodec());
+   * assert.equal(framed.tryNext(), undefined);
+   * ```
+   */
+  tryNext(): IteratorResult<In, undefined> | undefined {
+    return this.#read.tryNext();
+  }
+
+  /**
+   * Incoming frames as an iterator whose waits stop when `signal` aborts;
+   * see {@linkcode FramedRead.prototype.frames}.
+   *
+   * @param options Cancellation.
+   * @returns An iterator over the incoming frames.
+   *
+   * @example Stop a loop on shutdown
+   * ```ts
+   * import { Framed, LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * using pair = duplex();
+   * const framed = new Framed(pair[0], new LinesCodec());
+   * const shutdown = AbortSignal.abort(new Error("shutting down"));
+   * await assert.rejects(async () => {
+   *   for await (const _ of framed.frames({ signal: shutdown })) throw new Error("no frame came");
+   * }, /shutting down/);
+   * ```
+   */
+  frames(options?: FramedReadNextOptions): AsyncIterableIterator<In, undefined, undefined> {
+    return this.#read.frames(options);
   }
 
   /**
@@ -145,10 +409,13 @@ export class Framed<In, Out = In>
   }
 
   /**
-   * Encodes an item without writing it; see {@linkcode FramedWrite.prototype.feed}.
+   * Encodes an item without waiting for it to be written (see the class
+   * doc for when it is); waits only while `highWaterMark` bytes are
+   * buffered, as {@linkcode FramedWrite.prototype.feed}.
    *
    * @param item The item.
    * @param options Cancellation.
+   * @throws As {@linkcode FramedWrite.prototype.feed}.
    *
    * @example Usage
    * ```ts
@@ -158,16 +425,55 @@ export class Framed<In, Out = In>
    *
    * using pair = duplex();
    * const framed = new Framed(pair[0], new LinesCodec());
+   * const peer = new Framed(pair[1], new LinesCodec());
    * await framed.feed("a");
-   * assert.equal(framed.buffered, 2);
+   * assert.equal((await peer.next()).value, "a");
    * ```
    */
   feed(item: Out, options?: FramedSendOptions): Promise<void> {
-    return this.#write.feed(item, options);
+    try {
+      if (this.#write.tryFeed(item)) {
+        this.#fed();
+        return resolved;
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#write.feed(item, options).then(() => this.#fed());
   }
 
   /**
-   * Encodes and writes an item; see {@linkcode FramedWrite.prototype.send}.
+   * Encodes an item if there is room below `highWaterMark`, without
+   * waiting; written as `feed` writes.
+   *
+   * @param item The item.
+   * @returns Whether it was encoded (`false`: the buffer is full or a
+   * `feed` waits for room; the item is still yours).
+   * @throws What the encoder throws, the error of an earlier failed write,
+   * or `TypeError` after `close()`.
+   *
+   * @example Usage
+   * ```ts
+   * import { Framed, LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * using pair = duplex();
+   * const framed = new Framed(pair[0], new LinesCodec(), { highWaterMark: 4 });
+   * assert.equal(framed.tryFeed("hello"), true);
+   * assert.equal(framed.tryFeed("again"), false); // 6 bytes buffered: over the mark
+   * await framed.flush();
+   * ```
+   */
+  tryFeed(item: Out): boolean {
+    if (!this.#write.tryFeed(item)) return false;
+    this.#fed();
+    return true;
+  }
+
+  /**
+   * Encodes and writes an item; resolves once it (and everything fed
+   * before it) is written. See {@linkcode FramedWrite.prototype.send}.
    *
    * @param item The item.
    * @param options Cancellation.
@@ -208,6 +514,7 @@ export class Framed<In, Out = In>
    * ```
    */
   flush(options?: FramedSendOptions): Promise<void> {
+    this.#cancelFallback();
     return this.#write.flush(options);
   }
 
@@ -229,7 +536,33 @@ export class Framed<In, Out = In>
    * ```
    */
   close(): Promise<void> {
-    return this.#write.close();
+    this.#cancelFallback();
+    const closing = this.#write.close();
+    closing.then(() => this.#writeClosed.resolve(), (error) => this.#writeClosed.reject(error));
+    return closing;
+  }
+
+  /**
+   * Settles once both directions are finished: the incoming frames ended
+   * (end of stream, `return()`, or an error) and the write side was closed
+   * (`close()`). Rejects with the error that ended either (the read side's
+   * first), once both are finished.
+   *
+   * @example Usage
+   * ```ts
+   * import { Framed, LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   *
+   * using pair = duplex();
+   * const a = new Framed(pair[0], new LinesCodec());
+   * const b = new Framed(pair[1], new LinesCodec());
+   * await Promise.all([a.close(), b.close()]);
+   * await Promise.all([Array.fromAsync(a), Array.fromAsync(b)]);
+   * await Promise.all([a.closed, b.closed]);
+   * ```
+   */
+  get closed(): Promise<void> {
+    return this.#closed;
   }
 
   /**
@@ -249,7 +582,7 @@ export class Framed<In, Out = In>
    */
   async [Symbol.asyncDispose](): Promise<void> {
     try {
-      await this.#write.close();
+      await this.close();
     } finally {
       await this.#read.return();
     }
@@ -270,7 +603,7 @@ export class Framed<In, Out = In>
    * ```
    */
   get buffered(): number {
-    return this.#write.buffered;
+    return this.#writer.buffered;
   }
 
   /**
@@ -295,7 +628,10 @@ export class Framed<In, Out = In>
   }
 
   /**
-   * Outgoing items as a `WritableStream`; see {@linkcode FramedWrite.prototype.writable}.
+   * Outgoing items as a `WritableStream`: each item is fed (see the class
+   * doc for when it is written), and the stream waits while
+   * `highWaterMark` bytes are buffered. Closing it closes the write side;
+   * aborting it drops what is buffered.
    *
    * @example Usage
    * ```ts
@@ -311,6 +647,51 @@ export class Framed<In, Out = In>
    * ```
    */
   get writable(): WritableStream<Out> {
-    return this.#write.writable;
+    return this.#writable ??= new WritableStream<Out>({
+      write: (item) => this.feed(item),
+      close: () => this.close(),
+      abort: (reason) => {
+        this.#cancelFallback();
+        return this.#writer.abort(reason);
+      },
+    });
+  }
+
+  /**
+   * Something was fed: written now unless the reader is in the middle of
+   * a burst (then when it is about to wait, or by the next macrotask).
+   */
+  #fed(): void {
+    if (!this.#reader.mayHaveFrames) {
+      // Within this microtask turn more may be fed (a burst of sends): they
+      // all go out in the one write started after it.
+      if (!this.#kickQueued) {
+        this.#kickQueued = true;
+        queueMicrotask(this.#queuedKick);
+      }
+    } else if (this.#fallback === undefined) {
+      this.#fallback = setTimeout(() => {
+        this.#fallback = undefined;
+        this.#writer.kick();
+      }, 0);
+    }
+  }
+
+  #kickQueued = false;
+  #queuedKick = () => {
+    this.#kickQueued = false;
+    this.#writer.kick();
+  };
+
+  #flushNow(): void {
+    this.#cancelFallback();
+    this.#writer.kick();
+  }
+
+  #cancelFallback(): void {
+    if (this.#fallback !== undefined) {
+      clearTimeout(this.#fallback);
+      this.#fallback = undefined;
+    }
   }
 }

@@ -1,29 +1,54 @@
-import { abortable } from "../io/_abort.ts";
-import { ByteBuffer } from "../io/byte_buffer.ts";
-import { type StreamReader, toReader } from "../io/to_reader.ts";
-import type { ByteSource, Reader } from "../io/types.ts";
-import { decodeEof } from "./_decode_eof.ts";
-import { HeldFrame } from "./_held_frame.ts";
-import { Serial } from "./_serial.ts";
-import { checkCount } from "./_validate.ts";
+import { toReader } from "../io/to_reader.ts";
+import type { ByteSource } from "../io/types.ts";
+import type { Clock } from "../time/clock.ts";
+import { engines, FrameReader, readSettings } from "./_framed_engine.ts";
 import type { Decoder } from "./types.ts";
 
-const INITIAL_READ = 4096;
-
-/** Options for {@linkcode FramedRead}. */
+/** Options for {@linkcode FramedRead} (and the read side of `Framed`). */
 export interface FramedReadOptions {
   /**
-   * Most bytes of read buffer allocated at a time; one read fills at most
-   * this much (a frame larger than this grows the buffer to fit). Reads
-   * start at 4 KiB and double while they fill the buffer, so an idle
-   * connection holds 4 KiB, a busy one reads `capacity` at a time.
+   * Bytes asked for by the first read, and the least a read asks for: reads
+   * double while they fill their room, up to `maxReadSize`, and halve again
+   * after a run of small reads, so an idle connection holds about this much.
+   *
+   * @default {4096}
+   */
+  minReadSize?: number;
+  /**
+   * The most bytes one read asks for (a frame larger than this still grows
+   * the buffer to fit it).
    *
    * @default {65536}
    */
-  capacity?: number;
+  maxReadSize?: number;
+  /**
+   * Bytes read ahead: while fewer than this many bytes wait undecoded, the
+   * reader keeps reading in the background even when no frame is asked
+   * for, so frames are ready when the consumer comes back. `0` reads only
+   * when a frame is asked for and none is buffered. A frame larger than
+   * this is still read whole when asked for.
+   *
+   * @default {0}
+   */
+  inboundHighWaterMark?: number;
+  /**
+   * Milliseconds within which a frame, once its first bytes arrived, must
+   * be complete; otherwise `next()` throws a `DOMException` named
+   * `TimeoutError` and the reader ends. Defeats peers that trickle a frame
+   * one byte at a time (which an idle timeout alone does not).
+   *
+   * @default {Infinity}
+   */
+  frameTimeout?: number;
+  /**
+   * The clock the frame timeout reads (a `FakeClock` in tests).
+   *
+   * @default {systemClock}
+   */
+  clock?: Clock;
 }
 
-/** Options for {@linkcode FramedRead.prototype.next}. */
+/** Options for {@linkcode FramedRead.prototype.next} and `frames`. */
 export interface FramedReadNextOptions {
   /**
    * Stops waiting for the next frame, rejecting with `signal.reason`. No
@@ -33,8 +58,6 @@ export interface FramedReadNextOptions {
    */
   signal?: AbortSignal | undefined;
 }
-
-const done: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
  * Frames from a byte source, as tokio-util's `FramedRead`: an async
@@ -55,7 +78,7 @@ const done: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
  * reporting its end is not read again.
  *
  * Frames are the caller's: views into memory the buffer never reuses. A
- * frame kept for long keeps its read chunk (up to `capacity` bytes)
+ * frame kept for long keeps its read chunk (up to `maxReadSize` bytes)
  * alive; `slice()` small frames you store.
  *
  * Breaking out of `for await` (or cancelling `readable`) ends the
@@ -76,21 +99,7 @@ const done: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
  * ```
  */
 export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefined> {
-  #reader: Reader & Partial<StreamReader>;
-  #decoder: Decoder<T>;
-  #buf: ByteBuffer;
-  #readSize: number;
-  #capacity: number;
-  #serial = new Serial();
-  /** The source ended: `decodeEof` drains what is left. */
-  #eof = false;
-  /** Nothing more will be yielded. */
-  #done = false;
-  /** The decoder needs more bytes than are buffered. */
-  #stale = false;
-  /** A read in flight, kept when its waiter aborts so no bytes are lost. */
-  #reading: Promise<number | null> | undefined;
-  readonly #held = new HeldFrame<T>();
+  #engine: FrameReader<T>;
   #readable: ReadableStream<T> | undefined;
 
   /**
@@ -98,16 +107,13 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
    *
    * @param source Where bytes come from.
    * @param decoder Turns bytes into frames.
-   * @param options Buffer size.
+   * @param options Read sizes, read-ahead and the frame timeout.
+   * @throws {RangeError} When an option is out of range, naming it.
    */
   constructor(source: ByteSource, decoder: Decoder<T>, options: FramedReadOptions = {}) {
-    const capacity = checkCount("capacity", options.capacity ?? 65536) || 1;
-    this.#reader = toReader(source);
-    this.#decoder = decoder;
-    // Reads start small and grow with the traffic (see #read) up to `capacity`.
-    this.#readSize = Math.min(capacity, INITIAL_READ);
-    this.#capacity = capacity;
-    this.#buf = new ByteBuffer(this.#readSize);
+    const settings = readSettings(options, { minReadSize: 4096, inboundHighWaterMark: 0 });
+    this.#engine = new FrameReader(toReader(source), decoder, settings);
+    engines.set(this, this.#engine as FrameReader<unknown>);
   }
 
   /**
@@ -115,11 +121,17 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
    *
    * **Cancellation:** cancel safe. When `signal` aborts, the call rejects
    * with `signal.reason` and consumes nothing; concurrent calls are served
-   * in call order. In a losing `select` branch it takes no frame either.
+   * in call order.
+   *
+   * Select safety: select-safe (it claims its signal right before it
+   * hands out a frame; a frame decoded for a losing branch is kept for
+   * the next call).
    *
    * @param options Cancellation.
    * @returns The next frame.
    * @throws The decoder's error, or the source's read error, once.
+   * @throws {InvalidReadError} When the source's `read` returned 0 or
+   * something that is not a byte count.
    *
    * @example Usage
    * ```ts
@@ -133,19 +145,64 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
    * ```
    */
   next(options?: FramedReadNextOptions): Promise<IteratorResult<T, undefined>> {
-    const signal = options?.signal;
-    if (this.#serial.idle) {
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      let frame: T | undefined;
-      try {
-        frame = this.#take(signal);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
-      if (this.#done) return Promise.resolve(done);
-    }
-    return this.#serial.run(() => this.#fill(signal), signal);
+    return this.#engine.next(options?.signal);
+  }
+
+  /**
+   * Takes the next frame if it can be decoded from what is already
+   * buffered, without waiting: the synchronous fast path for draining a
+   * burst.
+   *
+   * @returns The frame, `{ done: true }` at the end, or `undefined` when
+   * the next frame needs bytes that have not arrived (or a `next()` call
+   * is pending).
+   * @throws As {@linkcode FramedRead.prototype.next}.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedRead, LinesCodec } from "@weir/weir/framing";
+   * import assert from "node:assert/strict";
+   *
+   * const framed = new FramedRead(ReadableStream.from([new TextEncoder().encode("a\nb\n")]), new LinesCodec());
+   * assert.equal(framed.tryNext(), undefined); // nothing read yet
+   * assert.equal((await framed.next()).value, "a");
+   * assert.deepEqual(framed.tryNext(), { value: "b", done: false });
+   * ```
+   */
+  tryNext(): IteratorResult<T, undefined> | undefined {
+    return this.#engine.tryNext();
+  }
+
+  /**
+   * The frames as an async iterator whose every wait stops when `signal`
+   * aborts (rejecting with `signal.reason`, losing no frame): a `for await`
+   * loop that ends on shutdown. Breaking out ends this reader, as with the
+   * reader itself.
+   *
+   * @param options Cancellation.
+   * @returns An iterator over the same frames.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedRead, LinesCodec } from "@weir/weir/framing";
+   * import assert from "node:assert/strict";
+   *
+   * const controller = new AbortController();
+   * const source = new ReadableStream<Uint8Array>({
+   *   start: (c) => c.enqueue(new TextEncoder().encode("one\n")), // then silence
+   * });
+   * const seen: string[] = [];
+   * await assert.rejects(async () => {
+   *   for await (const line of new FramedRead(source, new LinesCodec()).frames({ signal: controller.signal })) {
+   *     seen.push(line);
+   *     controller.abort(new Error("shutting down"));
+   *   }
+   * }, /shutting down/);
+   * assert.deepEqual(seen, ["one"]);
+   * ```
+   */
+  frames(options?: FramedReadNextOptions): AsyncIterableIterator<T, undefined, undefined> {
+    return this.#engine.frames(options?.signal);
   }
 
   /**
@@ -164,13 +221,8 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
    * assert.equal((await frames.next()).done, true);
    * ```
    */
-  async return(): Promise<IteratorResult<T, undefined>> {
-    if (!this.#done) {
-      this.#done = true;
-      this.#held.take(undefined);
-      await this.#reader.cancel?.();
-    }
-    return done;
+  return(): Promise<IteratorResult<T, undefined>> {
+    return this.#engine.return();
   }
 
   /**
@@ -207,90 +259,67 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
    * ```
    */
   get readable(): ReadableStream<T> {
-    return this.#readable ??= new ReadableStream<T>({
-      pull: async (controller) => {
-        const result = await this.next();
-        if (result.done) controller.close();
-        else controller.enqueue(result.value);
-      },
-      cancel: async () => {
-        await this.return();
-      },
-    }, { highWaterMark: 0 });
+    return this.#readable ??= this.#engine.readable();
   }
 
   /**
-   * The next frame, held back or decoded now, once `signal` is claimed for
-   * its `select` branch; `undefined` means read more (or done).
+   * The decoder in use.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedRead, LinesCodec } from "@weir/weir/framing";
+   * import assert from "node:assert/strict";
+   *
+   * const codec = new LinesCodec();
+   * assert.equal(new FramedRead(ReadableStream.from([]), codec).decoder, codec);
+   * ```
    */
-  #take(signal: AbortSignal | undefined): T | undefined {
-    const held = this.#held.take(signal);
-    return this.#held.claim(held !== undefined ? held : this.#poll(), signal);
+  get decoder(): Decoder<T> {
+    return this.#engine.decoder;
   }
 
-  /** Decodes from what is buffered; `undefined` means read more (or done). */
-  #poll(): T | undefined {
-    if (this.#done || this.#stale) return undefined;
-    let frame: T | undefined;
-    try {
-      frame = this.#eof ? decodeEof(this.#decoder, this.#buf) : this.#decoder.decode(this.#buf);
-    } catch (error) {
-      this.#fail(error);
-      throw error;
-    }
-    if (frame === undefined) {
-      if (this.#eof) this.#done = true;
-      else this.#stale = true;
-    }
-    return frame;
+  /**
+   * Settles once decoding has ended: resolves at the end of the stream or
+   * after `return()`, rejects with the error that ended it (which `next()`
+   * also throws, once).
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedRead, LinesCodec } from "@weir/weir/framing";
+   * import assert from "node:assert/strict";
+   *
+   * const framed = new FramedRead(ReadableStream.from([new TextEncoder().encode("x\n")]), new LinesCodec());
+   * assert.deepEqual(await Array.fromAsync(framed), ["x"]);
+   * await framed.closed;
+   * ```
+   */
+  get closed(): Promise<void> {
+    return this.#engine.closed;
   }
 
-  async #fill(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
-    for (;;) {
-      const frame = this.#take(signal);
-      if (frame !== undefined) return { value: frame, done: false };
-      if (this.#done) return done;
-      await this.#read(signal);
-    }
-  }
-
-  async #read(signal: AbortSignal | undefined): Promise<void> {
-    let reading = this.#reading;
-    if (reading === undefined) {
-      // Reading into a nearly full buffer would make many small reads: move
-      // to fresh memory once less than a quarter of a read is left.
-      let spare = this.#buf.spare();
-      if (spare.length < Math.max(1, this.#readSize >>> 2)) {
-        this.#buf.reserve(this.#readSize);
-        spare = this.#buf.spare();
-      }
-      reading = this.#reading = this.#reader.read(spare);
-    }
-    let n: number | null;
-    try {
-      n = await abortable(reading, signal);
-    } catch (error) {
-      if (signal?.aborted && error === signal.reason) throw error;
-      this.#reading = undefined;
-      this.#fail(error);
-      throw error;
-    }
-    this.#reading = undefined;
-    if (this.#done) return;
-    if (n === null) this.#eof = true;
-    else {
-      // A read that filled all the room it had: the peer is sending in bulk,
-      // so read in bigger chunks next time.
-      if (n >= this.#buf.spare().length && this.#readSize < this.#capacity) {
-        this.#readSize = Math.min(this.#capacity, this.#readSize * 2);
-      }
-      this.#buf.commit(n);
-    }
-    this.#stale = false;
-  }
-
-  #fail(error: unknown): void {
-    this.#done = true;
-    this.#reader.cancel?.(error).catch(() => {});
+  /**
+   * Switches to another decoder, keeping every byte already buffered (a
+   * protocol that changes framing mid-stream). This reader is returned,
+   * now typed for the new frames; call it with no `next()` pending.
+   *
+   * @param map Makes the new decoder from the current one.
+   * @returns This reader, decoding with the new decoder.
+   * @throws {TypeError} While a `next()` is pending.
+   *
+   * @example From lines to length-delimited frames
+   * ```ts
+   * import { FramedRead, LengthDelimitedCodec, LinesCodec } from "@weir/weir/framing";
+   * import assert from "node:assert/strict";
+   *
+   * const bytes = new Uint8Array([...new TextEncoder().encode("BINARY\n"), 0, 0, 0, 1, 42]);
+   * const lines = new FramedRead(ReadableStream.from([bytes]), new LinesCodec());
+   * assert.equal((await lines.next()).value, "BINARY");
+   * const frames = lines.mapDecoder(() => new LengthDelimitedCodec());
+   * assert.deepEqual((await frames.next()).value, new Uint8Array([42]));
+   * ```
+   */
+  mapDecoder<U>(map: (decoder: Decoder<T>) => Decoder<U>): FramedRead<U> {
+    this.#engine.replaceDecoder(map(this.#engine.decoder));
+    return this as unknown as FramedRead<U>;
   }
 }

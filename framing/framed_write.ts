@@ -1,22 +1,19 @@
 import { abortable } from "../io/_abort.ts";
-import { shutdownWriter } from "../io/_close.ts";
-import { ByteBuffer } from "../io/byte_buffer.ts";
-import { type StreamWriter, toWriter } from "../io/to_writer.ts";
-import type { ByteSink, Writer } from "../io/types.ts";
-import { writeAll } from "../io/write_all.ts";
+import { toWriter } from "../io/to_writer.ts";
+import type { ByteSink } from "../io/types.ts";
+import { engines, FrameWriter, writeSettings } from "./_framed_engine.ts";
 import { Serial } from "./_serial.ts";
-import { checkCount } from "./_validate.ts";
 import type { Encoder } from "./types.ts";
 
 /** Options for {@linkcode FramedWrite}. */
 export interface FramedWriteOptions {
   /**
-   * Bytes of encoded frames buffered before `feed` writes them out first
-   * (tokio-util's backpressure boundary).
+   * Bytes of encoded frames buffered at which `feed` writes them out
+   * before encoding more (tokio-util's backpressure boundary).
    *
-   * @default {8192}
+   * @default {65536}
    */
-  backpressureBoundary?: number;
+  highWaterMark?: number;
 }
 
 /** Options for {@linkcode FramedWrite.prototype.send} and the other waiting methods. */
@@ -32,15 +29,12 @@ export interface FramedSendOptions {
 
 const resolved = Promise.resolve();
 
-/** First size of each encode buffer; it grows with the batches. */
-const INITIAL_BUFFER = 512;
-
 /**
  * Frames into a byte sink, as tokio-util's `FramedWrite`: items are encoded
  * into a write buffer and written out together.
  *
  * - {@linkcode FramedWrite.prototype.feed} encodes an item (first flushing
- *   when `backpressureBoundary` bytes are already buffered); it writes
+ *   when `highWaterMark` bytes are already buffered); it writes
  *   nothing otherwise, so many fed frames go out in one write.
  * - {@linkcode FramedWrite.prototype.send} is `feed` then `flush`.
  * - {@linkcode FramedWrite.prototype.flush} writes everything encoded so
@@ -79,27 +73,9 @@ const INITIAL_BUFFER = 512;
  * ```
  */
 export class FramedWrite<T> implements AsyncDisposable {
-  #writer: Writer & Partial<StreamWriter>;
-  #encoder: Encoder<T>;
-  #boundary: number;
+  #engine: FrameWriter<T>;
   #serial = new Serial();
-  /**
-   * Where items are encoded. Both buffers start small and double only as
-   * batches need (up to about the backpressure boundary plus one item), so
-   * a quiet connection holds about 1 KiB here, not two 8 KiB buffers.
-   */
-  #buf = new ByteBuffer(INITIAL_BUFFER);
-  /** Swapped with `#buf` while its bytes are written. */
-  #spare = new ByteBuffer(INITIAL_BUFFER);
-  #writing: Promise<void> | undefined;
-  /** Bytes encoded and bytes written since the start. */
-  #encoded = 0;
-  #written = 0;
-  #failed = false;
-  #error: unknown;
-  #closing = false;
-  #pumping = false;
-  #closed: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
   #writable: WritableStream<T> | undefined;
 
   /**
@@ -107,12 +83,12 @@ export class FramedWrite<T> implements AsyncDisposable {
    *
    * @param sink Where bytes go.
    * @param encoder Turns items into bytes.
-   * @param options The backpressure boundary.
+   * @param options The high-water mark.
+   * @throws {RangeError} When `highWaterMark` is not a non-negative integer.
    */
   constructor(sink: ByteSink, encoder: Encoder<T>, options: FramedWriteOptions = {}) {
-    this.#boundary = checkCount("backpressureBoundary", options.backpressureBoundary ?? 8192);
-    this.#writer = toWriter(sink);
-    this.#encoder = encoder;
+    this.#engine = new FrameWriter(toWriter(sink), encoder, writeSettings(options));
+    engines.set(this, this.#engine as FrameWriter<unknown>);
   }
 
   /**
@@ -129,12 +105,12 @@ export class FramedWrite<T> implements AsyncDisposable {
    * ```
    */
   get buffered(): number {
-    return this.#encoded - this.#written;
+    return this.#engine.buffered;
   }
 
   /**
    * Encodes `item` into the write buffer without writing it, after first
-   * flushing if `backpressureBoundary` bytes are already buffered (so the
+   * flushing if `highWaterMark` bytes are already buffered (so the
    * buffer exceeds the boundary by at most one item). Resolves at once
    * when there is room.
    *
@@ -159,9 +135,10 @@ export class FramedWrite<T> implements AsyncDisposable {
    * ```
    */
   feed(item: T, options?: FramedSendOptions): Promise<void> {
-    if (this.#serial.idle && this.#buf.length < this.#boundary) {
+    const engine = this.#engine;
+    if (this.#serial.idle && engine.hasRoom) {
       try {
-        this.#encode(item);
+        engine.encode(item);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -169,9 +146,38 @@ export class FramedWrite<T> implements AsyncDisposable {
     }
     const signal = options?.signal;
     return this.#serial.run(async () => {
-      while (this.#buf.length >= this.#boundary) await abortable(this.#flush(), signal);
-      this.#encode(item);
+      while (!engine.hasRoom) await abortable(engine.flush(), signal);
+      engine.encode(item);
     }, signal);
+  }
+
+  /**
+   * Encodes `item` if there is room below `highWaterMark` and no `feed`
+   * waits for room, without waiting or writing.
+   *
+   * @param item The item.
+   * @returns Whether it was encoded (`false`: the item is still yours).
+   * @throws What the encoder throws (nothing is encoded).
+   * @throws The error of an earlier failed write.
+   * @throws {TypeError} After `close()`.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedWrite, LinesCodec } from "@weir/weir/framing";
+   * import assert from "node:assert/strict";
+   *
+   * const framed = new FramedWrite({ write: (p) => Promise.resolve(p.length) }, new LinesCodec(), { highWaterMark: 4 });
+   * assert.equal(framed.tryFeed("hello"), true);
+   * assert.equal(framed.tryFeed("world"), false); // 6 bytes buffered
+   * await framed.flush();
+   * assert.equal(framed.tryFeed("world"), true);
+   * ```
+   */
+  tryFeed(item: T): boolean {
+    const engine = this.#engine;
+    if (!this.#serial.idle || !engine.hasRoom) return false;
+    engine.encode(item);
+    return true;
   }
 
   /**
@@ -198,9 +204,10 @@ export class FramedWrite<T> implements AsyncDisposable {
    * assert.deepEqual(bytes, [0, 0, 0, 1, 9]);
    * ```
    */
-  async send(item: T, options?: FramedSendOptions): Promise<void> {
-    await this.feed(item, options);
-    await this.flush(options);
+  send(item: T, options?: FramedSendOptions): Promise<void> {
+    const fed = this.feed(item, options);
+    if (fed === resolved && options?.signal === undefined) return this.#engine.flush();
+    return fed.then(() => this.flush(options));
   }
 
   /**
@@ -229,8 +236,8 @@ export class FramedWrite<T> implements AsyncDisposable {
    */
   flush(options?: FramedSendOptions): Promise<void> {
     const signal = options?.signal;
-    if (this.#serial.idle) return abortable(this.#flush(), signal);
-    return this.#serial.run(() => abortable(this.#flush(), signal), signal);
+    if (this.#serial.idle) return abortable(this.#engine.flush(), signal);
+    return this.#serial.run(() => abortable(this.#engine.flush(), signal), signal);
   }
 
   /**
@@ -253,11 +260,7 @@ export class FramedWrite<T> implements AsyncDisposable {
    * ```
    */
   close(): Promise<void> {
-    return this.#closed ??= this.#serial.run(async () => {
-      this.#closing = true;
-      await this.#flush();
-      await shutdownWriter(this.#writer);
-    }, undefined);
+    return this.#closing ??= this.#serial.run(() => this.#engine.close(), undefined);
   }
 
   /**
@@ -283,7 +286,7 @@ export class FramedWrite<T> implements AsyncDisposable {
   /**
    * The items as a `WritableStream`, for `pipeTo`. Each item is written as
    * soon as the sink is free, items arriving meanwhile are coalesced into
-   * the next write, and a writer holding `backpressureBoundary` bytes makes
+   * the next write, and a writer holding `highWaterMark` bytes makes
    * the stream wait (its producer sees backpressure). Closing the stream
    * closes this writer; aborting it drops what is buffered and aborts a
    * stream sink.
@@ -304,68 +307,56 @@ export class FramedWrite<T> implements AsyncDisposable {
       write: (item) => {
         const fed = this.feed(item);
         if (fed === resolved) {
-          this.#pump();
+          this.#engine.kick();
           return resolved;
         }
-        return fed.then(() => {
-          this.#pump();
-        });
+        return fed.then(() => this.#engine.kick());
       },
       close: () => this.close(),
-      abort: async (reason) => {
-        this.#fail(reason);
-        await this.#writer.abort?.(reason);
-      },
+      abort: (reason) => this.#engine.abort(reason),
     });
   }
 
-  #encode(item: T): void {
-    if (this.#closing) throw new TypeError("Cannot write to a closed FramedWrite");
-    if (this.#failed) throw this.#error;
-    const before = this.#buf.length;
-    this.#encoder.encode(item, this.#buf);
-    this.#encoded += this.#buf.length - before;
+  /**
+   * The encoder in use.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedWrite, LinesCodec } from "@weir/weir/framing";
+   * import assert from "node:assert/strict";
+   *
+   * const codec = new LinesCodec();
+   * assert.equal(new FramedWrite(new WritableStream(), codec).encoder, codec);
+   * ```
+   */
+  get encoder(): Encoder<T> {
+    return this.#engine.encoder;
   }
 
-  /** Writes everything encoded before the call. */
-  async #flush(): Promise<void> {
-    const target = this.#encoded;
-    while (this.#written < target && !this.#failed) await (this.#writing ?? this.#write());
-    if (this.#failed) throw this.#error;
-  }
-
-  /** Keeps writing while frames are buffered (the `writable` path). */
-  async #pump(): Promise<void> {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      while (this.#buf.length > 0 && !this.#failed) await (this.#writing ?? this.#write());
-    } finally {
-      this.#pumping = false;
-    }
-  }
-
-  /** Writes out `#buf` while encoding goes on into the spare buffer; never rejects. */
-  #write(): Promise<void> {
-    const out = this.#buf;
-    this.#buf = this.#spare;
-    this.#spare = out;
-    const n = out.length;
-    return this.#writing = writeAll(this.#writer, out.bytes()).then(
-      () => {
-        this.#written += n;
-      },
-      (error) => this.#fail(error),
-    ).finally(() => {
-      out.clear();
-      this.#writing = undefined;
-    });
-  }
-
-  #fail(error: unknown): void {
-    if (this.#failed) return;
-    this.#failed = true;
-    this.#error = error;
-    this.#buf.clear();
+  /**
+   * Switches to another encoder, keeping every byte already encoded (they
+   * are written first). This writer is returned, now typed for the new
+   * items.
+   *
+   * @param map Makes the new encoder from the current one.
+   * @returns This writer, encoding with the new encoder.
+   *
+   * @example From lines to length-delimited frames
+   * ```ts
+   * import { FramedWrite, LengthDelimitedCodec, LinesCodec } from "@weir/weir/framing";
+   * import assert from "node:assert/strict";
+   *
+   * const chunks: Uint8Array[] = [];
+   * const lines = new FramedWrite(new WritableStream({ write: (c) => void chunks.push(c) }), new LinesCodec());
+   * await lines.feed("BINARY");
+   * const frames = lines.mapEncoder(() => new LengthDelimitedCodec());
+   * await frames.send(new Uint8Array([42]));
+   * assert.deepEqual([...chunks[0]!], [...new TextEncoder().encode("BINARY\n"), 0, 0, 0, 1, 42]);
+   * ```
+   */
+  mapEncoder<U>(map: (encoder: Encoder<T>) => Encoder<U>): FramedWrite<U> {
+    const engine = this.#engine as unknown as FrameWriter<U>;
+    engine.encoder = map(this.#engine.encoder);
+    return this as unknown as FramedWrite<U>;
   }
 }

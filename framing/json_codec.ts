@@ -12,7 +12,7 @@ export type JsonCodecOptions = LinesCodecOptions;
 
 /**
  * Newline-delimited JSON (NDJSON): one JSON value per line, over
- * {@linkcode LinesCodec} (same `maxLength`, `\r\n` accepted, errors and
+ * {@linkcode LinesCodec} (same `maxLineLength`, `\r\n` accepted, errors and
  * discard rules).
  *
  * Decoding parses each line with `JSON.parse` (a malformed line throws its
@@ -55,7 +55,7 @@ export class JsonCodec<T = unknown> implements Decoder<T>, Encoder<T> {
    * @param buf The bytes read so far.
    * @returns The value, or `undefined` for "need more".
    * @throws {SyntaxError} When the line is not JSON.
-   * @throws {LineTooLongError} When a line exceeds `maxLength`.
+   * @throws {LineTooLongError} When a line exceeds `maxLineLength`.
    * @throws {InvalidUtf8Error} When a line is not UTF-8.
    *
    * @example Usage

@@ -5,6 +5,9 @@ import { FrameTooLargeError } from "./frame_too_large_error.ts";
 import { InvalidFrameError } from "./invalid_frame_error.ts";
 import type { Decoder, Encoder } from "./types.ts";
 
+/** Whether this machine stores numbers little-endian (every platform Deno runs on does). */
+const NATIVE_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Options for {@linkcode LengthDelimitedCodec}, tokio-util's `length_delimited::Builder`. */
 export interface LengthDelimitedCodecOptions {
   /**
@@ -41,6 +44,13 @@ export interface LengthDelimitedCodecOptions {
    * @default {false}
    */
   littleEndian?: boolean;
+  /**
+   * Reads and writes the length field in this machine's byte order
+   * (tokio-util's `native_endian`); overrides `littleEndian`.
+   *
+   * @default {false}
+   */
+  nativeEndian?: boolean;
   /**
    * The largest frame accepted, compared with the length field's raw
    * value. Clamped to what the field can express plus `lengthAdjustment`.
@@ -109,6 +119,8 @@ export class LengthDelimitedCodec implements Decoder<Uint8Array>, Encoder<Uint8A
   #littleEndian: boolean;
   #max: number;
   #fieldMax: number;
+  /** What the length field can express plus `lengthAdjustment`. */
+  #allowed: bigint;
 
   /**
    * Creates a codec.
@@ -132,29 +144,46 @@ export class LengthDelimitedCodec implements Decoder<Uint8Array>, Encoder<Uint8A
     this.#adjustment = adjustment;
     this.#skip = checkCount("numSkip", options.numSkip ?? this.#fieldOffset + fieldLength);
     this.#headLength = Math.max(this.#fieldOffset + fieldLength, options.numSkip ?? 0);
-    this.#littleEndian = options.littleEndian ?? false;
+    this.#littleEndian = options.nativeEndian === true
+      ? NATIVE_LITTLE_ENDIAN
+      : options.littleEndian ?? false;
     const fieldMax = (1n << BigInt(8 * fieldLength)) - 1n;
     this.#fieldMax = Number(fieldMax);
-    const allowed = fieldMax + BigInt(adjustment);
-    const max = BigInt(checkCount("maxFrameLength", options.maxFrameLength ?? 8 * 1024 * 1024));
-    this.#max = Number(allowed < 0n ? 0n : allowed < max ? allowed : max);
+    this.#allowed = fieldMax + BigInt(adjustment);
+    this.#max = 0;
+    this.maxFrameLength = options.maxFrameLength ?? 8 * 1024 * 1024;
   }
 
   /**
    * The largest frame accepted, after clamping to what the length field can
    * express plus `lengthAdjustment` (a 1-byte field caps it at 255).
    *
+   * Settable at run time (tokio-util's `set_max_frame_length`), for a
+   * protocol that raises its limit after a handshake; the new limit
+   * applies from the next `decode`/`encode`.
+   *
+   * @throws {RangeError} When set to something other than a non-negative integer.
+   *
    * @example Usage
    * ```ts
    * import { LengthDelimitedCodec } from "@weir/weir/framing";
    * import assert from "node:assert/strict";
    *
-   * assert.equal(new LengthDelimitedCodec().maxFrameLength, 8 * 1024 * 1024);
+   * const codec = new LengthDelimitedCodec();
+   * assert.equal(codec.maxFrameLength, 8 * 1024 * 1024);
+   * codec.maxFrameLength = 1024;
+   * assert.equal(codec.maxFrameLength, 1024);
    * assert.equal(new LengthDelimitedCodec({ lengthFieldLength: 1 }).maxFrameLength, 255);
    * ```
    */
   get maxFrameLength(): number {
     return this.#max;
+  }
+
+  set maxFrameLength(value: number) {
+    const max = BigInt(checkCount("maxFrameLength", value));
+    const allowed = this.#allowed;
+    this.#max = Number(allowed < 0n ? 0n : allowed < max ? allowed : max);
   }
 
   /**
@@ -185,60 +214,17 @@ export class LengthDelimitedCodec implements Decoder<Uint8Array>, Encoder<Uint8A
     const buffered = buf.length;
     if (buffered < this.#headLength) return undefined;
     const length = this.#frameLength(buf);
-    if (buffered - this.#skip < length) return undefined;
+    const total = this.#skip + length;
+    if (buffered < total) {
+      // Once half the frame is here, make room for exactly the rest: a
+      // large frame ends up in memory of its size, not the next power of
+      // two, and memory never exceeds twice what arrived (a header alone
+      // reserves nothing).
+      if (total > buf.capacity && 2 * buffered >= total) buf.reserveExact(total - buffered);
+      return undefined;
+    }
     buf.consume(this.#skip);
     return buf.take(length);
-  }
-
-  /**
-   * Measures the whole frames at the front of `buf` without consuming them:
-   * the length in bytes (headers included) of the longest prefix made only
-   * of complete frames. Every header in it is checked as
-   * {@linkcode LengthDelimitedCodec.prototype.decode} checks it.
-   *
-   * A relay or an echo forwards that prefix as it arrived, in one write and
-   * with no object per frame: a peer using the same codec decodes exactly
-   * the same frames from it. A frame not complete yet stays in `buf` for the
-   * next read.
-   *
-   * @param buf The bytes read so far (left unchanged).
-   * @returns How many bytes at the front of `buf` are whole frames (0 when
-   * the first frame is not complete).
-   * @throws {FrameTooLargeError} When a length field exceeds `maxFrameLength`.
-   * @throws {InvalidFrameError} As {@linkcode LengthDelimitedCodec.prototype.decode}.
-   *
-   * @example Forward whole frames, keep the partial one
-   * ```ts
-   * import { LengthDelimitedCodec } from "@weir/weir/framing";
-   * import { ByteBuffer } from "@weir/weir/io";
-   * import assert from "node:assert/strict";
-   *
-   * const codec = new LengthDelimitedCodec();
-   * const buf = new ByteBuffer();
-   * buf.append(new Uint8Array([0, 0, 0, 1, 7, 0, 0, 0, 2, 8, 9, 0, 0, 0, 3, 1]));
-   * const whole = codec.wholeFramesLength(buf);
-   * assert.equal(whole, 11); // two frames; the third is 1 of 3 bytes in
-   * const peer = new ByteBuffer(); // what the next hop reads
-   * peer.append(buf.bytes().subarray(0, whole));
-   * buf.consume(whole);
-   * assert.equal(buf.length, 5);
-   * assert.deepEqual(codec.decode(peer), new Uint8Array([7]));
-   * assert.deepEqual(codec.decode(peer), new Uint8Array([8, 9]));
-   * assert.equal(peer.length, 0);
-   * ```
-   */
-  wholeFramesLength(buf: ByteBuffer): number {
-    const bytes = buf.bytes();
-    const end = bytes.length;
-    const head = this.#headLength;
-    const skip = this.#skip;
-    let at = 0;
-    while (end - at >= head) {
-      const size = skip + this.#frameLengthAt(bytes, at);
-      if (end - at < size) break;
-      at += size;
-    }
-    return at;
   }
 
   /**
@@ -324,18 +310,6 @@ export class LengthDelimitedCodec implements Decoder<Uint8Array>, Encoder<Uint8A
       );
     }
     return this.#checked(this.#wideField(buf.bytes(), at));
-  }
-
-  /** The frame length announced by the complete header at `bytes[start]`. */
-  #frameLengthAt(bytes: Uint8Array, start: number): number {
-    const at = start + this.#fieldOffset;
-    if (this.#fieldLength === 4 && !this.#littleEndian) {
-      return this.#checked(
-        ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>>
-          0,
-      );
-    }
-    return this.#checked(this.#wideField(bytes, at));
   }
 
   /** Any other length field, exact up to 2^53 (anything larger is over every limit). */

@@ -1,14 +1,10 @@
 import type { ByteBuffer } from "../io/byte_buffer.ts";
-import { InvalidUtf8Error } from "../io/invalid_utf8_error.ts";
-import { DelimiterScanner, findByte } from "./_delimiter_scanner.ts";
-import { checkLimit } from "./_validate.ts";
-import { LineTooLongError } from "./line_too_long_error.ts";
+import { LineDecoder } from "../io/line_decoder.ts";
+import { LineTooLongError } from "../io/line_too_long_error.ts";
 import type { Decoder, Encoder } from "./types.ts";
 
 const LF = 0x0a;
 const CR = 0x0d;
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const encoder = new TextEncoder();
 
 /** Options for {@linkcode LinesCodec}. */
 export interface LinesCodecOptions {
@@ -18,28 +14,31 @@ export interface LinesCodecOptions {
    *
    * @default {65536}
    */
-  maxLength?: number;
+  maxLineLength?: number;
 }
 
 /**
- * Newline-delimited UTF-8 text, as tokio-util's `LinesCodec`.
+ * Newline-delimited UTF-8 text, as tokio-util's `LinesCodec`, decoded by
+ * the io module's {@linkcode LineDecoder} (the one `BufReader` uses).
  *
  * Decoding splits at `\n`, drops it and one `\r` before it, and validates
- * UTF-8 (throwing {@linkcode InvalidUtf8Error} after removing the bad line,
- * so decoding can go on with the next one). A line longer than `maxLength`
- * throws {@linkcode LineTooLongError} once, then the codec discards bytes up
- * to the next newline. At end of stream the unterminated rest is a final
- * line (a lone `"\r"` is not).
+ * UTF-8 (throwing `InvalidUtf8Error` after removing the bad line, so
+ * decoding can go on with the next one). A line longer than
+ * `maxLineLength` throws {@linkcode LineTooLongError} once, then the codec
+ * discards bytes up to the next newline. At end of stream the unterminated
+ * rest is a final line (a lone `"\r"` is not).
  *
  * Encoding writes the string and one `\n` (never `\r\n`; embedded newlines
  * are not checked).
  *
- * **Difference from tokio-util:** the default `maxLength` is 64 KiB, not
- * unbounded, so a peer cannot make the reader buffer without limit; pass
- * `{ maxLength: Infinity }` for tokio-util's behaviour.
+ * **Difference from tokio-util:** the default `maxLineLength` is 64 KiB,
+ * not unbounded, so a peer cannot make the reader buffer without limit;
+ * pass `{ maxLineLength: Infinity }` for tokio-util's behaviour.
  *
- * The codec keeps decode state (where the newline search resumes, whether
- * it is discarding): use one codec per stream.
+ * **One codec per connection.** Decoding keeps state about the stream it
+ * reads (lines decoded ahead, where the newline search resumes, whether an
+ * over-long line is being discarded), so a codec serves one connection's
+ * read buffer, which only the codec consumes from. Encoding keeps no state.
  *
  * @example Usage
  * ```ts
@@ -56,17 +55,9 @@ export interface LinesCodecOptions {
  * ```
  */
 export class LinesCodec implements Decoder<string>, Encoder<string> {
-  #scanner: DelimiterScanner;
-  // Complete lines are decoded together (one UTF-8 decode per read, not
-  // one per line) and handed out one by one from `#batch`.
-  #batch: string | undefined;
-  #batchAt = 0;
-  #batchAscii = false;
-  #batchBuf: ByteBuffer | undefined;
-  /** `buf.length` after the last line taken from the batch. */
-  #batchLength = 0;
-  /** Bytes ahead known to hold invalid UTF-8: decoded line by line. */
-  #perLine = 0;
+  #lines: LineDecoder;
+  /** An over-long line is being dropped up to its newline. */
+  #discarding = false;
 
   /**
    * Creates a codec.
@@ -74,12 +65,7 @@ export class LinesCodec implements Decoder<string>, Encoder<string> {
    * @param options The line length limit.
    */
   constructor(options: LinesCodecOptions = {}) {
-    const maxLength = checkLimit("maxLength", options.maxLength ?? 65536);
-    this.#scanner = new DelimiterScanner(
-      maxLength,
-      findByte(LF),
-      (size, limit) => new LineTooLongError(size, limit),
-    );
+    this.#lines = new LineDecoder({ maxLineLength: options.maxLineLength ?? 65536 });
   }
 
   /**
@@ -90,11 +76,11 @@ export class LinesCodec implements Decoder<string>, Encoder<string> {
    * import { LinesCodec } from "@weir/weir/framing";
    * import assert from "node:assert/strict";
    *
-   * assert.equal(new LinesCodec().maxLength, 65536);
+   * assert.equal(new LinesCodec().maxLineLength, 65536);
    * ```
    */
-  get maxLength(): number {
-    return this.#scanner.maxLength;
+  get maxLineLength(): number {
+    return this.#lines.maxLineLength;
   }
 
   /**
@@ -102,7 +88,8 @@ export class LinesCodec implements Decoder<string>, Encoder<string> {
    *
    * @param buf The bytes read so far.
    * @returns The line without its terminator, or `undefined` for "need more".
-   * @throws {LineTooLongError} When no newline shows up within `maxLength` bytes.
+   * @throws {LineTooLongError} When no newline shows up within
+   * `maxLineLength` bytes.
    * @throws {InvalidUtf8Error} When the line is not UTF-8 (it is dropped).
    *
    * @example Usage
@@ -117,15 +104,17 @@ export class LinesCodec implements Decoder<string>, Encoder<string> {
    * ```
    */
   decode(buf: ByteBuffer): string | undefined {
-    if (this.#batch !== undefined) {
-      if (buf === this.#batchBuf && buf.length >= this.#batchLength) return this.#fromBatch(buf);
-      this.#batch = undefined; // the buffer was used by someone else meanwhile
+    if (this.#discarding) {
+      if (!this.#lines.discardLine(buf)) return undefined;
+      this.#discarding = false;
     }
-    const at = this.#scanner.scan(buf);
-    if (at < 0) return undefined;
-    if (this.#perLine === 0 && this.#startBatch(buf, at)) return this.#fromBatch(buf);
-    this.#perLine = Math.max(0, this.#perLine - at - 1);
-    return takeLine(buf, at, at + 1);
+    try {
+      return this.#lines.decode(buf);
+    } catch (error) {
+      // Reported once; the rest of the line is dropped on the next call.
+      if (error instanceof LineTooLongError) this.#discarding = true;
+      throw error;
+    }
   }
 
   /**
@@ -153,44 +142,19 @@ export class LinesCodec implements Decoder<string>, Encoder<string> {
    */
   decodeEof(buf: ByteBuffer): string | undefined {
     const line = this.decode(buf);
-    if (line !== undefined) return line;
-    this.#scanner.reset();
+    if (line !== undefined || this.#discarding) {
+      this.#discarding = false;
+      return line;
+    }
+    this.#lines.reset();
     const n = buf.length;
     if (n === 0 || (n === 1 && buf.at(0) === CR)) return undefined;
-    return takeLine(buf, n, n);
-  }
-
-  /** Decodes every complete line buffered, when there are several; false if not. */
-  #startBatch(buf: ByteBuffer, first: number): boolean {
-    const bytes = buf.bytes();
-    const last = bytes.lastIndexOf(LF);
-    if (last === first) return false;
+    const stop = buf.at(n - 1) === CR ? n - 1 : n;
     try {
-      this.#batch = utf8.decode(bytes.subarray(0, last + 1));
-    } catch {
-      this.#perLine = last + 1;
-      return false;
+      return this.#lines.decodeText(buf.bytes().subarray(0, stop));
+    } finally {
+      buf.consume(n);
     }
-    this.#batchAt = 0;
-    // UTF-16 length equals byte length only when every character is ASCII:
-    // then string offsets are byte offsets.
-    this.#batchAscii = this.#batch.length === last + 1;
-    this.#batchBuf = buf;
-    return true;
-  }
-
-  #fromBatch(buf: ByteBuffer): string {
-    const text = this.#batch!;
-    const at = this.#batchAt;
-    const lf = text.indexOf("\n", at);
-    const size = this.#batchAscii ? lf - at : buf.indexOf(LF);
-    if (lf + 1 === text.length) this.#batch = undefined;
-    else this.#batchAt = lf + 1;
-    buf.consume(size + 1);
-    this.#batchLength = buf.length;
-    const max = this.#scanner.maxLength;
-    if (size > max) throw new LineTooLongError(size, max);
-    return text.slice(at, lf > at && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf);
   }
 
   /**
@@ -211,23 +175,7 @@ export class LinesCodec implements Decoder<string>, Encoder<string> {
    * ```
    */
   encode(line: string, out: ByteBuffer): void {
-    out.reserve(line.length * 3 + 1);
-    const { written } = encoder.encodeInto(line, out.spare());
-    out.commit(written);
+    out.putString(line);
     out.appendByte(LF);
   }
-}
-
-/** Decodes `[0, end)` minus one trailing `\r` as UTF-8 and drops `[0, consumed)`. */
-function takeLine(buf: ByteBuffer, end: number, consumed: number): string {
-  const stop = end > 0 && buf.at(end - 1) === CR ? end - 1 : end;
-  let line: string;
-  try {
-    line = stop === 0 ? "" : utf8.decode(buf.bytes().subarray(0, stop));
-  } catch (error) {
-    buf.consume(consumed);
-    throw new InvalidUtf8Error(stop, { cause: error });
-  }
-  buf.consume(consumed);
-  return line;
 }

@@ -20,13 +20,43 @@
  *   `UnexpectedEofError` from `@weir/weir/io`.
  *
  * Framers read with `read(p)` straight into their buffer when the source
- * is a reader (`Deno.Conn`), decode every frame a read completes without
- * awaiting, hand frames out as zero-copy views the buffer never reuses,
- * and write many fed frames in one write. A relay or an echo that forwards
- * frames unchanged can skip the per-frame objects altogether:
- * `LengthDelimitedCodec.wholeFramesLength(buf)` checks every header and
- * says how many bytes at the front are whole frames, ready to forward in
- * one write (`examples/framed_server.ts --echo` does this).
+ * is a reader (`Deno.Conn`), read more at once while the peer sends in
+ * bulk and less when it is quiet (`minReadSize`/`maxReadSize`), decode
+ * every frame a read completes without awaiting, hand frames out as views
+ * the buffer never reuses, and write many fed frames in one write. One
+ * engine does this for all of them.
+ *
+ * **`Framed` or `FramedDriver`?** Use {@linkcode Framed} when one task
+ * drives the connection: a server loop that reads a request and answers
+ * it, a client that sends then reads. What it is fed goes out in one write
+ * per batch of requests (when its reader is about to wait), so the
+ * natural loop is also the fast one:
+ *
+ * ```ts ignore
+ * // server
+ * for await (const request of framed) framed.feed(handle(request));
+ * await framed.close();
+ * // client
+ * await framed.send(request);
+ * const reply = await framed.next();
+ * ```
+ *
+ * Use `FramedDriver` (in `@weir/weir/net`) when reads and writes come from
+ * different tasks: it reads ahead in the background (bounded in bytes),
+ * queues what many tasks send (bounded in bytes) and writes it together,
+ * and a decode error ends only its inbound side:
+ *
+ * ```ts ignore
+ * // server: push to the peer from anywhere while the loop reads
+ * const driver = new FramedDriver(conn, codec);
+ * for await (const request of driver.frames({ signal })) void respondLater(driver, request);
+ * // client: many callers send, one task reads the replies
+ * await Promise.all(requests.map((request) => driver.send(request)));
+ * ```
+ *
+ * Handover (STARTTLS, switching protocols): `framed.intoParts()` gives back
+ * the transport, the codec and both buffers; `Framed.fromParts(parts)`
+ * resumes; `framed.mapCodec(fn)` switches codec in place.
  *
  * ```ts
  * import { Framed, LengthDelimitedCodec } from "@weir/weir/framing";
@@ -50,7 +80,6 @@
 export * from "./types.ts";
 export * from "./frame_too_large_error.ts";
 export * from "./invalid_frame_error.ts";
-export * from "./line_too_long_error.ts";
 export * from "./lines_codec.ts";
 export * from "./any_delimiter_codec.ts";
 export * from "./length_delimited_codec.ts";

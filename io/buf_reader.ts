@@ -1,20 +1,33 @@
 import { claimSignal } from "../sync/select_safety.ts";
 import { abortable, claimOrThrow } from "./_abort.ts";
+import { CallGuard } from "./_call_guard.ts";
 import { closeReader } from "./_close.ts";
+import { Pacer } from "./_pace.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import { checkReadResult } from "./invalid_read_error.ts";
-import { InvalidUtf8Error } from "./invalid_utf8_error.ts";
 import type { IoOptions } from "./io_options.ts";
+import { LineDecoder } from "./line_decoder.ts";
+import { LineTooLongError } from "./line_too_long_error.ts";
 import { toReadable } from "./to_readable.ts";
 import { toReader } from "./to_reader.ts";
 import type { ByteSource, Reader } from "./types.ts";
 import { UnexpectedEofError } from "./unexpected_eof_error.ts";
 
-const LF = 0x0a;
-const CR = 0x0d;
-const NO_LINES: (string | InvalidUtf8Error)[] = [];
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
+// Field readers, one per type and byte order, made once (no closure per call).
+type Get<T> = (buf: ByteBuffer) => T;
+const U8: Get<number> = (b) => b.getUint8();
+const I8: Get<number> = (b) => b.getInt8();
+const U16: Get<number>[] = [(b) => b.getUint16(false), (b) => b.getUint16(true)];
+const I16: Get<number>[] = [(b) => b.getInt16(false), (b) => b.getInt16(true)];
+const U32: Get<number>[] = [(b) => b.getUint32(false), (b) => b.getUint32(true)];
+const I32: Get<number>[] = [(b) => b.getInt32(false), (b) => b.getInt32(true)];
+const U64: Get<bigint>[] = [(b) => b.getBigUint64(false), (b) => b.getBigUint64(true)];
+const I64: Get<bigint>[] = [(b) => b.getBigInt64(false), (b) => b.getBigInt64(true)];
+const F32: Get<number>[] = [(b) => b.getFloat32(false), (b) => b.getFloat32(true)];
+const F64: Get<number>[] = [(b) => b.getFloat64(false), (b) => b.getFloat64(true)];
 
 /** Options for {@linkcode BufReader}. */
 export interface BufReaderOptions {
@@ -24,13 +37,24 @@ export interface BufReaderOptions {
    *
    * @default {8192}
    */
-  capacity?: number;
+  bufferSize?: number;
   /**
    * Longest line or delimited segment, in bytes before the delimiter, that
    * `readLine`, `lines` and `readUntil` accept; a longer one throws
-   * {@linkcode BufferFullError} instead of growing the buffer without bound.
+   * {@linkcode LineTooLongError} instead of growing the buffer without bound.
    *
    * @default {65536}
+   */
+  maxLineLength?: number;
+}
+
+/** Options for {@linkcode BufReader.prototype.readCString}. */
+export interface ReadCStringOptions extends IoOptions {
+  /**
+   * The longest string accepted, in bytes before the NUL; a longer one
+   * throws {@linkcode LineTooLongError}.
+   *
+   * @default {the reader's `maxLineLength`}
    */
   maxLength?: number;
 }
@@ -60,11 +84,11 @@ function checkLength(name: string, value: number, min: number): void {
  *
  * It reads from the source into the spare room of its buffer (a `read(p)`
  * reader such as `Deno.Conn` is read directly; a `ReadableStream` through
- * {@linkcode toReader}), searches with native `indexOf`, and decodes every
- * complete line it holds with one `TextDecoder` call (lines are then handed
- * out one by one without further work). Text is checked: invalid UTF-8
- * throws {@linkcode InvalidUtf8Error} instead of turning into U+FFFD, and a
- * byte order mark is kept as U+FEFF.
+ * {@linkcode toReader}), searches with native `indexOf`, and takes lines
+ * off its buffer with a {@linkcode LineDecoder} (every complete line it
+ * holds decoded with one `TextDecoder` call, then handed out one by one).
+ * Text is checked: invalid UTF-8 throws `InvalidUtf8Error` instead of
+ * turning into U+FFFD, and a byte order mark is kept as U+FEFF.
  *
  * **Cancellation:** every method that waits takes `{ signal }` and is
  * cancel safe: an aborted call consumes nothing, nor does one in a losing
@@ -73,10 +97,15 @@ function checkLength(name: string, value: number, min: number): void {
  * signal, large `read(p)` and `readExact` calls read straight into the
  * destination instead.)
  *
- * One call at a time: start the next after the previous one settled.
+ * **One call at a time:** a call made while another one is waiting (a
+ * second `readLine`, a `read` or `consume` during a `readExact`, ...) is
+ * refused at once with `Deno.errors.Busy`, and the waiting call is not
+ * disturbed: concurrent calls would otherwise split bytes between them in
+ * no defined order. A read loop over a source whose reads resolve at once
+ * lets timers and I/O run every few dozen reads, so its signal can stop it.
  *
  * **Files:** each `Deno.FsFile.read` is a costly operation, so for files
- * prefer `capacity: 65536` (or `new BufReader(file.readable)`, which reads
+ * prefer `bufferSize: 65536` (or `new BufReader(file.readable)`, which reads
  * 64 KiB at a time) over the 8 KiB default.
  *
  * @example Reading lines
@@ -93,21 +122,16 @@ export class BufReader implements Reader, AsyncDisposable {
   #src: Reader;
   #raw: ByteBuffer;
   /**
-   * Lines decoded ahead in one batch (an invalid line as its error). Their
-   * bytes stay in the buffer until every line was handed out, so any other
-   * method sees exact buffer contents after `#settle`.
+   * Lines are taken off the front of `#raw`; whatever takes bytes some
+   * other way goes through `#buf`, which tells the decoder.
    */
-  #lines: (string | InvalidUtf8Error)[] = NO_LINES;
-  #nextLine = 0;
-  #linesBytes = 0;
-  #capacity: number;
-  #maxLength: number;
+  #lines: LineDecoder;
+  #bufferSize: number;
+  #maxLineLength: number;
   #pending: Promise<boolean> | undefined;
-  // Deno decodes UTF-8 several times faster when not fatal, so text is
-  // decoded leniently and only text with a U+FFFD is checked strictly.
-  // A byte order mark is kept, as any other character.
-  #lenient = new TextDecoder("utf-8", { ignoreBOM: true });
-  #strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  /** The call waiting, if any: any other call is refused (see `#refuse`). */
+  #guard = new CallGuard();
+  #pacer = new Pacer();
   #readable: ReadableStream<Uint8Array> | undefined;
 
   /**
@@ -118,30 +142,28 @@ export class BufReader implements Reader, AsyncDisposable {
    * @param options Buffer size and line length limit.
    */
   constructor(source: ByteSource, options: BufReaderOptions = {}) {
-    const { capacity = 8192, maxLength = 65536 } = options;
-    checkLength("capacity", capacity, 1);
-    checkLength("maxLength", maxLength, 0);
+    const { bufferSize = 8192, maxLineLength = 65536 } = options;
+    checkLength("bufferSize", bufferSize, 1);
+    checkLength("maxLineLength", maxLineLength, 0);
     this.#src = toReader(source);
-    this.#capacity = capacity;
-    this.#maxLength = maxLength;
-    this.#raw = new ByteBuffer(capacity);
+    this.#bufferSize = bufferSize;
+    this.#maxLineLength = maxLineLength;
+    this.#raw = new ByteBuffer(bufferSize);
+    this.#lines = new LineDecoder({ maxLineLength });
   }
 
-  /** The byte buffer, with any batch of decoded lines given back first. */
+  /** The error for a call made while another one waits. */
+  #refuse(method: string): Deno.errors.Busy {
+    return new Deno.errors.Busy(
+      `BufReader.${method}() was called while another call was in progress: ` +
+        "start the next call after the previous one settled",
+    );
+  }
+
+  /** The byte buffer, for anything but lines: the line decoder forgets what it knew. */
   get #buf(): ByteBuffer {
-    if (this.#lines !== NO_LINES) this.#settle();
+    this.#lines.reset();
     return this.#raw;
-  }
-
-  /** Drops the bytes of lines already handed out and forgets the batch. */
-  #settle(): void {
-    const bytes = this.#raw.bytes();
-    let offset = 0;
-    for (let k = 0; k < this.#nextLine; k++) offset = bytes.indexOf(LF, offset) + 1;
-    this.#raw.consume(offset);
-    this.#lines = NO_LINES;
-    this.#nextLine = 0;
-    this.#linesBytes = 0;
   }
 
   /**
@@ -159,7 +181,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   get buffered(): number {
-    return this.#buf.length;
+    return this.#raw.length;
   }
 
   /**
@@ -189,8 +211,8 @@ export class BufReader implements Reader, AsyncDisposable {
   #more(signal: AbortSignal | undefined): Promise<boolean> {
     let pending = this.#pending;
     if (pending === undefined) {
-      const buf = this.#buf;
-      const least = this.#capacity >>> 1 || 1;
+      const buf = this.#raw;
+      const least = this.#bufferSize >>> 1 || 1;
       if (buf.spare().length < least) buf.reserve(least);
       const view = buf.spare();
       pending = this.#pending = this.#src.read(view).then(
@@ -207,23 +229,26 @@ export class BufReader implements Reader, AsyncDisposable {
         },
       );
     }
-    return abortable(pending, signal);
+    const pause = this.#pacer.step();
+    if (pause === undefined) return abortable(pending, signal);
+    const read = pending;
+    return pause.then(() => abortable(read, signal));
   }
 
   #commit(view: Uint8Array, n: number): void {
-    const spare = this.#buf.spare();
+    const spare = this.#raw.spare();
     if (spare.buffer === view.buffer && spare.byteOffset === view.byteOffset) {
-      this.#buf.commit(n);
+      this.#raw.commit(n);
     } else {
       // The buffer moved while the read was in flight (a sync `consume`).
-      this.#buf.append(view.subarray(0, n));
+      this.#raw.append(view.subarray(0, n));
     }
   }
 
   /** Reads until at least `n` bytes are buffered; `false` if the stream ended first. */
   async #ensure(n: number, signal: AbortSignal | undefined): Promise<boolean> {
     signal?.throwIfAborted();
-    while (this.#buf.length < n) {
+    while (this.#raw.length < n) {
       if (!await this.#more(signal)) return false;
     }
     return true;
@@ -251,8 +276,19 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   fill(options: IoOptions = {}): Promise<Uint8Array> {
+    if (this.#guard.busy) return Promise.reject(this.#refuse("fill"));
     if (this.#buf.length > 0) return Promise.resolve(this.#buf.bytes());
-    return this.#ensure(1, options.signal).then(() => this.#buf.bytes());
+    return this.#fillSlow(options.signal);
+  }
+
+  async #fillSlow(signal: AbortSignal | undefined): Promise<Uint8Array> {
+    const call = this.#guard.enter(signal);
+    try {
+      await this.#ensure(1, signal);
+      return this.#buf.bytes();
+    } finally {
+      this.#guard.leave(call);
+    }
   }
 
   /**
@@ -275,9 +311,16 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   async peek(n: number, options: IoOptions = {}): Promise<Uint8Array> {
+    if (this.#guard.busy) throw this.#refuse("peek");
     checkLength("n", n, 0);
-    await this.#ensure(n, options.signal);
-    return this.#buf.bytes().subarray(0, n);
+    if (this.#buf.length >= n) return this.#buf.bytes().subarray(0, n);
+    const call = this.#guard.enter(options.signal);
+    try {
+      await this.#ensure(n, options.signal);
+      return this.#buf.bytes().subarray(0, n);
+    } finally {
+      this.#guard.leave(call);
+    }
   }
 
   /**
@@ -297,6 +340,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   consume(n: number): void {
+    if (this.#guard.busy) throw this.#refuse("consume");
     checkLength("n", n, 0);
     this.#buf.consume(n);
   }
@@ -304,7 +348,7 @@ export class BufReader implements Reader, AsyncDisposable {
   /**
    * Reads up to `p.length` bytes: buffered bytes if any, else one read from
    * the source (straight into `p`, bypassing the buffer, when `p` is at
-   * least `capacity` bytes and no signal is given).
+   * least `bufferSize` bytes and no signal is given).
    *
    * @param p Where to put the bytes.
    * @param options Cancellation.
@@ -323,6 +367,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   read(p: Uint8Array, options: IoOptions = {}): Promise<number | null> {
+    if (this.#guard.busy) return Promise.reject(this.#refuse("read"));
     const { signal } = options;
     if (this.#buf.length > 0 || p.length === 0) {
       if (!claimSignal(signal)) return Promise.reject(signal!.reason);
@@ -332,12 +377,17 @@ export class BufReader implements Reader, AsyncDisposable {
   }
 
   async #readSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number | null> {
-    if (signal === undefined && this.#pending === undefined && p.length >= this.#capacity) {
-      return checkReadResult(await this.#src.read(p), p.length);
+    const call = this.#guard.enter(signal);
+    try {
+      if (signal === undefined && this.#pending === undefined && p.length >= this.#bufferSize) {
+        return checkReadResult(await this.#src.read(p), p.length);
+      }
+      if (!await this.#ensure(1, signal)) return null;
+      claimOrThrow(signal);
+      return this.#copyOut(p);
+    } finally {
+      this.#guard.leave(call);
     }
-    if (!await this.#ensure(1, signal)) return null;
-    claimOrThrow(signal);
-    return this.#copyOut(p);
   }
 
   #copyOut(p: Uint8Array): number {
@@ -369,6 +419,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   readExact(target: number | Uint8Array, options: IoOptions = {}): Promise<Uint8Array> {
+    if (this.#guard.busy) return Promise.reject(this.#refuse("readExact"));
     const n = typeof target === "number" ? target : target.length;
     try {
       if (typeof target === "number") checkLength("n", n, 0);
@@ -388,11 +439,25 @@ export class BufReader implements Reader, AsyncDisposable {
     n: number,
     signal: AbortSignal | undefined,
   ): Promise<Uint8Array> {
-    if (signal === undefined && this.#pending === undefined && n > this.#capacity) {
+    const call = this.#guard.enter(signal);
+    try {
+      return await this.#readExactWait(target, n, signal);
+    } finally {
+      this.#guard.leave(call);
+    }
+  }
+
+  async #readExactWait(
+    target: number | Uint8Array,
+    n: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Uint8Array> {
+    if (signal === undefined && this.#pending === undefined && n > this.#bufferSize) {
       // Large read: copy what is buffered, then read the rest in place.
       const out = typeof target === "number" ? new Uint8Array(n) : target;
       let got = this.#copyOut(out);
       while (got < n) {
+        await this.#pacer.step();
         const rest = out.subarray(got);
         const r = checkReadResult(await this.#src.read(rest), rest.length);
         if (r === null) throw new UnexpectedEofError(n, got);
@@ -424,29 +489,342 @@ export class BufReader implements Reader, AsyncDisposable {
   }
 
   /**
-   * Offset just past the first `byte` at or after `from`, or -1 when more
-   * bytes are needed. Throws when no delimiter is within `maxLength`.
+   * Reads an unsigned byte, waiting for 1 byte as needed.
+   *
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([200])]));
+   * assert.equal(await reader.readUint8(), 200);
+   * ```
    */
-  #search(byte: number, from: number): number {
-    const limit = this.#maxLength + 1;
+  readUint8(options: IoOptions = {}): Promise<number> {
+    return this.#field(1, "readUint8", U8, options.signal);
+  }
+
+  /**
+   * Reads a signed byte, waiting for 1 byte as needed.
+   *
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0xff])]));
+   * assert.equal(await reader.readInt8(), -1);
+   * ```
+   */
+  readInt8(options: IoOptions = {}): Promise<number> {
+    return this.#field(1, "readInt8", I8, options.signal);
+  }
+
+  /**
+   * Reads a 16-bit unsigned integer, waiting for 2 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([1, 2, 2, 1])]));
+   * assert.equal(await reader.readUint16(), 0x0102);
+   * assert.equal(await reader.readUint16(true), 0x0102);
+   * ```
+   */
+  readUint16(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(2, "readUint16", U16[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads a 16-bit signed integer, waiting for 2 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0xff, 0xfe])]));
+   * assert.equal(await reader.readInt16(), -2);
+   * ```
+   */
+  readInt16(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(2, "readInt16", I16[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads a 32-bit unsigned integer, waiting for 4 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0, 0]), new Uint8Array([1, 0])]));
+   * assert.equal(await reader.readUint32(), 256);
+   * ```
+   */
+  readUint32(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(4, "readUint32", U32[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads a 32-bit signed integer, waiting for 4 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0xfe, 0xff, 0xff, 0xff])]));
+   * assert.equal(await reader.readInt32(true), -2);
+   * ```
+   */
+  readInt32(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(4, "readInt32", I32[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads a 64-bit unsigned integer, waiting for 8 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0, 0, 0, 0, 0, 0, 1, 0])]));
+   * assert.equal(await reader.readBigUint64(), 256n);
+   * ```
+   */
+  readBigUint64(littleEndian = false, options: IoOptions = {}): Promise<bigint> {
+    return this.#field(8, "readBigUint64", U64[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads a 64-bit signed integer, waiting for 8 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array(8).fill(0xff)]));
+   * assert.equal(await reader.readBigInt64(), -1n);
+   * ```
+   */
+  readBigInt64(littleEndian = false, options: IoOptions = {}): Promise<bigint> {
+    return this.#field(8, "readBigInt64", I64[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads an IEEE 754 single, waiting for 4 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0x3f, 0xc0, 0, 0])]));
+   * assert.equal(await reader.readFloat32(), 1.5);
+   * ```
+   */
+  readFloat32(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(4, "readFloat32", F32[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /**
+   * Reads an IEEE 754 double, waiting for 8 bytes as needed.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @param options Cancellation (cancel safe, as `readExact`).
+   * @returns The value.
+   * @throws {UnexpectedEofError} When the stream ends first; the bytes
+   * that did arrive are consumed.
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufReader(ReadableStream.from([new Uint8Array([0, 0, 0, 0, 0, 0, 0xf0, 0x3f])]));
+   * assert.equal(await reader.readFloat64(true), 1);
+   * ```
+   */
+  readFloat64(littleEndian = false, options: IoOptions = {}): Promise<number> {
+    return this.#field(8, "readFloat64", F64[littleEndian ? 1 : 0]!, options.signal);
+  }
+
+  /** Reads a fixed-size field: `get` runs once `size` bytes are buffered. */
+  #field<T>(
+    size: number,
+    method: string,
+    get: Get<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    if (this.#guard.busy) return Promise.reject(this.#refuse(method));
+    const buf = this.#buf;
+    if (buf.length >= size) {
+      if (!claimSignal(signal)) return Promise.reject(signal!.reason);
+      return Promise.resolve(get(buf));
+    }
+    return this.#fieldSlow(size, get, signal);
+  }
+
+  async #fieldSlow<T>(size: number, get: Get<T>, signal: AbortSignal | undefined): Promise<T> {
+    const call = this.#guard.enter(signal);
+    let complete: boolean;
+    try {
+      complete = await this.#ensure(size, signal);
+    } finally {
+      this.#guard.leave(call);
+    }
+    claimOrThrow(signal);
+    const buf = this.#buf;
+    if (!complete) {
+      const got = buf.length;
+      buf.consume(got);
+      throw new UnexpectedEofError(size, got);
+    }
+    return get(buf);
+  }
+
+  /**
+   * Reads a NUL-terminated UTF-8 string (a C string, as in the Postgres
+   * and MySQL wire protocols) and consumes it with its NUL.
+   *
+   * @param options The length limit and cancellation (cancel safe).
+   * @returns The text before the NUL.
+   * @throws {LineTooLongError} When no NUL is within `maxLength` bytes; the
+   * buffered bytes stay.
+   * @throws {UnexpectedEofError} When the stream ends before a NUL; the
+   * bytes that did arrive are consumed.
+   * @throws {InvalidUtf8Error} When the text is not UTF-8 (it is consumed).
+   *
+   * @example Usage
+   * ```ts
+   * import { BufReader } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const bytes = new TextEncoder().encode("user\0alice\0");
+   * const reader = new BufReader(ReadableStream.from([bytes]));
+   * assert.equal(await reader.readCString(), "user");
+   * assert.equal(await reader.readCString({ maxLength: 16 }), "alice");
+   * ```
+   */
+  async readCString(options: ReadCStringOptions = {}): Promise<string> {
+    if (this.#guard.busy) throw this.#refuse("readCString");
+    const { maxLength = this.#maxLineLength, signal } = options;
+    checkLength("maxLength", maxLength, 0);
+    let end = this.#search(0, 0, maxLength, "maxLength");
+    if (end < 0) {
+      const call = this.#guard.enter(signal);
+      try {
+        end = await this.#find(0, signal, maxLength, "maxLength");
+      } finally {
+        this.#guard.leave(call);
+      }
+    }
+    claimOrThrow(signal);
+    const buf = this.#buf;
+    if (end === 0 || buf.at(end - 1) !== 0) {
+      buf.consume(end);
+      throw new UnexpectedEofError(
+        undefined,
+        end,
+        `Stream ended after ${end} bytes of a C string, before its NUL`,
+      );
+    }
+    try {
+      return this.#lines.decodeText(buf.bytes().subarray(0, end - 1));
+    } finally {
+      buf.consume(end);
+    }
+  }
+
+  /**
+   * Offset just past the first `byte` at or after `from`, or -1 when more
+   * bytes are needed. Throws when no delimiter is within the limit.
+   */
+  #search(
+    byte: number,
+    from: number,
+    maxLength = this.#maxLineLength,
+    limitName = "maxLineLength",
+  ): number {
+    const limit = maxLength + 1;
     const i = this.#buf.indexOf(byte, from, limit);
     if (i >= 0) return i + 1;
     if (this.#buf.length >= limit) {
-      throw new BufferFullError(
-        this.#maxLength,
-        `No delimiter within maxLength ${this.#maxLength} bytes`,
-      );
+      throw new LineTooLongError(this.#buf.length, maxLength, limitName);
     }
     return -1;
   }
 
   /** Like `#search` from 0, reading as needed; at end of stream, the buffered length. */
-  async #find(byte: number, signal: AbortSignal | undefined): Promise<number> {
+  async #find(
+    byte: number,
+    signal: AbortSignal | undefined,
+    maxLength = this.#maxLineLength,
+    limitName = "maxLineLength",
+  ): Promise<number> {
     signal?.throwIfAborted();
     while (true) {
       const from = this.#buf.length;
       if (!await this.#more(signal)) return this.#buf.length;
-      const end = this.#search(byte, from);
+      const end = this.#search(byte, from, maxLength, limitName);
       if (end >= 0) return end;
     }
   }
@@ -458,7 +836,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * @param byte The delimiter (0-255).
    * @param options Cancellation.
    * @returns A new array with the segment and its delimiter, or `null`.
-   * @throws {BufferFullError} When no delimiter is within `maxLength`
+   * @throws {LineTooLongError} When no delimiter is within `maxLineLength`
    * bytes; the buffered bytes stay (consume them to skip).
    *
    * @example Usage
@@ -473,8 +851,16 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   async readUntil(byte: number, options: IoOptions = {}): Promise<Uint8Array | null> {
+    if (this.#guard.busy) throw this.#refuse("readUntil");
     let end = this.#search(byte, 0);
-    if (end < 0) end = await this.#find(byte, options.signal);
+    if (end < 0) {
+      const call = this.#guard.enter(options.signal);
+      try {
+        end = await this.#find(byte, options.signal);
+      } finally {
+        this.#guard.leave(call);
+      }
+    }
     if (end === 0) return null;
     claimOrThrow(options.signal);
     const out = this.#buf.bytes().slice(0, end);
@@ -491,7 +877,7 @@ export class BufReader implements Reader, AsyncDisposable {
    * @returns The line, or `null` at end of stream.
    * @throws {InvalidUtf8Error} When the line is not valid UTF-8; the line
    * is consumed, so the next call reads the next line.
-   * @throws {BufferFullError} When a line is longer than `maxLength`
+   * @throws {LineTooLongError} When a line is longer than `maxLineLength`
    * bytes; the buffered bytes stay (consume them to skip).
    *
    * @example Usage
@@ -506,10 +892,11 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   readLine(options: IoOptions = {}): Promise<string | null> {
+    if (this.#guard.busy) return Promise.reject(this.#refuse("readLine"));
     try {
-      if (this.#nextLine < this.#lines.length || this.#batch()) {
+      if (this.#lines.ready(this.#raw)) {
         claimOrThrow(options.signal);
-        return Promise.resolve(this.#takeLine());
+        return Promise.resolve(this.#lines.decode(this.#raw)!);
       }
     } catch (error) {
       return Promise.reject(error);
@@ -518,93 +905,30 @@ export class BufReader implements Reader, AsyncDisposable {
   }
 
   async #readLineSlow(signal: AbortSignal | undefined): Promise<string | null> {
-    const end = await this.#find(LF, signal);
-    if (end === 0) return null;
-    claimOrThrow(signal);
-    // Found a line end: decode it with every other complete line buffered.
-    if (this.#batch()) return this.#takeLine();
-    // The unterminated rest at end of stream, kept as is (a lone \r too).
+    signal?.throwIfAborted();
+    const call = this.#guard.enter(signal);
+    let ended = false;
     try {
-      return this.#decode(this.#raw.bytes().subarray(0, end), end);
-    } finally {
-      this.#raw.consume(end);
-    }
-  }
-
-  /** Decodes UTF-8, throwing `TypeError` for invalid input (see `#lenient`). */
-  #utf8(bytes: Uint8Array): string {
-    const text = this.#lenient.decode(bytes);
-    return text.indexOf("\uFFFD") === -1 ? text : this.#strict.decode(bytes);
-  }
-
-  #decode(bytes: Uint8Array, lineLength: number): string {
-    try {
-      return this.#utf8(bytes);
-    } catch (cause) {
-      throw new InvalidUtf8Error(lineLength, { cause });
-    }
-  }
-
-  /**
-   * Decodes every complete line buffered with one `decode` call (a call per
-   * line would cost far more than the split); `false` when there is none,
-   * or the first line is longer than `maxLength` (`#search` reports that).
-   */
-  #batch(): boolean {
-    const bytes = this.#raw.bytes();
-    let end = bytes.lastIndexOf(LF) + 1;
-    if (end > this.#maxLength + 1) end = this.#withinMaxLength(bytes, end);
-    if (end === 0) return false;
-    const region = bytes.subarray(0, end);
-    let lines: (string | InvalidUtf8Error)[];
-    try {
-      lines = this.#utf8(region).split("\n");
-      lines.pop();
-    } catch {
-      lines = this.#decodeEach(region);
-    }
-    this.#lines = lines;
-    this.#linesBytes = end;
-    return true;
-  }
-
-  /** End of the lines before the first one longer than `maxLength`. */
-  #withinMaxLength(bytes: Uint8Array, end: number): number {
-    let start = 0;
-    for (let i = bytes.indexOf(LF); i !== -1 && i < end; i = bytes.indexOf(LF, start)) {
-      if (i - start > this.#maxLength) break;
-      start = i + 1;
-    }
-    return start;
-  }
-
-  /** The slow path of a batch with invalid UTF-8: one decode per line. */
-  #decodeEach(region: Uint8Array): (string | InvalidUtf8Error)[] {
-    const lines: (string | InvalidUtf8Error)[] = [];
-    let start = 0;
-    for (let i = region.indexOf(LF); i !== -1; i = region.indexOf(LF, start)) {
-      const stop = i > start && region[i - 1] === CR ? i - 1 : i;
-      try {
-        lines.push(this.#decode(region.subarray(start, i), stop - start));
-      } catch (error) {
-        lines.push(error as InvalidUtf8Error);
+      while (!this.#lines.ready(this.#raw)) {
+        if (!await this.#more(signal)) {
+          ended = true;
+          break;
+        }
       }
-      start = i + 1;
+    } finally {
+      this.#guard.leave(call);
     }
-    return lines;
-  }
-
-  /** Hands out the next decoded line (throwing an invalid one's error). */
-  #takeLine(): string {
-    const line = this.#lines[this.#nextLine++]!;
-    if (this.#nextLine === this.#lines.length) {
-      this.#raw.consume(this.#linesBytes);
-      this.#lines = NO_LINES;
-      this.#nextLine = 0;
-      this.#linesBytes = 0;
+    claimOrThrow(signal);
+    if (!ended) return this.#lines.decode(this.#raw)!;
+    // The unterminated rest at end of stream, kept as is (a lone \r too).
+    const rest = this.#buf;
+    const end = rest.length;
+    if (end === 0) return null;
+    try {
+      return this.#lines.decodeText(rest.bytes());
+    } finally {
+      rest.consume(end);
     }
-    if (typeof line !== "string") throw line;
-    return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
   }
 
   /**
@@ -637,10 +961,12 @@ export class BufReader implements Reader, AsyncDisposable {
       line === null ? DONE : { value: line, done: false };
     const iterator: AsyncIterableIterator<string> = {
       next: () => {
-        if (this.#nextLine < this.#lines.length) {
+        if (!this.#guard.busy) {
           try {
-            claimOrThrow(options.signal);
-            return Promise.resolve({ value: this.#takeLine(), done: false });
+            if (this.#lines.ready(this.#raw)) {
+              claimOrThrow(options.signal);
+              return Promise.resolve({ value: this.#lines.decode(this.#raw)!, done: false });
+            }
           } catch (error) {
             return Promise.reject(error);
           }
@@ -672,17 +998,23 @@ export class BufReader implements Reader, AsyncDisposable {
    * ```
    */
   async readToEnd(options: ReadToEndOptions = {}): Promise<Uint8Array> {
+    if (this.#guard.busy) throw this.#refuse("readToEnd");
     const { maxBytes = Infinity, signal } = options;
     signal?.throwIfAborted();
-    do {
-      if (this.#buf.length > maxBytes) {
-        throw new BufferFullError(maxBytes, `Stream exceeds maxBytes ${maxBytes}`);
-      }
-    } while (await this.#more(signal));
+    const call = this.#guard.enter(signal);
+    try {
+      do {
+        if (this.#buf.length > maxBytes) {
+          throw new BufferFullError(maxBytes, `Stream exceeds maxBytes ${maxBytes}`);
+        }
+      } while (await this.#more(signal));
+    } finally {
+      this.#guard.leave(call);
+    }
     claimOrThrow(signal);
     const out = this.#buf.take(this.#buf.length);
     // Start afresh rather than keep the (possibly huge) memory behind `out`.
-    this.#raw = new ByteBuffer(this.#capacity);
+    this.#raw = new ByteBuffer(this.#bufferSize);
     return out;
   }
 

@@ -1,4 +1,5 @@
 import { abortable } from "./_abort.ts";
+import { CallGuard } from "./_call_guard.ts";
 import { closeWriter, shutdownWriter } from "./_close.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import type { IoOptions } from "./io_options.ts";
@@ -15,14 +16,14 @@ export interface BufWriterOptions {
    *
    * @default {8192}
    */
-  capacity?: number;
+  bufferSize?: number;
 }
 
 /**
  * A buffered writer over any byte sink, with Tokio's `BufWriter` rules:
  * small writes are gathered in memory and reach the sink only when the
  * buffer would overflow, on {@linkcode BufWriter.prototype.flush}, or on
- * close; a write of at least `capacity` bytes skips the buffer.
+ * close; a write of at least `bufferSize` bytes skips the buffer.
  *
  * Nothing is written on garbage collection: flush, or dispose with
  * `await using`, which flushes and then closes the sink.
@@ -30,7 +31,13 @@ export interface BufWriterOptions {
  * It is itself a {@linkcode HalfCloseWriter}: `closeWrite()` flushes and
  * then half-closes the sink, so it can stand in for a connection.
  *
- * One call at a time: start the next after the previous one settled.
+ * **One call at a time:** a call made while another one is waiting on the
+ * sink (a second `write`, a `flush` during a `writeAll`, ...) is refused at
+ * once with `Deno.errors.Busy`, and the waiting call is not disturbed:
+ * concurrent writes would otherwise reach the sink in no defined order.
+ * After `close()`, every call throws `Deno.errors.BadResource` at once;
+ * after `closeWrite()`, writes throw `Deno.errors.BrokenPipe` (a
+ * `Deno.TcpConn` does the same), so no byte is silently dropped.
  *
  * @example Usage
  * ```ts
@@ -44,7 +51,7 @@ export interface BufWriterOptions {
  *     return Promise.resolve(p.length);
  *   },
  * };
- * const writer = new BufWriter(sink, { capacity: 16 });
+ * const writer = new BufWriter(sink, { bufferSize: 16 });
  * for (let i = 0; i < 10; i++) await writer.write(new Uint8Array(3));
  * await writer.flush();
  * assert.deepEqual(writes, [15, 15]);
@@ -53,8 +60,11 @@ export interface BufWriterOptions {
 export class BufWriter implements HalfCloseWriter, AsyncDisposable {
   #dst: Writer;
   #buf: ByteBuffer;
-  #capacity: number;
+  #bufferSize: number;
   #pending: Promise<void> | undefined;
+  /** The call waiting on the sink, if any: any other call is refused. */
+  #guard = new CallGuard();
+  #state: "open" | "writeClosed" | "closed" = "open";
   #writable: WritableStream<Uint8Array> | undefined;
 
   /**
@@ -64,13 +74,39 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * @param options Buffer size.
    */
   constructor(sink: ByteSink, options: BufWriterOptions = {}) {
-    const { capacity = 8192 } = options;
-    if (!Number.isSafeInteger(capacity) || capacity < 1) {
-      throw new RangeError(`'capacity' must be a positive integer: received ${capacity}`);
+    const { bufferSize = 8192 } = options;
+    if (!Number.isSafeInteger(bufferSize) || bufferSize < 1) {
+      throw new RangeError(`'bufferSize' must be a positive integer: received ${bufferSize}`);
     }
     this.#dst = toWriter(sink);
-    this.#capacity = capacity;
-    this.#buf = new ByteBuffer(capacity);
+    this.#bufferSize = bufferSize;
+    this.#buf = new ByteBuffer(bufferSize);
+  }
+
+  /** Throws when a call cannot start now: busy, or closed. */
+  #enter(method: string, writing: boolean): void {
+    if (this.#state === "closed") {
+      throw new Deno.errors.BadResource(`BufWriter.${method}() was called after close()`);
+    }
+    if (writing && this.#state === "writeClosed") {
+      throw new Deno.errors.BrokenPipe(`BufWriter.${method}() was called after closeWrite()`);
+    }
+    if (this.#guard.busy) {
+      throw new Deno.errors.Busy(
+        `BufWriter.${method}() was called while another call was in progress: ` +
+          "start the next call after the previous one settled",
+      );
+    }
+  }
+
+  /** Runs `op` as the one call in progress. */
+  async #exclusive<T>(signal: AbortSignal | undefined, op: () => Promise<T>): Promise<T> {
+    const call = this.#guard.enter(signal);
+    try {
+      return await op();
+    } finally {
+      this.#guard.leave(call);
+    }
   }
 
   /**
@@ -142,7 +178,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
 
   /**
    * Writes `p`: appended to the buffer when it fits (after writing the
-   * buffer out if it would overflow), or, when `p` is at least `capacity`
+   * buffer out if it would overflow), or, when `p` is at least `bufferSize`
    * bytes, written to the sink directly, whose count (possibly short) is
    * returned. With a signal, a large `p` is not written directly: the
    * buffer takes as much as fits and that count is returned.
@@ -153,13 +189,16 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * @param p The bytes to write.
    * @param options Cancellation.
    * @returns The number of bytes taken.
+   * @throws {Deno.errors.BadResource} After `close()`.
+   * @throws {Deno.errors.BrokenPipe} After `closeWrite()`.
+   * @throws {Deno.errors.Busy} While another call is in progress.
    *
    * @example Usage
    * ```ts
    * import { BufWriter } from "@weir/weir/io";
    * import assert from "node:assert/strict";
    *
-   * const writer = new BufWriter({ write: (p) => Promise.resolve(p.length) }, { capacity: 4 });
+   * const writer = new BufWriter({ write: (p) => Promise.resolve(p.length) }, { bufferSize: 4 });
    * assert.equal(await writer.write(new Uint8Array(3)), 3);
    * assert.equal(writer.buffered, 3);
    * assert.equal(await writer.write(new Uint8Array(10)), 10); // flushed, then bypassed
@@ -167,27 +206,32 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * ```
    */
   write(p: Uint8Array, options: IoOptions = {}): Promise<number> {
+    try {
+      this.#enter("write", true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#fits(p)) {
       this.#buf.append(p);
       return Promise.resolve(p.length);
     }
-    return this.#writeSlow(p, options.signal);
+    return this.#exclusive(options.signal, () => this.#writeSlow(p, options.signal));
   }
 
   #fits(p: Uint8Array): boolean {
-    return this.#pending === undefined && this.#buf.length + p.length <= this.#capacity &&
-      p.length < this.#capacity;
+    return this.#pending === undefined && this.#buf.length + p.length <= this.#bufferSize &&
+      p.length < this.#bufferSize;
   }
 
   async #writeSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number> {
     await this.#drain(signal);
-    if (p.length < this.#capacity) {
+    if (p.length < this.#bufferSize) {
       this.#buf.append(p);
       return p.length;
     }
     if (signal === undefined) return await this.#dst.write(p);
-    this.#buf.append(p.subarray(0, this.#capacity));
-    return this.#capacity;
+    this.#buf.append(p.subarray(0, this.#bufferSize));
+    return this.#bufferSize;
   }
 
   /**
@@ -211,16 +255,21 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * ```
    */
   writeAll(p: Uint8Array, options: IoOptions = {}): Promise<void> {
+    try {
+      this.#enter("writeAll", true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#fits(p)) {
       this.#buf.append(p);
       return Promise.resolve();
     }
-    return this.#writeAllSlow(p, options.signal);
+    return this.#exclusive(options.signal, () => this.#writeAllSlow(p, options.signal));
   }
 
   async #writeAllSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
     await this.#drain(signal);
-    if (p.length < this.#capacity) this.#buf.append(p);
+    if (p.length < this.#bufferSize) this.#buf.append(p);
     else await writeAll(this.#dst, p, signal === undefined ? {} : { signal });
   }
 
@@ -251,7 +300,16 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * assert.equal(written, 3);
    * ```
    */
-  async flush(options: IoOptions = {}): Promise<void> {
+  flush(options: IoOptions = {}): Promise<void> {
+    try {
+      this.#enter("flush", false);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#exclusive(options.signal, () => this.#flush(options));
+  }
+
+  async #flush(options: IoOptions): Promise<void> {
     await this.#drain(options.signal);
     const inner = this.#dst as Writer & { flush?: (options?: IoOptions) => Promise<void> };
     if (typeof inner.flush === "function") await inner.flush(options);
@@ -259,7 +317,11 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
 
   /**
    * Flushes, then ends the sink's write direction: `closeWrite()` when it
-   * has one (a half-close, Tokio's `shutdown`), else `close()`.
+   * has one (a half-close, Tokio's `shutdown`), else `close()`. Later
+   * writes throw `Deno.errors.BrokenPipe`. Idempotent.
+   *
+   * @throws {Deno.errors.BadResource} After `close()`.
+   * @throws {Deno.errors.Busy} While another call is in progress.
    *
    * @example Usage
    * ```ts
@@ -277,14 +339,26 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * b.close();
    * ```
    */
-  async closeWrite(): Promise<void> {
-    await this.flush();
-    await shutdownWriter(this.#dst);
+  closeWrite(): Promise<void> {
+    try {
+      this.#enter("closeWrite", false);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#state === "writeClosed") return Promise.resolve();
+    return this.#exclusive(undefined, async () => {
+      await this.#flush({});
+      this.#state = "writeClosed";
+      await shutdownWriter(this.#dst);
+    });
   }
 
   /**
    * Flushes, then closes the sink (`close()`, else `closeWrite()`); the
-   * sink is closed even when the flush fails.
+   * sink is closed even when the flush fails. Every later call but `close`
+   * (which does nothing) throws `Deno.errors.BadResource`.
+   *
+   * @throws {Deno.errors.Busy} While another call is in progress.
    *
    * @example Usage
    * ```ts
@@ -304,12 +378,21 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * assert.ok(closed);
    * ```
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    if (this.#state === "closed") return Promise.resolve();
     try {
-      await this.flush();
-    } finally {
-      await closeWriter(this.#dst);
+      this.#enter("close", false);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    return this.#exclusive(undefined, async () => {
+      try {
+        if (this.#state === "open") await this.#flush({});
+      } finally {
+        this.#state = "closed";
+        await closeWriter(this.#dst);
+      }
+    });
   }
 
   /**

@@ -1,4 +1,27 @@
+import { InvalidUtf8Error } from "./invalid_utf8_error.ts";
+import { UnexpectedEofError } from "./unexpected_eof_error.ts";
+
 const EMPTY = new Uint8Array(0);
+const EMPTY_VIEW = new DataView(EMPTY.buffer);
+const encoder = new TextEncoder();
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Throws a `RangeError` unless `value` is an integer in `min..max`. */
+function checkInteger(value: number, min: number, max: number): void {
+  if (!(Number.isInteger(value) && value >= min && value <= max)) {
+    throw new RangeError(`'value' must be an integer in ${min}..${max}: received ${value}`);
+  }
+}
+
+function checkBigInt(value: bigint, min: bigint, max: bigint): void {
+  if (typeof value !== "bigint" || value < min || value > max) {
+    throw new RangeError(`'value' must be a bigint in ${min}..${max}: received ${value}`);
+  }
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
 
 /**
  * A growable byte buffer with a read cursor and spare capacity at its tail:
@@ -13,8 +36,7 @@ const EMPTY = new Uint8Array(0);
  * **Ownership.** {@linkcode ByteBuffer.prototype.take} hands the first `n`
  * bytes to the caller without copying: the returned view is never written
  * again by this buffer. After a `take`, the buffer never moves or reuses
- * the memory behind handed-out views (until the caller gives it back with
- * {@linkcode ByteBuffer.prototype.reclaim}); when it needs room it moves its
+ * the memory behind handed-out views; when it needs room it moves its
  * unread bytes to fresh memory instead. Views from `bytes()` and `spare()`
  * are borrowed: valid until the next call that changes the buffer.
  *
@@ -36,6 +58,8 @@ const EMPTY = new Uint8Array(0);
  */
 export class ByteBuffer {
   #buf: Uint8Array = EMPTY;
+  /** A DataView over `#buf`, for the binary field methods. */
+  #view: DataView = EMPTY_VIEW;
   #start = 0;
   #end = 0;
   #shared = false;
@@ -196,6 +220,37 @@ export class ByteBuffer {
     const next = new Uint8Array(cap);
     if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
     this.#buf = next;
+    this.#view = new DataView(next.buffer);
+    this.#start = 0;
+    this.#end = len;
+    this.#shared = false;
+  }
+
+  /**
+   * As {@linkcode ByteBuffer.prototype.reserve}, but when new memory is
+   * needed it is exactly what is asked for (Rust's `Vec::reserve_exact`):
+   * for a caller that knows the final size, as a decoder that read a
+   * frame's length.
+   *
+   * @param additional Bytes of spare room wanted.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer(64);
+   * buf.append(new Uint8Array(60));
+   * buf.reserveExact(100);
+   * assert.equal(buf.capacity, 160);
+   * ```
+   */
+  reserveExact(additional: number): void {
+    if (this.#buf.length - this.#end >= additional) return;
+    const len = this.#end - this.#start;
+    const next = new Uint8Array(len + additional);
+    if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
+    this.#buf = next;
     this.#start = 0;
     this.#end = len;
     this.#shared = false;
@@ -349,35 +404,570 @@ export class ByteBuffer {
     return out;
   }
 
+  /** The DataView, with room for `n` more bytes at `#end`. */
+  #room(n: number): DataView {
+    if (this.#buf.length - this.#end < n) this.reserve(n);
+    return this.#view;
+  }
+
+  /** Offset of the first unread byte, consuming `n`; throws when fewer are buffered. */
+  #front(n: number, method: string): number {
+    const at = this.#start;
+    if (this.#end - at < n) {
+      throw new UnexpectedEofError(
+        n,
+        this.#end - at,
+        `${method} needs ${n} bytes: only ${this.#end - at} buffered`,
+      );
+    }
+    this.consume(n);
+    return at;
+  }
+
   /**
-   * Lets the buffer reuse the memory behind every view handed out by
-   * {@linkcode ByteBuffer.prototype.take} so far: the caller declares it is
-   * done with them (it copied them or dropped them). Later writes may then
-   * overwrite those views, and the buffer compacts in place instead of
-   * moving to fresh memory, the way a `BytesMut` reclaims its capacity once
-   * every split-off `Bytes` is dropped. A loop that decodes frames, copies
-   * each one out and reclaims before its next read runs on one allocation.
+   * Appends `value` as one unsigned byte.
+   *
+   * @param value An integer in 0..255.
+   * @throws {RangeError} When `value` is out of range.
    *
    * @example Usage
    * ```ts
    * import { ByteBuffer } from "@weir/weir/io";
    * import assert from "node:assert/strict";
    *
-   * const buf = new ByteBuffer(8);
-   * buf.append(new Uint8Array([1, 2, 3, 4]));
-   * const copy = buf.take(4).slice(); // a copy: the view itself is not kept
-   * buf.reclaim();
-   * const memory = buf.spare().buffer;
-   * buf.append(new Uint8Array([5, 6, 7, 8, 9, 10, 11, 12]));
-   * assert.equal(buf.bytes().buffer, memory); // no fresh allocation
-   * assert.deepEqual([...copy], [1, 2, 3, 4]);
+   * const buf = new ByteBuffer();
+   * buf.putUint8(200);
+   * assert.equal(buf.getUint8(), 200);
    * ```
    */
-  reclaim(): void {
-    this.#shared = false;
-    if (this.#start === this.#end) {
-      this.#start = 0;
-      this.#end = 0;
+  putUint8(value: number): void {
+    checkInteger(value, 0, 0xff);
+    this.#room(1).setUint8(this.#end, value);
+    this.#end += 1;
+  }
+
+  /**
+   * Appends `value` as one signed byte (two's complement).
+   *
+   * @param value An integer in -128..127.
+   * @throws {RangeError} When `value` is out of range.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.putInt8(-2);
+   * assert.deepEqual([...buf.bytes()], [0xfe]);
+   * ```
+   */
+  putInt8(value: number): void {
+    checkInteger(value, -0x80, 0x7f);
+    this.#room(1).setInt8(this.#end, value);
+    this.#end += 1;
+  }
+
+  /**
+   * Appends `value` as a 16-bit unsigned integer.
+   *
+   * @param value An integer in 0..65535.
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @throws {RangeError} When `value` is out of range.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.putUint16(0x0102);
+   * buf.putUint16(0x0102, true);
+   * assert.deepEqual([...buf.bytes()], [1, 2, 2, 1]);
+   * ```
+   */
+  putUint16(value: number, littleEndian = false): void {
+    checkInteger(value, 0, 0xffff);
+    this.#room(2).setUint16(this.#end, value, littleEndian);
+    this.#end += 2;
+  }
+
+  /**
+   * Appends `value` as a 16-bit signed integer.
+   *
+   * @param value An integer in -32768..32767.
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @throws {RangeError} When `value` is out of range.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.putInt16(-1);
+   * assert.equal(buf.getInt16(), -1);
+   * ```
+   */
+  putInt16(value: number, littleEndian = false): void {
+    checkInteger(value, -0x8000, 0x7fff);
+    this.#room(2).setInt16(this.#end, value, littleEndian);
+    this.#end += 2;
+  }
+
+  /**
+   * Appends `value` as a 32-bit unsigned integer.
+   *
+   * @param value An integer in 0..4294967295.
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @throws {RangeError} When `value` is out of range.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.putUint32(0xdeadbeef, true);
+   * assert.equal(buf.getUint32(true), 0xdeadbeef);
+   * ```
+   */
+  putUint32(value: number, littleEndian = false): void {
+    checkInteger(value, 0, 0xffffffff);
+    this.#room(4).setUint32(this.#end, value, littleEndian);
+    this.#end += 4;
+  }
+
+  /**
+   * Appends `value` as a 32-bit signed integer.
+   *
+   * @param value An integer in -2147483648..2147483647.
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @throws {RangeError} When `value` is out of range.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.putInt32(-100_000);
+   * assert.equal(buf.getInt32(), -100_000);
+   * ```
+   */
+  putInt32(value: number, littleEndian = false): void {
+    checkInteger(value, -0x80000000, 0x7fffffff);
+    this.#room(4).setInt32(this.#end, value, littleEndian);
+    this.#end += 4;
+  }
+
+  /**
+   * Appends `value` as a 64-bit unsigned integer.
+   *
+   * @param value A bigint in 0..2^64-1.
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @throws {RangeError} When `value` is out of range or not a bigint.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.putBigUint64(2n ** 64n - 1n);
+   * assert.equal(buf.getBigUint64(), 2n ** 64n - 1n);
+   * ```
+   */
+  putBigUint64(value: bigint, littleEndian = false): void {
+    checkBigInt(value, 0n, U64_MAX);
+    this.#room(8).setBigUint64(this.#end, value, littleEndian);
+    this.#end += 8;
+  }
+
+  /**
+   * Appends `value` as a 64-bit signed integer.
+   *
+   * @param value A bigint in -2^63..2^63-1.
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @throws {RangeError} When `value` is out of range or not a bigint.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.putBigInt64(-5n, true);
+   * assert.equal(buf.getBigInt64(true), -5n);
+   * ```
+   */
+  putBigInt64(value: bigint, littleEndian = false): void {
+    checkBigInt(value, I64_MIN, I64_MAX);
+    this.#room(8).setBigInt64(this.#end, value, littleEndian);
+    this.#end += 8;
+  }
+
+  /**
+   * Appends `value` as an IEEE 754 single (rounded to the nearest float32).
+   *
+   * @param value The number.
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.putFloat32(1.5);
+   * assert.equal(buf.getFloat32(), 1.5);
+   * ```
+   */
+  putFloat32(value: number, littleEndian = false): void {
+    this.#room(4).setFloat32(this.#end, value, littleEndian);
+    this.#end += 4;
+  }
+
+  /**
+   * Appends `value` as an IEEE 754 double.
+   *
+   * @param value The number.
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.putFloat64(Math.PI, true);
+   * assert.equal(buf.getFloat64(true), Math.PI);
+   * ```
+   */
+  putFloat64(value: number, littleEndian = false): void {
+    this.#room(8).setFloat64(this.#end, value, littleEndian);
+    this.#end += 8;
+  }
+
+  /**
+   * Appends `text` as UTF-8, encoded straight into the spare capacity (no
+   * temporary byte array). Lone surrogates become U+FFFD, as
+   * `TextEncoder` does.
+   *
+   * @param text The text.
+   * @returns The number of bytes appended.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * assert.equal(buf.putString("héllo"), 6);
+   * assert.equal(new TextDecoder().decode(buf.bytes()), "héllo");
+   * ```
+   */
+  putString(text: string): number {
+    // A UTF-16 unit takes at most 3 UTF-8 bytes. Short text reserves that
+    // worst case at once; long text reserves its length (right for ASCII)
+    // and, when more is needed, the worst case of what is left.
+    let rest = text;
+    let total = 0;
+    this.#room(rest.length <= 4096 ? rest.length * 3 : rest.length);
+    while (true) {
+      const { read, written } = encoder.encodeInto(rest, this.#buf.subarray(this.#end));
+      this.#end += written;
+      total += written;
+      if (read === rest.length) return total;
+      rest = rest.slice(read);
+      this.#room(rest.length * 3);
+    }
+  }
+
+  /**
+   * Appends `text` as UTF-8 followed by a NUL byte (a C string, as in the
+   * Postgres and MySQL wire protocols).
+   *
+   * @param text The text; must not contain U+0000.
+   * @returns The number of bytes appended, the NUL included.
+   * @throws {TypeError} When `text` contains U+0000 (it would end the string early).
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.putCString("user");
+   * assert.deepEqual([...buf.bytes()], [0x75, 0x73, 0x65, 0x72, 0]);
+   * assert.equal(buf.getCString(), "user");
+   * ```
+   */
+  putCString(text: string): number {
+    if (text.includes("\0")) {
+      throw new TypeError(
+        `'text' must not contain U+0000: received a NUL at ${text.indexOf("\0")}`,
+      );
+    }
+    const n = this.putString(text);
+    this.appendByte(0);
+    return n + 1;
+  }
+
+  /**
+   * Consumes one unsigned byte from the front.
+   *
+   * @returns The byte.
+   * @throws {UnexpectedEofError} When nothing is buffered.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.append(new Uint8Array([7, 8]));
+   * assert.equal(buf.getUint8(), 7);
+   * assert.equal(buf.length, 1);
+   * ```
+   */
+  getUint8(): number {
+    return this.#view.getUint8(this.#front(1, "getUint8"));
+  }
+
+  /**
+   * Consumes one signed byte from the front.
+   *
+   * @returns The value, -128..127.
+   * @throws {UnexpectedEofError} When nothing is buffered.
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.append(new Uint8Array([0xff]));
+   * assert.equal(buf.getInt8(), -1);
+   * ```
+   */
+  getInt8(): number {
+    return this.#view.getInt8(this.#front(1, "getInt8"));
+  }
+
+  /**
+   * Consumes a 16-bit unsigned integer from the front.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @returns The value.
+   * @throws {UnexpectedEofError} When fewer than 2 bytes are buffered
+   * (nothing is consumed).
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer, UnexpectedEofError } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.append(new Uint8Array([1, 2, 3]));
+   * assert.equal(buf.getUint16(), 0x0102);
+   * assert.throws(() => buf.getUint16(), UnexpectedEofError);
+   * assert.equal(buf.length, 1);
+   * ```
+   */
+  getUint16(littleEndian = false): number {
+    return this.#view.getUint16(this.#front(2, "getUint16"), littleEndian);
+  }
+
+  /**
+   * Consumes a 16-bit signed integer from the front.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @returns The value.
+   * @throws {UnexpectedEofError} When fewer than 2 bytes are buffered
+   * (nothing is consumed).
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.append(new Uint8Array([0xfe, 0xff]));
+   * assert.equal(buf.getInt16(true), -2);
+   * ```
+   */
+  getInt16(littleEndian = false): number {
+    return this.#view.getInt16(this.#front(2, "getInt16"), littleEndian);
+  }
+
+  /**
+   * Consumes a 32-bit unsigned integer from the front.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @returns The value.
+   * @throws {UnexpectedEofError} When fewer than 4 bytes are buffered
+   * (nothing is consumed).
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.append(new Uint8Array([0, 0, 1, 0]));
+   * assert.equal(buf.getUint32(), 256);
+   * ```
+   */
+  getUint32(littleEndian = false): number {
+    return this.#view.getUint32(this.#front(4, "getUint32"), littleEndian);
+  }
+
+  /**
+   * Consumes a 32-bit signed integer from the front.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @returns The value.
+   * @throws {UnexpectedEofError} When fewer than 4 bytes are buffered
+   * (nothing is consumed).
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.append(new Uint8Array([0xff, 0xff, 0xff, 0xff]));
+   * assert.equal(buf.getInt32(), -1);
+   * ```
+   */
+  getInt32(littleEndian = false): number {
+    return this.#view.getInt32(this.#front(4, "getInt32"), littleEndian);
+  }
+
+  /**
+   * Consumes a 64-bit unsigned integer from the front.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @returns The value.
+   * @throws {UnexpectedEofError} When fewer than 8 bytes are buffered
+   * (nothing is consumed).
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.append(new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]));
+   * assert.equal(buf.getBigUint64(true), 1n);
+   * ```
+   */
+  getBigUint64(littleEndian = false): bigint {
+    return this.#view.getBigUint64(this.#front(8, "getBigUint64"), littleEndian);
+  }
+
+  /**
+   * Consumes a 64-bit signed integer from the front.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @returns The value.
+   * @throws {UnexpectedEofError} When fewer than 8 bytes are buffered
+   * (nothing is consumed).
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.append(new Uint8Array(8).fill(0xff));
+   * assert.equal(buf.getBigInt64(), -1n);
+   * ```
+   */
+  getBigInt64(littleEndian = false): bigint {
+    return this.#view.getBigInt64(this.#front(8, "getBigInt64"), littleEndian);
+  }
+
+  /**
+   * Consumes an IEEE 754 single from the front.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @returns The value.
+   * @throws {UnexpectedEofError} When fewer than 4 bytes are buffered
+   * (nothing is consumed).
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.append(new Uint8Array([0x3f, 0x80, 0, 0]));
+   * assert.equal(buf.getFloat32(), 1);
+   * ```
+   */
+  getFloat32(littleEndian = false): number {
+    return this.#view.getFloat32(this.#front(4, "getFloat32"), littleEndian);
+  }
+
+  /**
+   * Consumes an IEEE 754 double from the front.
+   *
+   * @param littleEndian Byte order; big-endian (network order) by default.
+   * @returns The value.
+   * @throws {UnexpectedEofError} When fewer than 8 bytes are buffered
+   * (nothing is consumed).
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.putFloat64(-0.25);
+   * assert.equal(buf.getFloat64(), -0.25);
+   * ```
+   */
+  getFloat64(littleEndian = false): number {
+    return this.#view.getFloat64(this.#front(8, "getFloat64"), littleEndian);
+  }
+
+  /**
+   * Consumes a NUL-terminated UTF-8 string from the front (the NUL too).
+   *
+   * @returns The text before the NUL.
+   * @throws {UnexpectedEofError} When no NUL is buffered (nothing is consumed).
+   * @throws {InvalidUtf8Error} When the text is not UTF-8 (it is consumed,
+   * with its NUL).
+   *
+   * @example Usage
+   * ```ts
+   * import { ByteBuffer, UnexpectedEofError } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const buf = new ByteBuffer();
+   * buf.append(new TextEncoder().encode("a\0b"));
+   * assert.equal(buf.getCString(), "a");
+   * assert.throws(() => buf.getCString(), UnexpectedEofError);
+   * assert.equal(buf.length, 1);
+   * ```
+   */
+  getCString(): string {
+    const nul = this.indexOf(0);
+    if (nul < 0) {
+      throw new UnexpectedEofError(
+        undefined,
+        this.length,
+        `getCString needs a NUL byte: none in the ${this.length} bytes buffered`,
+      );
+    }
+    const at = this.#start;
+    this.consume(nul + 1);
+    try {
+      return nul === 0 ? "" : utf8.decode(this.#buf.subarray(at, at + nul));
+    } catch (cause) {
+      throw new InvalidUtf8Error(nul, { cause });
     }
   }
 

@@ -1,4 +1,5 @@
 import { abortable, type SignalReader } from "./_abort.ts";
+import { Pacer } from "./_pace.ts";
 import { checkReadResult } from "./invalid_read_error.ts";
 import type { IoOptions } from "./io_options.ts";
 import { toReader } from "./to_reader.ts";
@@ -75,8 +76,10 @@ export async function copy(
   const buf = new Uint8Array(bufferSize);
   let total = 0;
   let unflushed = false;
+  const pacer = new Pacer();
   try {
     while (true) {
+      await pacer.step();
       const read = (reader as SignalReader).read(buf, ioOptions);
       if (unflushed && typeof writer.flush === "function" && await isPending(read)) {
         read.catch(() => {});

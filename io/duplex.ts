@@ -1,4 +1,5 @@
 import { claimOrThrow } from "./_abort.ts";
+import { CallGuard } from "./_call_guard.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import type { IoOptions } from "./io_options.ts";
 import { toReadable } from "./to_readable.ts";
@@ -11,8 +12,10 @@ import type { HalfCloseWriter, Reader } from "./types.ts";
  * `Deno.TcpConn`: short writes, waits when the peer's buffer is full,
  * half-close with `closeWrite`, and the same error classes.
  *
- * One read and one write may wait at the same time (concurrent reads, or
- * concurrent writes, are served in no particular order).
+ * One read and one write may wait at the same time; a second read while a
+ * read waits, or a second write while a write waits, rejects at once with
+ * `Deno.errors.Busy` (the two would split the bytes in no defined order),
+ * leaving the waiting one undisturbed.
  *
  * @example Usage
  * ```ts
@@ -41,6 +44,7 @@ export interface DuplexStream extends Reader, HalfCloseWriter, AsyncDisposable, 
    * @param options Cancellation.
    * @returns The number of bytes read, or `null` at end of stream.
    * @throws {Deno.errors.BadResource} When this end is closed.
+   * @throws {Deno.errors.Busy} While another read of this end waits.
    */
   read(p: Uint8Array, options?: IoOptions): Promise<number | null>;
   /**
@@ -57,6 +61,7 @@ export interface DuplexStream extends Reader, HalfCloseWriter, AsyncDisposable, 
    * @throws {Deno.errors.BrokenPipe} After `closeWrite`, or when the peer
    * closed (also rejects a write waiting at that moment).
    * @throws {Deno.errors.BadResource} When this end is closed.
+   * @throws {Deno.errors.Busy} While another write of this end waits.
    */
   write(p: Uint8Array, options?: IoOptions): Promise<number>;
   /**
@@ -88,7 +93,7 @@ export interface DuplexStream extends Reader, HalfCloseWriter, AsyncDisposable, 
 /** One direction of the pipe. */
 class Pipe {
   readonly data: ByteBuffer;
-  readonly capacity: number;
+  readonly bufferSize: number;
   /** The writing end is done: readers drain, then see end of stream. */
   ended = false;
   /** The reading end is gone: writes fail and buffered bytes are dropped. */
@@ -96,9 +101,9 @@ class Pipe {
   readonly readers = new Set<() => void>();
   readonly writers = new Set<() => void>();
 
-  constructor(capacity: number) {
-    this.capacity = capacity;
-    this.data = new ByteBuffer(Math.min(capacity, 65536));
+  constructor(bufferSize: number) {
+    this.bufferSize = bufferSize;
+    this.data = new ByteBuffer(Math.min(bufferSize, 65536));
   }
 }
 
@@ -122,10 +127,19 @@ function waitOn(waiters: Set<() => void>, signal: AbortSignal | undefined): Prom
   });
 }
 
+function busy(method: string): Deno.errors.Busy {
+  return new Deno.errors.Busy(
+    `DuplexStream.${method}() was called while another ${method} was waiting: ` +
+      `start the next ${method} after the previous one settled`,
+  );
+}
+
 class Endpoint implements DuplexStream {
   #in: Pipe;
   #out: Pipe;
   #closed = false;
+  #reading = new CallGuard();
+  #writing = new CallGuard();
   #readable: ReadableStream<Uint8Array> | undefined;
   #writable: WritableStream<Uint8Array> | undefined;
 
@@ -148,6 +162,7 @@ class Endpoint implements DuplexStream {
 
   read(p: Uint8Array, options?: IoOptions): Promise<number | null> {
     const signal = options?.signal;
+    if (this.#reading.busy) return Promise.reject(busy("read"));
     try {
       const n = this.#tryRead(p, signal);
       if (n !== undefined) return Promise.resolve(n);
@@ -159,10 +174,15 @@ class Endpoint implements DuplexStream {
 
   async #readSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number | null> {
     signal?.throwIfAborted();
-    while (true) {
-      await waitOn(this.#in.readers, signal);
-      const n = this.#tryRead(p, signal);
-      if (n !== undefined) return n;
+    const call = this.#reading.enter(signal);
+    try {
+      while (true) {
+        await waitOn(this.#in.readers, signal);
+        const n = this.#tryRead(p, signal);
+        if (n !== undefined) return n;
+      }
+    } finally {
+      this.#reading.leave(call);
     }
   }
 
@@ -189,6 +209,7 @@ class Endpoint implements DuplexStream {
 
   write(p: Uint8Array, options?: IoOptions): Promise<number> {
     const signal = options?.signal;
+    if (this.#writing.busy) return Promise.reject(busy("write"));
     try {
       const n = this.#tryWrite(p, signal);
       if (n !== undefined) return Promise.resolve(n);
@@ -200,10 +221,15 @@ class Endpoint implements DuplexStream {
 
   async #writeSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<number> {
     signal?.throwIfAborted();
-    while (true) {
-      await waitOn(this.#out.writers, signal);
-      const n = this.#tryWrite(p, signal);
-      if (n !== undefined) return n;
+    const call = this.#writing.enter(signal);
+    try {
+      while (true) {
+        await waitOn(this.#out.writers, signal);
+        const n = this.#tryWrite(p, signal);
+        if (n !== undefined) return n;
+      }
+    } finally {
+      this.#writing.leave(call);
     }
   }
 
@@ -211,12 +237,12 @@ class Endpoint implements DuplexStream {
   #tryWrite(p: Uint8Array, signal: AbortSignal | undefined): number | undefined {
     const pipe = this.#out;
     const open = !this.#closed && !pipe.ended && !pipe.broken;
-    if (open && p.length !== 0 && pipe.data.length < pipe.capacity) claimOrThrow(signal);
+    if (open && p.length !== 0 && pipe.data.length < pipe.bufferSize) claimOrThrow(signal);
     if (this.#closed) throw new Deno.errors.BadResource("Duplex stream is closed");
     if (pipe.ended) throw new Deno.errors.BrokenPipe("Cannot write after closeWrite");
     if (pipe.broken) throw new Deno.errors.BrokenPipe("Cannot write: the peer closed its end");
     if (p.length === 0) return 0;
-    const n = Math.min(p.length, pipe.capacity - pipe.data.length);
+    const n = Math.min(p.length, pipe.bufferSize - pipe.data.length);
     if (n === 0) return undefined;
     pipe.data.append(n === p.length ? p : p.subarray(0, n));
     wake(pipe.readers);
@@ -262,12 +288,12 @@ export type DuplexPair = [DuplexStream, DuplexStream] & Disposable;
 /**
  * Creates two connected in-memory byte streams, like a loopback TCP
  * connection without the network: bytes written to one end are read from
- * the other. Each direction buffers at most `capacity` bytes; a write to a
+ * the other. Each direction buffers at most `bufferSize` bytes; a write to a
  * full direction waits, and a write larger than the free room is short.
  * This is the deterministic transport for testing protocol code (Tokio's
  * `tokio::io::duplex`).
  *
- * @param capacity Maximum bytes buffered per direction.
+ * @param bufferSize Maximum bytes buffered per direction.
  * @returns The two ends, `[a, b]`.
  *
  * @example A request and a response with half-close
@@ -292,12 +318,12 @@ export type DuplexPair = [DuplexStream, DuplexStream] & Disposable;
  * client.close();
  * ```
  */
-export function duplex(capacity = 65536): DuplexPair {
-  if (!Number.isSafeInteger(capacity) || capacity < 1) {
-    throw new RangeError(`'capacity' must be a positive integer: received ${capacity}`);
+export function duplex(bufferSize = 65536): DuplexPair {
+  if (!Number.isSafeInteger(bufferSize) || bufferSize < 1) {
+    throw new RangeError(`'bufferSize' must be a positive integer: received ${bufferSize}`);
   }
-  const ab = new Pipe(capacity);
-  const ba = new Pipe(capacity);
+  const ab = new Pipe(bufferSize);
+  const ba = new Pipe(bufferSize);
   const a = new Endpoint(ba, ab);
   const b = new Endpoint(ab, ba);
   return Object.assign([a, b] as [DuplexStream, DuplexStream], {

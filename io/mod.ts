@@ -10,10 +10,17 @@
  * and `Deno.FsFile` are) or a `ReadableStream<Uint8Array>`, and a `write(p)`
  * writer or a `WritableStream<Uint8Array>`; {@linkcode toReader},
  * {@linkcode toWriter}, {@linkcode toReadable} and {@linkcode toWritable}
- * convert. Operations that wait take `{ signal }` and document their
- * cancellation safety; limits ({@linkcode BufferFullError}), truncation
- * ({@linkcode UnexpectedEofError}) and bad text ({@linkcode InvalidUtf8Error})
- * have typed errors.
+ * convert. Binary fields go through {@linkcode ByteBuffer}'s `put*`/`get*`
+ * and {@linkcode BufReader}'s `read*` (DataView names, big-endian by
+ * default), lines through one {@linkcode LineDecoder}. Operations that wait
+ * take `{ signal }` and document their cancellation safety; a call made
+ * while another waits on the same reader or writer is refused with
+ * `Deno.errors.Busy`. Over-long lines ({@linkcode LineTooLongError}), other
+ * limits ({@linkcode BufferFullError}), truncation
+ * ({@linkcode UnexpectedEofError}), bad text ({@linkcode InvalidUtf8Error})
+ * and readers that break the `read(p)` contract
+ * ({@linkcode InvalidReadError}, see {@linkcode checkReadResult}) have typed
+ * errors.
  *
  * ```ts
  * import { BufReader, BufWriter, copyBidirectional, duplex } from "@weir/weir/io";
@@ -41,8 +48,11 @@
 export * from "./types.ts";
 export * from "./byte_buffer.ts";
 export * from "./unexpected_eof_error.ts";
+export * from "./invalid_read_error.ts";
 export * from "./invalid_utf8_error.ts";
 export * from "./invalid_read_error.ts";
+export * from "./line_too_long_error.ts";
+export * from "./line_decoder.ts";
 export * from "./to_reader.ts";
 export * from "./to_writer.ts";
 export * from "./write_all.ts";

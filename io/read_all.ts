@@ -1,4 +1,5 @@
 import { abortable, type SignalReader } from "./_abort.ts";
+import { Pacer } from "./_pace.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import { checkReadResult } from "./invalid_read_error.ts";
@@ -49,8 +50,10 @@ export async function readAll(
   const reader: SignalReader & { releaseLock?: () => void } = toReader(source);
   const ioOptions = signal === undefined ? {} : { signal };
   const buf = new ByteBuffer(16384);
+  const pacer = new Pacer();
   try {
     while (true) {
+      await pacer.step();
       if (buf.spare().length < 4096) buf.reserve(buf.capacity || 16384);
       const spare = buf.spare();
       const n = checkReadResult(

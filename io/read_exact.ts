@@ -1,4 +1,5 @@
 import { abortable, type SignalReader } from "./_abort.ts";
+import { Pacer } from "./_pace.ts";
 import { checkReadResult } from "./invalid_read_error.ts";
 import type { IoOptions } from "./io_options.ts";
 import type { Reader } from "./types.ts";
@@ -44,7 +45,9 @@ export async function readExact(
   signal?.throwIfAborted();
   const out = typeof target === "number" ? new Uint8Array(target) : target;
   let got = 0;
+  const pacer = new Pacer();
   while (got < out.length) {
+    if (got > 0) await pacer.step();
     const rest = got === 0 ? out : out.subarray(got);
     const n = checkReadResult(
       await abortable((reader as SignalReader).read(rest, options), signal),

@@ -10,13 +10,13 @@ export interface ToReadableOptions {
    *
    * @default {16384}
    */
-  chunkSize?: number;
+  readSize?: number;
 }
 
 /**
  * Adapts a {@linkcode Reader} to a readable byte stream
  * (`type: "bytes"`): each pull is one `read(p)` straight into the
- * consumer's buffer (a BYOB reader's view, or a `chunkSize` chunk).
+ * consumer's buffer (a BYOB reader's view, or a `readSize` chunk).
  *
  * `read` returning `null` closes the stream; a rejected `read` errors it.
  * Cancelling the stream cancels the reader (`cancel(reason)`, as a
@@ -49,13 +49,13 @@ export function toReadable(
   reader: Reader,
   options: ToReadableOptions = {},
 ): ReadableStream<Uint8Array> {
-  const { chunkSize = 16384 } = options;
-  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
-    throw new RangeError(`'chunkSize' must be a positive integer: received ${chunkSize}`);
+  const { readSize = 16384 } = options;
+  if (!Number.isSafeInteger(readSize) || readSize < 1) {
+    throw new RangeError(`'readSize' must be a positive integer: received ${readSize}`);
   }
   return new ReadableStream({
     type: "bytes",
-    autoAllocateChunkSize: chunkSize,
+    autoAllocateChunkSize: readSize,
     async pull(controller) {
       // autoAllocateChunkSize guarantees a request for every pull.
       const request = controller.byobRequest!;

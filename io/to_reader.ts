@@ -5,7 +5,9 @@ import type { ByteSource, Reader } from "./types.ts";
  * {@linkcode toReader}. It holds the stream's lock until
  * {@linkcode StreamReader.releaseLock} or {@linkcode StreamReader.cancel}.
  *
- * One `read` at a time: start the next read after the previous one settled.
+ * One `read` at a time: a `read` while another one waits for the stream
+ * rejects with `Deno.errors.Busy` at once (the two would take chunks in no
+ * defined order), leaving the waiting one undisturbed.
  *
  * @example Usage
  * ```ts
@@ -41,6 +43,7 @@ const SCRATCH_SIZE = 65536;
 /** Hands out pulled chunks over as many `read(p)` calls as they need. */
 abstract class ChunkReader implements StreamReader {
   #rest: Uint8Array = EMPTY;
+  #busy = false;
 
   /** The next non-empty chunk, or `null` at end of stream. */
   protected abstract pull(): Promise<Uint8Array | null>;
@@ -48,10 +51,22 @@ abstract class ChunkReader implements StreamReader {
   protected abstract release(): void;
 
   async read(p: Uint8Array): Promise<number | null> {
+    if (this.#busy) {
+      throw new Deno.errors.Busy(
+        "StreamReader.read() was called while another read was in progress: " +
+          "start the next read after the previous one settled",
+      );
+    }
     if (p.length === 0) return 0;
     let chunk = this.#rest;
     if (chunk.length === 0) {
-      const next = await this.pull();
+      this.#busy = true;
+      let next: Uint8Array | null;
+      try {
+        next = await this.pull();
+      } finally {
+        this.#busy = false;
+      }
       if (next === null) return null;
       chunk = next;
     }

@@ -9,6 +9,10 @@ import type { ByteSink, HalfCloseWriter, Writer } from "./types.ts";
  * It is a {@linkcode HalfCloseWriter}: a writable stream has one direction,
  * so `closeWrite()` closes it, as `close()` does.
  *
+ * Concurrent writes queue in call order: each `write(p)` copies `p` and
+ * hands it to the stream's own queue at once, so bytes are never
+ * interleaved.
+ *
  * @example Usage
  * ```ts
  * import { toWriter } from "@weir/weir/io";

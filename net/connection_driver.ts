@@ -4,8 +4,8 @@ import { type DriverOptions, type DriverTransport, FramedDriver } from "./framed
 /**
  * Drives one connection in both directions with raw byte chunks: messages you `send` are queued (bounded) and
  * coalesced into as few writes as possible, and inbound data arrives as
- * chunks (whatever each socket read returned, not messages) through a
- * bounded queue. It is a {@linkcode FramedDriver} over `BytesCodec`; every
+ * chunks (whatever each socket read returned, not messages), read ahead
+ * up to a bound in bytes. It is a {@linkcode FramedDriver} over `BytesCodec`; every
  * method is documented there.
  *
  * Many tasks may `send` at once: each message goes out whole, never
@@ -28,7 +28,7 @@ import { type DriverOptions, type DriverTransport, FramedDriver } from "./framed
  * let echoed = "";
  * for await (const chunk of driver) echoed += new TextDecoder().decode(chunk);
  * assert.equal(echoed.split("\n").length, 4);
- * await driver.done;
+ * await driver.closed;
  * ```
  */
 export class ConnectionDriver extends FramedDriver<Uint8Array> {
@@ -36,9 +36,9 @@ export class ConnectionDriver extends FramedDriver<Uint8Array> {
    * Starts driving `transport`; the driver now owns it.
    *
    * @param transport The connection.
-   * @param options Queue capacities (`queue` outgoing messages, `inbound`
-   * chunks) and buffer sizes.
-   * @throws {RangeError} When a capacity or size is not a positive integer.
+   * @param options Queue bounds in bytes (`highWaterMark` outgoing,
+   * `inboundHighWaterMark` read ahead) and read sizes.
+   * @throws {RangeError} When an option is out of range, naming it.
    *
    * @example Usage
    * ```ts
@@ -47,12 +47,12 @@ export class ConnectionDriver extends FramedDriver<Uint8Array> {
    * import assert from "node:assert/strict";
    *
    * const [a, b] = duplex();
-   * const driver = new ConnectionDriver(a, { queue: 128 });
+   * const driver = new ConnectionDriver(a, { highWaterMark: 65536 });
    * await driver.sendWithAck(new Uint8Array([1]));
    * assert.equal(await b.read(new Uint8Array(1)), 1);
    * await driver.close();
    * b.close();
-   * await driver.done;
+   * await driver.closed;
    * ```
    */
   constructor(transport: DriverTransport, options?: DriverOptions) {

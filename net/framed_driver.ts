@@ -1,12 +1,8 @@
-import { ByteBuffer } from "../io/byte_buffer.ts";
+import { type Codec, Framed, type FramedReadNextOptions } from "../framing/mod.ts";
 import type { HalfCloseWriter, Reader } from "../io/types.ts";
-import { writeAll } from "../io/write_all.ts";
-import { decodeEof } from "../framing/_decode_eof.ts";
-import type { Decoder, Encoder } from "../framing/types.ts";
 import { ChannelClosedError } from "../sync/channel_errors.ts";
-import { mpsc, type MpscReceiver, type MpscSender } from "../sync/mpsc.ts";
 import type { RecvResult } from "../sync/recv_result.ts";
-import { Waiter, WaitQueue } from "../sync/wait_queue.ts";
+import type { Clock } from "../time/clock.ts";
 
 /**
  * What a driver runs over: a reader and a half-closable writer that can be
@@ -21,35 +17,51 @@ export interface DriverTransport extends Reader, HalfCloseWriter {
 /** Options for {@linkcode FramedDriver} and {@linkcode ConnectionDriver}. */
 export interface DriverOptions {
   /**
-   * Capacity of the outgoing queue, in messages: `send` waits while this
-   * many messages wait to be written (besides the write in progress).
-   *
-   * @default {128}
-   */
-  queue?: number;
-  /**
-   * Capacity of the inbound queue, in messages: while it is full the driver
-   * stops reading the socket, and TCP flow control slows the peer down.
-   *
-   * @default {128}
-   */
-  inbound?: number;
-  /**
-   * Bytes to read at once at first; the read size doubles (up to 64 KiB)
-   * each time a read fills it and halves again after a run of small reads,
-   * so idle connections stay small.
-   *
-   * @default {1024}
-   */
-  readSize?: number;
-  /**
-   * Queued messages are encoded into one buffer and written together;
-   * `send` also waits while the queued messages take this many bytes, so
-   * at most about twice this much is buffered for writing.
+   * Bytes of encoded, unwritten messages at which `send` waits (and
+   * `trySend` returns `false`): the outgoing queue's bound, besides the
+   * write in flight. Everything queued goes out together in the next
+   * write.
    *
    * @default {65536}
    */
-  writeSize?: number;
+  highWaterMark?: number;
+  /**
+   * Bytes read ahead of the consumer: while this many bytes wait
+   * undecoded the driver stops reading the socket, and TCP flow control
+   * slows the peer down. A frame larger than this is still read whole
+   * when it is asked for, into a buffer of its size.
+   *
+   * @default {65536}
+   */
+  inboundHighWaterMark?: number;
+  /**
+   * Bytes asked for by the first read and the least a read asks for; the
+   * read size doubles while reads fill it (up to `maxReadSize`) and halves
+   * after a run of small reads, so idle connections stay small.
+   *
+   * @default {1024}
+   */
+  minReadSize?: number;
+  /**
+   * The most bytes one read asks for.
+   *
+   * @default {65536}
+   */
+  maxReadSize?: number;
+  /**
+   * Milliseconds within which a frame, once begun, must be complete;
+   * otherwise the inbound side ends with a `DOMException` named
+   * `TimeoutError` (see `FramedReadOptions.frameTimeout`).
+   *
+   * @default {Infinity}
+   */
+  frameTimeout?: number;
+  /**
+   * The clock the frame timeout reads.
+   *
+   * @default {systemClock}
+   */
+  clock?: Clock;
 }
 
 /** Options of the driver calls that can wait. */
@@ -62,68 +74,42 @@ export interface DriverWaitOptions {
   signal?: AbortSignal | undefined;
 }
 
-const MAX_READ_SIZE = 65536;
-/** Reads that fit in each fresh read buffer of a busy connection. */
-const CHUNK_READS = 8;
-/** Small reads in a row after which the read size halves again. */
-const SHRINK_AFTER = 16;
-/** A write buffer larger than this is let go when the writer goes idle. */
-const KEEP_WRITE_BUFFER = 4096;
-
 const RESOLVED = Promise.resolve();
-const NO_ACKS: readonly PromiseWithResolvers<void>[] = Object.freeze([]);
-/** Where the outgoing buffers start; they grow with the traffic. */
-const INITIAL_WRITE_BUFFER = 1024;
-
-/** A `send` waiting for room in the outgoing queue, with its message. */
-class SendWaiter<T> extends Waiter<void> {
-  readonly item: T;
-  readonly ack: PromiseWithResolvers<void> | undefined;
-
-  constructor(
-    item: T,
-    ack: PromiseWithResolvers<void> | undefined,
-    signal: AbortSignal | undefined,
-  ) {
-    super(signal);
-    this.item = item;
-    this.ack = ack;
-  }
-}
+const DONE: RecvResult<never> = Object.freeze({ done: true, value: undefined });
 
 function closedError(): ChannelClosedError {
   return new ChannelClosedError("Cannot send: the driver is closed");
 }
 
-function checkSize(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`'${name}' must be a positive integer: received ${value}`);
-  }
-}
-
 /**
- * Drives one connection in both directions over a codec (the seed's
- * `ConnectionFramed`): a reader task decodes inbound frames into a bounded
- * queue you iterate, and a writer task encodes the messages you `send`
- * from a bounded queue, coalescing everything queued into one write.
- * Reading never waits for writing, so a peer that does not read cannot
- * stall your inbound frames.
+ * Drives one connection in both directions over a codec, for code where
+ * reads and writes come from different tasks (a push server, a client
+ * shared by many callers). It reads ahead in the background into a buffer
+ * bounded in bytes (`inboundHighWaterMark`), and writes what is sent
+ * through a queue bounded in bytes (`highWaterMark`), coalescing everything
+ * queued into one write. Reading never waits for writing, so a peer that
+ * does not read cannot stall your inbound frames. It runs on
+ * `Framed` from `@weir/weir/framing` (use that directly when one task
+ * drives the connection).
  *
  * - `send(item)` waits only while the outgoing queue is full;
  *   `sendWithAck(item)` resolves once the item (and everything queued
- *   before it) was written to the socket.
- * - Inbound: `for await (const frame of driver)`, `recv()`, `tryRecv()`.
- *   A decode error or read error is thrown once the frames before it were
- *   taken. Breaking out of the loop stops delivery: later inbound data is
- *   read and dropped.
- * - `close()`: sends what is queued, then FIN; `done` resolves when both
+ *   before it) was written to the socket. Queued messages are written when
+ *   the inbound side runs out of frames, or by the next macrotask.
+ * - Inbound: `for await (const frame of driver)`, `frames({ signal })`,
+ *   `recv()`, `tryRecv()`. Frames already buffered are decoded on the spot,
+ *   with no queue in between. A decode or read error is thrown once, after
+ *   the frames before it, and ends only the inbound side: sending stays
+ *   open until `close()`. Breaking out of the loop stops delivery: later
+ *   inbound data is read and dropped.
+ * - `close()`: sends what is queued, then FIN; `closed` resolves when both
  *   directions finished (the peer closed its side too) and the transport
  *   is closed. `abort()` stops at once.
  *
  * @typeParam In What the codec decodes (inbound frames).
  * @typeParam Out What the codec encodes (outbound messages).
  *
- * @example A length-delimited request/reply
+ * @example A server: requests in, replies out, from one loop
  * ```ts
  * import { connect, FramedDriver, serve } from "@weir/weir/net";
  * import { LengthDelimitedCodec } from "@weir/weir/framing";
@@ -133,40 +119,42 @@ function checkSize(name: string, value: number): void {
  *   const driver = new FramedDriver(conn, new LengthDelimitedCodec());
  *   for await (const frame of driver) await driver.send(frame.toReversed());
  *   await driver.close();
- *   await driver.done;
+ *   await driver.closed;
  * });
  * const driver = new FramedDriver(await connect(server.addr), new LengthDelimitedCodec());
  * await driver.send(new Uint8Array([1, 2, 3]));
  * await driver.close(); // flush, then FIN
  * const replies = await Array.fromAsync(driver);
  * assert.deepEqual(replies.map((r) => [...r]), [[3, 2, 1]]);
- * await driver.done;
+ * await driver.closed;
+ * ```
+ *
+ * @example A client: one task reads while others send
+ * ```ts
+ * import { connect, FramedDriver, serve } from "@weir/weir/net";
+ * import { LinesCodec } from "@weir/weir/framing";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+ *   await conn.readable.pipeTo(conn.writable); // echo until FIN
+ * });
+ * const driver = new FramedDriver(await connect(server.addr), new LinesCodec());
+ * const reading = Array.fromAsync(driver);
+ * await Promise.all(["a", "b", "c"].map((line) => driver.send(line)));
+ * await driver.close();
+ * assert.deepEqual((await reading).sort(), ["a", "b", "c"]);
+ * await driver.closed;
  * ```
  */
 export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDisposable {
   #transport: DriverTransport;
-  #decoder: Decoder<In>;
-  #encoder: Encoder<Out>;
-  #readSize: number;
-  #writeSize: number;
-  #capacity: number;
-  /** Messages encoded and waiting for the next write, and their count. */
-  #pending = new ByteBuffer(INITIAL_WRITE_BUFFER);
-  #count = 0;
-  /** The buffer being written (or the empty one to swap in next). */
-  #spare = new ByteBuffer(INITIAL_WRITE_BUFFER);
-  #acks: PromiseWithResolvers<void>[] = [];
-  #inFlightAcks: readonly PromiseWithResolvers<void>[] = NO_ACKS;
-  #senders = new WaitQueue<SendWaiter<Out>>();
-  #wakeWriter: (() => void) | undefined;
+  #framed: Framed<In, Out>;
   #closing = false;
-  #inTx: MpscSender<In>;
-  #inRx: MpscReceiver<In>;
-  #inbound: number;
-  #failure: { error: unknown; reported: boolean } | undefined;
   #stopped = false;
-  #writeDone: Promise<void>;
-  #done: Promise<void>;
+  #failure: { error: unknown; reported: boolean } | undefined;
+  #draining = false;
+  #writeDone: Promise<void> | undefined;
+  #closed: Promise<void>;
 
   /**
    * Starts driving `transport` with `codec`; the driver now owns the
@@ -174,8 +162,8 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    *
    * @param transport The connection.
    * @param codec Decodes inbound frames and encodes outbound messages.
-   * @param options Queue capacities and buffer sizes.
-   * @throws {RangeError} When a capacity or size is not a positive integer.
+   * @param options Queue bounds, read sizes and the frame timeout.
+   * @throws {RangeError} When an option is out of range, naming it.
    *
    * @example Usage
    * ```ts
@@ -185,45 +173,51 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * import assert from "node:assert/strict";
    *
    * const [a, b] = duplex();
-   * const left = new FramedDriver(a, new LinesCodec(), { queue: 16 });
+   * const left = new FramedDriver(a, new LinesCodec(), { highWaterMark: 1024 });
    * const right = new FramedDriver(b, new LinesCodec());
    * await left.send("hello");
    * await left.close();
    * assert.deepEqual(await Array.fromAsync(right), ["hello"]);
    * await right.close();
-   * await Promise.all([left.done, right.done]);
+   * await Promise.all([left.closed, right.closed]);
    * ```
    */
-  constructor(
-    transport: DriverTransport,
-    codec: Decoder<In> & Encoder<Out>,
-    options: DriverOptions = {},
-  ) {
-    const { queue = 128, inbound = 128, readSize = 1024, writeSize = 65536 } = options;
-    checkSize("queue", queue);
-    checkSize("inbound", inbound);
-    checkSize("readSize", readSize);
-    checkSize("writeSize", writeSize);
+  constructor(transport: DriverTransport, codec: Codec<In, Out>, options: DriverOptions = {}) {
+    const {
+      highWaterMark = 65536,
+      inboundHighWaterMark = 65536,
+      minReadSize = 1024,
+      maxReadSize = Math.max(65536, minReadSize),
+    } = options;
+    for (const [name, value] of Object.entries({ highWaterMark, inboundHighWaterMark })) {
+      if (!Number.isSafeInteger(value) || value < 1) {
+        throw new RangeError(`'${name}' must be a positive integer: received ${value}`);
+      }
+    }
     this.#transport = transport;
-    this.#decoder = codec;
-    this.#encoder = codec;
-    this.#readSize = readSize;
-    this.#writeSize = writeSize;
-    this.#inbound = inbound;
-    this.#capacity = queue;
-    [this.#inTx, this.#inRx] = mpsc(inbound);
-    this.#writeDone = this.#writeLoop();
-    const readDone = this.#readLoop();
-    this.#done = Promise.all([this.#writeDone, readDone]).then(() => {
-      this.#stop();
-      if (this.#failure !== undefined) throw this.#failure.error;
+    this.#framed = new Framed(transport, codec, {
+      highWaterMark,
+      inboundHighWaterMark,
+      minReadSize,
+      maxReadSize,
+      ...(options.frameTimeout !== undefined ? { frameTimeout: options.frameTimeout } : {}),
+      ...(options.clock !== undefined ? { clock: options.clock } : {}),
     });
-    this.#done.catch(() => {}); // surfaced through `done`, `recv` and acks
-    this.#writeDone.catch(() => {});
+    this.#closed = this.#framed.closed.then(
+      () => {
+        this.#closeTransport();
+        if (this.#failure !== undefined) throw this.#failure.error;
+      },
+      (error) => {
+        this.#closeTransport();
+        throw this.#failure !== undefined ? this.#failure.error : error;
+      },
+    );
+    this.#closed.catch(() => {}); // surfaced through `closed`, `recv` and acks
   }
 
   /**
-   * How many messages wait in the outgoing queue.
+   * Bytes queued to send and not yet written.
    *
    * @example Usage
    * ```ts
@@ -233,20 +227,22 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    *
    * const [a, b] = duplex();
    * const driver = new ConnectionDriver(a);
-   * assert.equal(driver.queued, 0);
+   * assert.equal(driver.buffered, 0);
    * driver.abort();
    * b.close();
-   * await driver.done.catch(() => {});
+   * await driver.closed.catch(() => {});
    * ```
    */
-  get queued(): number {
-    return this.#count + this.#senders.size;
+  get buffered(): number {
+    return this.#framed.buffered;
   }
 
   /**
    * Resolves when both directions are finished (everything queued was
-   * written followed by FIN, and the peer's end of stream was read) and the
-   * transport is closed; rejects with the error that stopped the driver.
+   * written followed by FIN, and the inbound side ended: the peer's end of
+   * stream was read, or an error ended it) and the transport is closed;
+   * rejects with the error that ended either direction, or `abort`'s
+   * reason.
    *
    * @example Usage
    * ```ts
@@ -257,24 +253,26 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * const left = new ConnectionDriver(a);
    * const right = new ConnectionDriver(b);
    * await Promise.all([left.close(), right.close()]);
-   * await Promise.all([left.done, right.done]);
+   * await Promise.all([left.closed, right.closed]);
    * ```
    */
-  get done(): Promise<void> {
-    return this.#done;
+  get closed(): Promise<void> {
+    return this.#closed;
   }
 
   /**
-   * Queues `item`, waiting while the outgoing queue is full. The item is
-   * encoded when it enters the queue, so an encoder error (a frame over the
-   * codec's limit, ...) rejects this call and nothing is queued (an encoder
-   * must not append anything before it throws).
+   * Queues `item`, waiting while the outgoing queue holds
+   * `highWaterMark` bytes. The item is encoded when it enters the queue,
+   * so an encoder error (a frame over the codec's limit, ...) rejects this
+   * call and nothing is queued (an encoder must not append anything before
+   * it throws).
    *
    * **Cancellation:** cancel safe: an aborted call queues nothing.
    *
    * @param item The message.
    * @param options Cancellation.
    * @throws {ChannelClosedError} After `close()` or once the driver stopped.
+   * @throws The error of a failed earlier write.
    *
    * @example Usage
    * ```ts
@@ -289,11 +287,23 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * const got = new Uint8Array(2);
    * assert.equal(await b.read(got), 2);
    * b.close();
-   * await driver.done;
+   * await driver.closed;
    * ```
    */
   send(item: Out, options?: DriverWaitOptions): Promise<void> {
-    return this.#enqueue(item, undefined, options?.signal);
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#closing || this.#stopped) return Promise.reject(closedError());
+    try {
+      if (this.#framed.tryFeed(item)) return RESOLVED; // room: no promise of its own
+    } catch (error) {
+      try {
+        this.#rethrow(error, signal);
+      } catch (thrown) {
+        return Promise.reject(thrown);
+      }
+    }
+    return this.#framed.feed(item, options).catch((error) => this.#rethrow(error, signal));
   }
 
   /**
@@ -301,7 +311,7 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * room (no waiting, no barging).
    *
    * @param item The message.
-   * @returns Whether it was queued.
+   * @returns Whether it was queued (`false`: the item is still yours).
    * @throws {ChannelClosedError} After `close()` or once the driver stopped.
    * @throws The encoder's error (nothing is queued).
    *
@@ -312,18 +322,16 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * import assert from "node:assert/strict";
    *
    * const [a, b] = duplex();
-   * const driver = new ConnectionDriver(a, { queue: 1 });
+   * const driver = new ConnectionDriver(a, { highWaterMark: 1 });
    * assert.equal(driver.trySend(new Uint8Array([1])), true);
    * driver.abort();
    * b.close();
-   * await driver.done.catch(() => {});
+   * await driver.closed.catch(() => {});
    * ```
    */
   trySend(item: Out): boolean {
     if (this.#closing || this.#stopped) throw closedError();
-    if (this.#senders.size !== 0 || !this.#hasRoom()) return false;
-    this.#encode(item, undefined);
-    return true;
+    return this.#framed.tryFeed(item);
   }
 
   /**
@@ -354,13 +362,16 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * assert.equal(await b.read(got), 3);
    * driver.abort();
    * b.close();
-   * await driver.done.catch(() => {});
+   * await driver.closed.catch(() => {});
    * ```
    */
   async sendWithAck(item: Out, options?: DriverWaitOptions): Promise<void> {
-    const ack = Promise.withResolvers<void>();
-    await this.#enqueue(item, ack, options?.signal);
-    return ack.promise;
+    await this.send(item, options);
+    try {
+      await this.#framed.flush();
+    } catch (error) {
+      this.#rethrow(error, undefined);
+    }
   }
 
   /**
@@ -369,10 +380,13 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    *
    * **Cancellation:** cancel safe: an aborted call takes no message.
    *
+   * Select safety: select-safe (it claims its signal right before it
+   * hands out a message, as `Framed.next` does).
+   *
    * @param options Cancellation.
    * @returns The next message, or the end.
    * @throws The decode or read error that ended the inbound side (once,
-   * after the messages before it).
+   * after the messages before it), or `abort`'s reason (once).
    *
    * @example Usage
    * ```ts
@@ -389,13 +403,18 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * assert.equal((await driver.recv()).done, true);
    * await driver.close();
    * b.close();
-   * await driver.done;
+   * await driver.closed;
    * ```
    */
-  async recv(options?: DriverWaitOptions): Promise<RecvResult<In>> {
-    const result = await this.#inRx.recv(options);
-    if (result.done) this.#throwFailure();
-    return result;
+  recv(options?: DriverWaitOptions): Promise<RecvResult<In>> {
+    if (this.#draining) return Promise.resolve(DONE);
+    const failure = this.#failure;
+    if (failure !== undefined) {
+      if (failure.reported) return Promise.resolve(DONE);
+      failure.reported = true;
+      return Promise.reject(failure.error);
+    }
+    return this.#framed.next(options) as Promise<RecvResult<In>>;
   }
 
   /**
@@ -417,13 +436,63 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * assert.equal(driver.tryRecv(), undefined);
    * driver.abort();
    * b.close();
-   * await driver.done.catch(() => {});
+   * await driver.closed.catch(() => {});
    * ```
    */
   tryRecv(): RecvResult<In> | undefined {
-    const result = this.#inRx.tryRecv();
-    if (result?.done) this.#throwFailure();
-    return result;
+    if (this.#draining) return DONE;
+    const failure = this.#failure;
+    if (failure !== undefined) {
+      if (failure.reported) return DONE;
+      failure.reported = true;
+      throw failure.error;
+    }
+    return this.#framed.tryNext() as RecvResult<In> | undefined;
+  }
+
+  /**
+   * Iterates inbound messages, each wait stopping when `signal` aborts
+   * (rejecting with `signal.reason`, losing no message): a `for await`
+   * loop that ends on shutdown. Breaking out stops delivery, as with the
+   * driver's own iterator.
+   *
+   * @param options Cancellation.
+   * @returns An async iterator of inbound messages.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedDriver } from "@weir/weir/net";
+   * import { LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new FramedDriver(a, new LinesCodec());
+   * await b.write(new TextEncoder().encode("one\n"));
+   * const shutdown = new AbortController();
+   * const seen: string[] = [];
+   * await assert.rejects(async () => {
+   *   for await (const line of driver.frames({ signal: shutdown.signal })) {
+   *     seen.push(line);
+   *     shutdown.abort(new Error("shutting down"));
+   *   }
+   * }, /shutting down/);
+   * assert.deepEqual(seen, ["one"]);
+   * driver.abort();
+   * b.close();
+   * await driver.closed.catch(() => {});
+   * ```
+   */
+  frames(options?: FramedReadNextOptions): AsyncIterableIterator<In, undefined, undefined> {
+    const iterator: AsyncIterableIterator<In, undefined, undefined> = {
+      next: () => this.recv(options) as Promise<IteratorResult<In, undefined>>,
+      return: () => {
+        this.#drain();
+        return Promise.resolve(DONE);
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   /**
@@ -449,28 +518,31 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * for (let r; (r = await b.read(got.subarray(n))) !== null;) n += r;
    * assert.deepEqual([...got.subarray(0, n)], [0, 1, 2]); // all of it, then EOF
    * b.close();
-   * await driver.done;
+   * await driver.closed;
    * ```
    */
   close(options: DriverWaitOptions = {}): Promise<void> {
     this.#closing = true;
-    this.#wake();
+    const done = this.#writeDone ??= this.#framed.close().catch((error) => {
+      this.#fail(error);
+      throw this.#failure!.error;
+    });
+    done.catch(() => {});
     const { signal } = options;
-    if (signal === undefined) return this.#writeDone;
+    if (signal === undefined) return done;
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
       signal.addEventListener("abort", onAbort, { once: true });
-      this.#writeDone.then(resolve, reject).finally(() => {
-        signal.removeEventListener("abort", onAbort);
-      });
+      done.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
   }
 
   /**
    * Stops at once: closes the transport, drops what is queued (pending
    * `sendWithAck` calls reject with `reason`), ends the inbound side and
-   * makes `done` reject with `reason`. Does nothing once the driver is done.
+   * makes `closed` reject with `reason`. Does nothing once the driver
+   * stopped.
    *
    * @param reason Why; defaults to a `DOMException` named `AbortError`.
    *
@@ -484,7 +556,7 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * const driver = new ConnectionDriver(a);
    * const reason = new Error("shutting down");
    * driver.abort(reason);
-   * await assert.rejects(driver.done, (error) => error === reason);
+   * await assert.rejects(driver.closed, (error) => error === reason);
    * b.close();
    * ```
    */
@@ -513,10 +585,10 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
     try {
       await this.close();
     } catch {
-      // Already stopped by an error: `done` reports it.
+      // Already stopped by an error: `closed` reports it.
     }
     this.#stop();
-    await this.#done.catch(() => {});
+    await this.#closed.catch(() => {});
   }
 
   /**
@@ -541,210 +613,68 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    * assert.equal(text, "chunk");
    * await driver.close();
    * b.close();
-   * await driver.done;
+   * await driver.closed;
    * ```
    */
   [Symbol.asyncIterator](): AsyncIterator<In, undefined> {
-    return {
-      next: () => this.recv(),
-      return: () => {
-        this.#inRx.close();
-        return Promise.resolve({ done: true, value: undefined });
-      },
-    };
+    return this.frames();
   }
 
-  #throwFailure(): void {
-    const failure = this.#failure;
-    if (failure !== undefined && !failure.reported) {
-      failure.reported = true;
-      throw failure.error;
-    }
+  /** Reads and drops the rest of the inbound side, so the peer is never blocked. */
+  #drain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    (async () => {
+      for (;;) {
+        try {
+          if ((await this.#framed.next()).done) return;
+        } catch {
+          return; // the inbound side ended with an error: `closed` reports it
+        }
+      }
+    })();
+  }
+
+  /** A write-side error: the driver stops (the first error wins) and it is thrown. */
+  #rethrow(error: unknown, signal: AbortSignal | undefined): never {
+    if (signal?.aborted && error === signal.reason) throw error;
+    if (this.#stopped && this.#failure === undefined) throw closedError();
+    if (this.#failure !== undefined) throw this.#failure.error;
+    if (error instanceof TypeError || this.#closing) throw closedError();
+    if (isWriteFailure(error)) this.#fail(error);
+    throw error;
   }
 
   /** Ends both directions with `error`; the first error wins. */
   #fail(error: unknown): void {
     if (this.#failure !== undefined || this.#stopped) return;
     this.#failure = { error, reported: false };
-    for (const ack of this.#inFlightAcks) ack.reject(error);
-    for (const ack of this.#acks) ack.reject(error);
-    this.#inFlightAcks = NO_ACKS;
-    this.#acks = [];
-    for (let waiter; (waiter = this.#senders.shift()) !== undefined;) waiter.reject(error);
+    this.#framed.writable.abort(error).catch(() => {});
     this.#stop();
   }
 
-  /** Closes the transport and the inbound queue; the loops end quietly. */
+  /** Ends the inbound side, ends the write side and closes the transport. */
   #stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#closing = true;
+    this.#framed.return().catch(() => {});
+    this.#closeTransport();
+    this.close().catch(() => {});
+  }
+
+  #closeTransport(): void {
     try {
       this.#transport.close();
     } catch (error) {
       if (!(error instanceof Deno.errors.BadResource)) throw error;
     }
-    for (let waiter; (waiter = this.#senders.shift()) !== undefined;) waiter.reject(closedError());
-    this.#wake();
-    this.#inTx.close();
   }
+}
 
-  #hasRoom(): boolean {
-    const count = this.#count;
-    return count === 0 || (count < this.#capacity && this.#pending.length < this.#writeSize);
-  }
-
-  #enqueue(
-    item: Out,
-    ack: PromiseWithResolvers<void> | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#closing || this.#stopped) return Promise.reject(closedError());
-    if (this.#senders.size === 0 && this.#hasRoom()) {
-      try {
-        this.#encode(item, ack);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      return RESOLVED;
-    }
-    const waiter = new SendWaiter(item, ack, signal);
-    this.#senders.push(waiter);
-    return waiter.promise;
-  }
-
-  /** Encodes one message into the pending buffer and wakes the writer. */
-  #encode(item: Out, ack: PromiseWithResolvers<void> | undefined): void {
-    this.#encoder.encode(item, this.#pending);
-    this.#count++;
-    if (ack !== undefined) this.#acks.push(ack);
-    this.#wake();
-  }
-
-  #wake(): void {
-    const wake = this.#wakeWriter;
-    if (wake !== undefined) {
-      this.#wakeWriter = undefined;
-      wake();
-    }
-  }
-
-  /** Lets waiting senders in, in order, while there is room. */
-  #admit(): void {
-    const senders = this.#senders;
-    for (
-      let waiter = senders.head;
-      waiter !== undefined && this.#hasRoom();
-      waiter = senders.head
-    ) {
-      senders.shift();
-      try {
-        this.#encode(waiter.item, waiter.ack);
-        waiter.resolve();
-      } catch (error) {
-        waiter.reject(error);
-      }
-    }
-  }
-
-  async #writeLoop(): Promise<void> {
-    try {
-      for (;;) {
-        if (this.#stopped) break;
-        if (this.#count === 0) {
-          if (this.#closing && this.#senders.size === 0) {
-            await this.#transport.closeWrite();
-            break;
-          }
-          // Idle: do not hold on to buffers a burst made large.
-          if (this.#spare.capacity > KEEP_WRITE_BUFFER) {
-            this.#spare = new ByteBuffer(INITIAL_WRITE_BUFFER);
-          }
-          if (this.#pending.capacity > KEEP_WRITE_BUFFER) {
-            this.#pending = new ByteBuffer(INITIAL_WRITE_BUFFER);
-          }
-          await new Promise<void>((resolve) => this.#wakeWriter = resolve);
-          continue;
-        }
-        // Everything queued so far goes out in one write; meanwhile new
-        // messages collect in the other buffer.
-        const out = this.#pending;
-        this.#pending = this.#spare;
-        this.#spare = out;
-        this.#count = 0;
-        const acks = this.#acks;
-        if (acks.length !== 0) {
-          this.#acks = [];
-          this.#inFlightAcks = acks;
-        }
-        this.#admit();
-        await writeAll(this.#transport, out.bytes());
-        out.clear();
-        if (acks.length !== 0) {
-          this.#inFlightAcks = NO_ACKS;
-          for (let i = 0; i < acks.length; i++) acks[i]!.resolve();
-        }
-      }
-    } catch (error) {
-      this.#fail(error);
-    }
-    if (this.#failure !== undefined) throw this.#failure.error;
-  }
-
-  async #readLoop(): Promise<void> {
-    const initial = this.#readSize;
-    let buf = new ByteBuffer(initial);
-    let readSize = initial;
-    let smallReads = 0;
-    try {
-      for (;;) {
-        for (let item; (item = this.#decoder.decode(buf)) !== undefined;) {
-          const full = this.#deliver(item);
-          if (full !== undefined) await full;
-        }
-        // Read into the buffer's tail; move to fresh memory only when the
-        // tail is small (taken frames pin the memory before it), and to
-        // smaller memory after the traffic calmed down.
-        let spare = buf.spare();
-        if (spare.length < readSize >>> 2) {
-          // A busy connection (its read size grew) takes memory for several reads at once.
-          const chunk = readSize === initial ? readSize : readSize * CHUNK_READS;
-          if (buf.length === 0 && buf.capacity > chunk) buf = new ByteBuffer(chunk);
-          buf.reserve(chunk);
-          spare = buf.spare();
-        }
-        const n = await this.#transport.read(spare);
-        if (n === null) break;
-        buf.commit(n);
-        if (n >= readSize) {
-          // A full read means more is waiting: read bigger next time.
-          smallReads = 0;
-          if (readSize < MAX_READ_SIZE) readSize *= 2;
-        } else if (readSize > initial && n <= readSize >>> 3 && ++smallReads === SHRINK_AFTER) {
-          smallReads = 0;
-          readSize >>>= 1;
-        }
-      }
-      for (let item; (item = decodeEof(this.#decoder, buf)) !== undefined;) {
-        await this.#deliver(item);
-      }
-      this.#inTx.close();
-    } catch (error) {
-      if (!this.#stopped) this.#fail(error);
-    }
-  }
-
-  /** Hands `item` to the inbound queue, waiting while it is full. */
-  #deliver(item: In): Promise<void> | undefined {
-    const tx = this.#inTx;
-    if (tx.isClosed) return; // the receiver was closed: nobody listens, drop
-    if (this.#inRx.length < this.#inbound) {
-      tx.trySend(item);
-      return;
-    }
-    return tx.send(item).catch((error) => {
-      if (!tx.isClosed) throw error;
-    });
-  }
+/** Errors of the transport's `write`, as opposed to an encoder refusing one item. */
+function isWriteFailure(error: unknown): boolean {
+  return error instanceof Deno.errors.BrokenPipe || error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.WriteZero || error instanceof Deno.errors.BadResource ||
+    error instanceof Deno.errors.NotConnected || error instanceof Deno.errors.ConnectionAborted;
 }

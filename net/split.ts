@@ -219,6 +219,9 @@ class OwnedWriter implements OwnedWriteHalf {
     const pair = this.#pair;
     if (pair.writeReleased) return;
     pair.writeReleased = true;
+    // The read half is gone too: close the socket. A FIN first would wait
+    // for a write stuck on a peer that does not read, for good.
+    if (pair.readReleased) return pair.closeIfUnused();
     try {
       await pair.conn.closeWrite();
     } finally {

@@ -51,7 +51,8 @@ for (const source of ["reader", "stream"] as const) {
     await injectAborts("framing", `FramedRead.next (${source})`, () => {
       const [a, b] = duplex(64);
       const frames = new FramedRead(source === "reader" ? b : b.readable, new LinesCodec(), {
-        capacity: 4,
+        minReadSize: 4,
+        maxReadSize: 4,
       });
       return {
         call: (signal) => frames.next({ signal }),
@@ -116,7 +117,7 @@ function framesIn(bytes: Uint8Array): string[] {
  */
 async function writeCase(boundary: number) {
   const [a, b] = duplex(8);
-  const frames = new FramedWrite(a, new LengthDelimitedCodec(), { backpressureBoundary: boundary });
+  const frames = new FramedWrite(a, new LengthDelimitedCodec(), { highWaterMark: boundary });
   await frames.send(encoder.encode("a"));
   await frames.feed(encoder.encode("b"));
   const received: number[] = [];
@@ -192,28 +193,46 @@ Deno.test("FramedWrite flush aborted at any point still writes every fed frame o
   });
 });
 
-/** A datagram socket whose receives resolve when the test delivers a datagram. */
+/**
+ * A datagram socket whose receives resolve when the test delivers a
+ * datagram; an aborted receive withdraws and takes nothing (UdpSocket's
+ * contract).
+ */
 function scriptedSocket() {
-  const waiting: ((d: [Uint8Array, string]) => void)[] = [];
-  const queued: [Uint8Array, string][] = [];
+  type Datagram = { data: Uint8Array; addr: string };
+  const waiting: ((d: Datagram) => void)[] = [];
+  const queued: Datagram[] = [];
   const sent: string[] = [];
   const sends: (() => void)[] = [];
   return {
     socket: {
-      receive: () =>
-        queued.length > 0
-          ? Promise.resolve(queued.shift()!)
-          : new Promise<[Uint8Array, string]>((resolve) => waiting.push(resolve)),
-      send: (p: Uint8Array, to: string) =>
-        new Promise<number>((resolve) =>
+      recvFrom: (options?: { signal?: AbortSignal | undefined }) => {
+        const signal = options?.signal;
+        if (signal?.aborted) return Promise.reject(signal.reason);
+        if (queued.length > 0) return Promise.resolve(queued.shift()!);
+        return new Promise<Datagram>((resolve, reject) => {
+          const waiter = (d: Datagram) => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve(d);
+          };
+          const onAbort = () => {
+            waiting.splice(waiting.indexOf(waiter), 1);
+            reject(signal!.reason);
+          };
+          signal?.addEventListener("abort", onAbort, { once: true });
+          waiting.push(waiter);
+        });
+      },
+      sendTo: (p: Uint8Array, to: string) =>
+        new Promise<void>((resolve) =>
           sends.push(() => {
             sent.push(`${to}:${decoder.decode(p)}`);
-            resolve(p.length);
+            resolve();
           })
         ),
     },
     deliver(text: string): void {
-      const datagram: [Uint8Array, string] = [encoder.encode(text), "peer"];
+      const datagram = { data: encoder.encode(text), addr: "peer" };
       const resolve = waiting.shift();
       if (resolve === undefined) queued.push(datagram);
       else resolve(datagram);

@@ -74,7 +74,7 @@ for (const [api, read] of bufReaderCalls) {
   Deno.test(`${api} aborted at any point loses no byte from the BufReader`, async () => {
     await injectAborts("io", api, () => {
       const [a, b] = duplex(64);
-      const reader = new BufReader(b, { capacity: 4 });
+      const reader = new BufReader(b, { bufferSize: 4 });
       return {
         call: (signal) => read(reader, signal),
         drive: (point) => feed(a, point),
@@ -146,7 +146,7 @@ Deno.test("duplex write to a full pipe aborted at any point writes nothing", asy
 /** A BufWriter over a 4-byte pipe holding "012345" not yet flushed, and a reader draining the pipe by steps. */
 async function bufWriterCase() {
   const [a, b] = duplex(4);
-  const writer = new BufWriter(a, { capacity: 8 });
+  const writer = new BufWriter(a, { bufferSize: 8 });
   await writer.write(encoder.encode("012345"));
   let received = "";
   return {

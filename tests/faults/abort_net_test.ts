@@ -26,18 +26,18 @@ async function within<T>(promise: Promise<T>, what: string): Promise<T> {
 
 /**
  * A line driver over a 4-byte pipe whose writer is blocked on "aaaaaaaa"
- * with "b" queued (queue 1: the next send waits), and a peer that reads the
+ * with "b" queued (highWaterMark 1: the next send waits), and a peer that reads the
  * pipe a little at a time.
  */
 async function blockedDriver() {
   const [a, b] = duplex(4);
-  const driver = new FramedDriver(a, new LinesCodec(), { queue: 1 });
+  const driver = new FramedDriver(a, new LinesCodec(), { highWaterMark: 1 });
   await driver.send("aaaaaaaa");
   await soon(
     (async () => {
-      while (driver.queued !== 0) await Promise.resolve();
+      while (b.buffered !== 4) await new Promise((resolve) => setTimeout(resolve, 1));
     })(),
-    "the writer to take the first line",
+    "the writer to fill the pipe with the first line",
   );
   await driver.send("b");
   const received: number[] = [];
@@ -60,7 +60,7 @@ async function blockedDriver() {
     },
     async dispose() {
       driver.abort();
-      await driver.done.catch(() => {});
+      await driver.closed.catch(() => {});
       b.close();
     },
   };
@@ -124,7 +124,7 @@ Deno.test("FramedDriver recv aborted at any point loses no inbound line", async 
       },
       async dispose() {
         driver.abort();
-        await driver.done.catch(() => {});
+        await driver.closed.catch(() => {});
         b.close();
       },
     };

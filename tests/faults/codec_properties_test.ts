@@ -17,10 +17,15 @@ import {
   LengthDelimitedCodec,
   type LengthDelimitedCodecOptions,
   LinesCodec,
-  LineTooLongError,
   VarintLengthCodec,
 } from "@weir/weir/framing";
-import { ByteBuffer, InvalidUtf8Error, type Reader, UnexpectedEofError } from "@weir/weir/io";
+import {
+  ByteBuffer,
+  InvalidUtf8Error,
+  LineTooLongError,
+  type Reader,
+  UnexpectedEofError,
+} from "@weir/weir/io";
 import { cuts, split } from "../framing/_codec_util.ts";
 
 const RUNS = 1000;
@@ -91,7 +96,7 @@ function lengthDelimited(
 const SPECS: Spec[] = [
   {
     name: "LinesCodec maxLength 32",
-    make: () => new LinesCodec({ maxLength: 32 }) as Codec<unknown, unknown>,
+    make: () => new LinesCodec({ maxLineLength: 32 }) as Codec<unknown, unknown>,
     items: line.filter((s) => encoder.encode(s).length <= 32).map((s) => ({ item: s, frame: s })),
     hostile: [bytesOf(0x0a), bytesOf(0x0d), bytesOf(0x0d, 0x0a), ...INVALID_UTF8],
     errors: [LineTooLongError, InvalidUtf8Error],
@@ -175,7 +180,7 @@ const SPECS: Spec[] = [
   },
   {
     name: "JsonCodec maxLength 256",
-    make: () => new JsonCodec({ maxLength: 256 }) as Codec<unknown, unknown>,
+    make: () => new JsonCodec({ maxLineLength: 256 }) as Codec<unknown, unknown>,
     items: json.filter((v) => JSON.stringify(v).length <= 256).map((v) => ({ item: v, frame: v })),
     hostile: [bytesOf(0x0a), encoder.encode('{"a":'), encoder.encode("]"), ...INVALID_UTF8],
     errors: [LineTooLongError, InvalidUtf8Error, SyntaxError],
@@ -357,7 +362,10 @@ for (const spec of SPECS) {
           decodeEof: (buf) => inner.decodeEof!(buf),
           encode: (item, out) => inner.encode(item, out),
         };
-        const frames = new FramedRead(reader, watched, { capacity: readCapacity });
+        const frames = new FramedRead(reader, watched, {
+          minReadSize: readCapacity,
+          maxReadSize: readCapacity,
+        });
         const got: Decoded = { frames: [], errors: [] };
         for (let calls = 0;; calls++) {
           if (calls > input.length + 2) throw new Hang(`${spec.name}: FramedRead keeps yielding`);
@@ -379,7 +387,7 @@ for (const spec of SPECS) {
 }
 
 Deno.test("codec limits default to 64 KiB lines and 8 MiB frames, and hold", () => {
-  assert.equal(new LinesCodec().maxLength, 65536);
+  assert.equal(new LinesCodec().maxLineLength, 65536);
   assert.equal(new AnyDelimiterCodec().maxLength, 65536);
   assert.equal(new LengthDelimitedCodec().maxFrameLength, 8 * 1024 * 1024);
   assert.equal(new VarintLengthCodec().maxFrameLength, 8 * 1024 * 1024);

@@ -4,7 +4,7 @@
 // application is bounded.
 import assert from "node:assert/strict";
 import { LengthDelimitedCodec, LinesCodec } from "@weir/weir/framing";
-import { BufferFullError, BufReader, ByteBuffer, duplex } from "@weir/weir/io";
+import { BufReader, ByteBuffer, duplex, LineTooLongError } from "@weir/weir/io";
 import { FramedDriver, UdpSocket } from "@weir/weir/net";
 import { soon, stillPending } from "../_util/abort_injection.ts";
 
@@ -13,7 +13,7 @@ Deno.test("BufReader stops a line at 64 KiB by default instead of buffering on",
   await a.write(new Uint8Array(70_000).fill(0x61));
   const reader = new BufReader(b);
   const error = await soon(reader.readLine().catch((e) => e), "readLine");
-  assert.ok(error instanceof BufferFullError, String(error));
+  assert.ok(error instanceof LineTooLongError, String(error));
   assert.equal(error.limit, 65536);
   assert.ok(reader.buffered <= 65536 + 8192, `${reader.buffered} bytes buffered`);
   a.close();
@@ -26,28 +26,30 @@ Deno.test("FramedDriver bounds both queues by default: sends wait, and unread fr
   const driver = new FramedDriver(a, new LinesCodec());
   let queued = 0;
   let blocked: Promise<void> | undefined;
-  for (let i = 0; i < 1000 && blocked === undefined; i++) {
+  for (let i = 0; i < 20_000 && blocked === undefined; i++) {
     const sending = driver.send(`message ${i}`);
     if (await stillPending(sending)) blocked = sending;
     else queued++;
   }
   assert.ok(blocked !== undefined, "a send waits for room");
-  // 128 queued, the rest written to the pipe (16 bytes) or in the blocked write.
-  assert.ok(queued <= 128 + 2, `${queued} sends went through before one waited`);
-  assert.equal(driver.queued, 128 + 1, "128 queued and the waiting send");
+  // 64 KiB queued (one line past it at most), plus the blocked write.
+  const line = "message 00000\n".length;
+  assert.ok(queued * line <= 2 * (65536 + line), `${queued} sends went through before one waited`);
+  assert.ok(driver.buffered <= 2 * (65536 + line), `${driver.buffered} bytes queued`);
   // Inbound: frames nobody takes stop the reading, so the peer's writes block.
-  const frame = new TextEncoder().encode("x\n");
+  const frame = new TextEncoder().encode("x".repeat(15) + "\n"); // the pipe's 16 bytes
   let written = 0;
   let stalled = false;
-  for (let i = 0; i < 2000 && !stalled; i++) {
+  for (let i = 0; i < 10_000 && !stalled; i++) {
     const writing = b.write(frame);
     if (await stillPending(writing, 200)) stalled = true;
     else written += await writing;
   }
-  assert.ok(stalled, "the peer's writes block once the inbound queue is full");
-  assert.ok(written <= 2 * 128 + 16 + 8192, `${written} bytes accepted`);
+  assert.ok(stalled, "the peer's writes block once 64 KiB wait unread");
+  // 64 KiB read ahead, one read past it (64 KiB at most) and the pipe's 16 bytes.
+  assert.ok(written <= 65536 + 65536 + 16 + frame.length, `${written} bytes accepted`);
   driver.abort();
-  await driver.done.catch(() => {});
+  await driver.closed.catch(() => {});
   await blocked!.catch(() => {});
   b.close();
 });

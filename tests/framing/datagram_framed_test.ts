@@ -7,57 +7,58 @@ import {
   LinesCodec,
 } from "@weir/weir/framing";
 import { UnexpectedEofError } from "@weir/weir/io";
+import { DatagramTooLargeError, UdpSocket } from "@weir/weir/net";
 import { text } from "./_codec_util.ts";
 
-function sockets(): [Deno.DatagramConn, Deno.DatagramConn] & Disposable {
-  const a = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
-  const b = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
-  return Object.assign([a, b] as [Deno.DatagramConn, Deno.DatagramConn], {
-    [Symbol.dispose]() {
-      a.close();
-      b.close();
+function sockets(maxDatagramLength?: number): [UdpSocket, UdpSocket] & AsyncDisposable {
+  const options = maxDatagramLength === undefined ? {} : { maxDatagramLength };
+  const a = UdpSocket.bind({ hostname: "127.0.0.1", port: 0 }, options);
+  const b = UdpSocket.bind({ hostname: "127.0.0.1", port: 0 }, options);
+  return Object.assign([a, b] as [UdpSocket, UdpSocket], {
+    async [Symbol.asyncDispose]() {
+      await a.close();
+      await b.close();
     },
   });
 }
 
 Deno.test("DatagramFramed yields every frame of a datagram with its sender", async () => {
-  using pair = sockets();
+  await using pair = sockets();
   const [a, b] = pair;
   const receiver = new DatagramFramed(b, new LinesCodec());
-  await a.send(text("one\ntwo\nthree"), b.addr);
-  const port = (a.addr as Deno.NetAddr).port;
+  await a.sendTo(text("one\ntwo\nthree"), b.addr);
   for (const line of ["one", "two", "three"]) {
     const { value } = await receiver.next();
     assert.equal(value?.[0], line);
-    assert.equal((value?.[1] as Deno.NetAddr).port, port);
+    assert.equal(value?.[1].port, a.addr.port);
   }
 });
 
 Deno.test("DatagramFramed sends each item as one datagram", async () => {
-  using pair = sockets();
+  await using pair = sockets();
   const [a, b] = pair;
   const sender = new DatagramFramed(a, new LengthDelimitedCodec());
   await sender.send(text("x"), b.addr);
   await sender.send(new Uint8Array(1000), b.addr);
-  const [first] = await b.receive();
-  const [second] = await b.receive();
+  const { data: first } = await b.recvFrom();
+  const { data: second } = await b.recvFrom();
   assert.deepEqual([...first], [0, 0, 0, 1, 0x78]);
   assert.equal(second.length, 1004);
 });
 
 Deno.test("DatagramFramed drops a bad datagram after throwing and goes on", async () => {
-  using pair = sockets();
+  await using pair = sockets();
   const [a, b] = pair;
   const receiver = new DatagramFramed(b, new LengthDelimitedCodec());
-  await a.send(new Uint8Array([0, 0, 0, 1, 7, 0, 0, 0, 9, 1]), b.addr);
-  await a.send(new Uint8Array([0, 0, 0, 1, 8]), b.addr);
+  await a.sendTo(new Uint8Array([0, 0, 0, 1, 7, 0, 0, 0, 9, 1]), b.addr);
+  await a.sendTo(new Uint8Array([0, 0, 0, 1, 8]), b.addr);
   assert.deepEqual((await receiver.next()).value?.[0], new Uint8Array([7]));
   await assert.rejects(receiver.next(), UnexpectedEofError);
   assert.deepEqual((await receiver.next()).value?.[0], new Uint8Array([8]));
 });
 
 Deno.test("DatagramFramed frames never span datagrams and stay intact", async () => {
-  using pair = sockets();
+  await using pair = sockets();
   const [a, b] = pair;
   const sender = new DatagramFramed(a, new BytesCodec());
   const receiver = new DatagramFramed(b, new BytesCodec());
@@ -71,23 +72,23 @@ Deno.test("DatagramFramed frames never span datagrams and stay intact", async ()
 });
 
 Deno.test("DatagramFramed.next() aborted while receiving keeps the datagram for the next call", async () => {
-  using pair = sockets();
+  await using pair = sockets();
   const [a, b] = pair;
   const receiver = new DatagramFramed(b, new LinesCodec());
   const controller = new AbortController();
   const waiting = receiver.next({ signal: controller.signal });
   controller.abort(new Error("give up"));
   await assert.rejects(waiting, /give up/);
-  await a.send(text("late\n"), b.addr);
+  await a.sendTo(text("late\n"), b.addr);
   assert.equal((await receiver.next()).value?.[0], "late");
   await assert.rejects(receiver.next({ signal: AbortSignal.abort(new Error("pre")) }), /pre/);
 });
 
 Deno.test("DatagramFramed ends when the socket closes or on return()", async () => {
-  const socket = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+  const socket = UdpSocket.bind({ hostname: "127.0.0.1", port: 0 });
   const receiver = new DatagramFramed(socket, new LinesCodec());
   const waiting = receiver.next();
-  socket.close();
+  await socket.close();
   await assert.rejects(waiting);
   assert.equal((await receiver.next()).done, true);
   const other = new DatagramFramed(fake(() => new Promise(() => {})), new LinesCodec());
@@ -96,30 +97,40 @@ Deno.test("DatagramFramed ends when the socket closes or on return()", async () 
 });
 
 function fake(
-  receive: () => Promise<[Uint8Array, string]>,
-  send: (p: Uint8Array) => Promise<number> = (p) => Promise.resolve(p.length),
+  recvFrom: () => Promise<{ data: Uint8Array; addr: string }>,
+  sendTo: (p: Uint8Array) => Promise<void> = () => Promise.resolve(),
 ): DatagramFramedSocket<string> {
-  return { receive, send };
+  return { recvFrom, sendTo };
 }
 
-Deno.test("DatagramFramed copies from a socket that ignores the buffer it is given", async () => {
+Deno.test("DatagramFramed over UdpSocket: a datagram over the limit is reported, never decoded truncated", async () => {
+  await using pair = sockets(8);
+  const [a, b] = pair;
+  const receiver = new DatagramFramed(b, new LinesCodec());
+  await a.sendTo(text("0123456789\n"), b.addr); // 11 bytes: over the 8-byte limit
+  await a.sendTo(text("short\n"), b.addr);
+  await assert.rejects(receiver.next(), DatagramTooLargeError);
+  assert.equal((await receiver.next()).value?.[0], "short");
+});
+
+Deno.test("DatagramFramed decodes every frame of a datagram from a socket of its shape", async () => {
   const framed = new DatagramFramed(
-    fake(() => Promise.resolve([text("a\nb"), "peer"])),
+    fake(() => Promise.resolve({ data: text("a\nb"), addr: "peer" })),
     new LinesCodec(),
   );
   assert.deepEqual((await framed.next()).value, ["a", "peer"]);
   assert.deepEqual((await framed.next()).value, ["b", "peer"]);
 });
 
-Deno.test("DatagramFramed rejects a partial send and an item the encoder refuses", async () => {
-  const short = new DatagramFramed(
-    fake(() => new Promise(() => {}), () => Promise.resolve(1)),
+Deno.test("DatagramFramed rejects a failed send and an item the encoder refuses", async () => {
+  const failing = new DatagramFramed(
+    fake(() => new Promise(() => {}), () => Promise.reject(new Deno.errors.BadResource("closed"))),
     new LinesCodec(),
   );
-  await assert.rejects(short.send("hello", "peer"), Deno.errors.WriteZero);
+  await assert.rejects(failing.send("hello", "peer"), Deno.errors.BadResource);
   let sent = 0;
   const strict = new DatagramFramed(
-    fake(() => new Promise(() => {}), (p) => (sent++, Promise.resolve(p.length))),
+    fake(() => new Promise(() => {}), () => (sent++, Promise.resolve())),
     new LengthDelimitedCodec({ maxFrameLength: 2 }),
   );
   await assert.rejects(strict.send(new Uint8Array(3), "peer"), /exceeds maxFrameLength 2/);

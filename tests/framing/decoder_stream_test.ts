@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  decoderStream,
-  LengthDelimitedCodec,
-  LinesCodec,
-  LineTooLongError,
-} from "@weir/weir/framing";
-import { UnexpectedEofError } from "@weir/weir/io";
+import { decoderStream, LengthDelimitedCodec, LinesCodec } from "@weir/weir/framing";
+import { LineTooLongError, UnexpectedEofError } from "@weir/weir/io";
 import { cuts, encodeAll, split, text } from "./_codec_util.ts";
 import { TaggedCodec } from "./_tagged_codec.ts";
 
@@ -26,7 +21,7 @@ Deno.test("decoderStream errors on a partial frame at the end and on decoder err
   );
   await assert.rejects(Array.fromAsync(tagged), /bytes remaining on stream/);
   const long = ReadableStream.from([text("toolong\n")]).pipeThrough(
-    decoderStream(new LinesCodec({ maxLength: 3 })),
+    decoderStream(new LinesCodec({ maxLineLength: 3 })),
   );
   await assert.rejects(Array.fromAsync(long), LineTooLongError);
 });

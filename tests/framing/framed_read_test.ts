@@ -4,11 +4,11 @@ import {
   BytesCodec,
   type Decoder,
   FramedRead,
+  type FramedReadOptions,
   LengthDelimitedCodec,
   LinesCodec,
-  LineTooLongError,
 } from "@weir/weir/framing";
-import { type ByteBuffer, toReadable, UnexpectedEofError } from "@weir/weir/io";
+import { type ByteBuffer, LineTooLongError, toReadable, UnexpectedEofError } from "@weir/weir/io";
 import { cuts, encodeAll, split, text } from "./_codec_util.ts";
 import { ChunkReader, ManualReader, settle } from "./_io_util.ts";
 import { TaggedCodec } from "./_tagged_codec.ts";
@@ -40,7 +40,10 @@ Deno.test("FramedRead frames are never overwritten by later reads", async () => 
   const frames = Array.from({ length: 300 }, (_, i) => new Uint8Array(i % 50).fill(i));
   const bytes = wire(...frames);
   const reader = new ChunkReader(split(bytes, Array.from({ length: 60 }, (_, i) => i * 97)));
-  assert.deepEqual(await Array.fromAsync(new FramedRead(reader, ld, { capacity: 64 })), frames);
+  assert.deepEqual(
+    await Array.fromAsync(new FramedRead(reader, ld, { minReadSize: 64, maxReadSize: 64 })),
+    frames,
+  );
 });
 
 Deno.test("FramedRead throws UnexpectedEofError once for a partial frame at end of stream, then is done", async () => {
@@ -79,7 +82,7 @@ Deno.test("FramedRead throws a decoder error once, then is done, and cancels a s
       cancelled = reason;
     },
   });
-  const framed = new FramedRead(source, new LinesCodec({ maxLength: 8 }));
+  const framed = new FramedRead(source, new LinesCodec({ maxLineLength: 8 }));
   assert.equal((await framed.next()).value, "fine");
   await assert.rejects(framed.next(), LineTooLongError);
   assert.equal((await framed.next()).done, true);
@@ -127,7 +130,7 @@ Deno.test("FramedRead gives the same frames for any chunking of the input", asyn
       async (frames, at) => {
         const reader = new ChunkReader(split(wire(...frames), at));
         assert.deepEqual(
-          await Array.fromAsync(new FramedRead(reader, ld, { capacity: 16 })),
+          await Array.fromAsync(new FramedRead(reader, ld, { minReadSize: 16, maxReadSize: 16 })),
           frames,
         );
       },
@@ -206,6 +209,13 @@ Deno.test("FramedRead.readable streams the frames and cancels through", async ()
   assert.equal(reader.reads, 0);
 });
 
-Deno.test("FramedRead rejects a bad capacity", () => {
-  assert.throws(() => new FramedRead(new ChunkReader([]), ld, { capacity: -1 }), /'capacity'/);
+Deno.test("FramedRead rejects bad read sizes, read-ahead and frame timeout, naming them", () => {
+  const make = (options: FramedReadOptions) => () =>
+    new FramedRead(new ChunkReader([]), ld, options);
+  assert.throws(make({ minReadSize: 0 }), /'minReadSize'/);
+  assert.throws(make({ maxReadSize: 1.5 }), /'maxReadSize'/);
+  assert.throws(make({ minReadSize: 1024, maxReadSize: 512 }), /'maxReadSize' must be at least/);
+  assert.throws(make({ inboundHighWaterMark: -1 }), /'inboundHighWaterMark'/);
+  assert.throws(make({ frameTimeout: 0 }), /'frameTimeout'/);
+  assert.throws(make({ frameTimeout: NaN }), /'frameTimeout'/);
 });

@@ -148,7 +148,7 @@ Deno.test("Framed carries a custom codec (the seed's type-tag + length protocol)
 
 Deno.test("Framed.writable makes a producer wait while the peer does not read", async () => {
   using pair = duplex(1024);
-  const client = new Framed(pair[0], new LengthDelimitedCodec(), { backpressureBoundary: 1024 });
+  const client = new Framed(pair[0], new LengthDelimitedCodec(), { highWaterMark: 1024 });
   let pulled = 0;
   const producer = new ReadableStream<Uint8Array>({
     pull(controller) {

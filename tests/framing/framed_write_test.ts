@@ -38,7 +38,7 @@ Deno.test("FramedWrite.send() writes each item", async () => {
 
 Deno.test("FramedWrite flushes when buffered reaches the backpressure boundary, not before", async () => {
   const sink = new RecordingWriter();
-  const framed = new FramedWrite(sink, new LengthDelimitedCodec(), { backpressureBoundary: 20 });
+  const framed = new FramedWrite(sink, new LengthDelimitedCodec(), { highWaterMark: 20 });
   await framed.feed(new Uint8Array(6)); // 10 bytes
   await framed.feed(new Uint8Array(5)); // 19 bytes: still below
   assert.equal(sink.writes.length, 0);
@@ -50,7 +50,7 @@ Deno.test("FramedWrite flushes when buffered reaches the backpressure boundary, 
   assert.equal(sink.writes[0]!.length, 25);
   assert.equal(framed.buffered, 5);
   const exact = new FramedWrite(new RecordingWriter(), new LinesCodec(), {
-    backpressureBoundary: 4,
+    highWaterMark: 4,
   });
   await exact.feed("abc"); // exactly 4 bytes
   await exact.feed("d");
@@ -120,7 +120,7 @@ Deno.test("FramedWrite encodes while a write is in flight and coalesces it into 
 
 Deno.test("FramedWrite.feed() aborted while waiting for room encodes nothing", async () => {
   const sink = new GatedWriter();
-  const framed = new FramedWrite(sink, new LinesCodec(), { backpressureBoundary: 2 });
+  const framed = new FramedWrite(sink, new LinesCodec(), { highWaterMark: 2 });
   await framed.feed("ab");
   const controller = new AbortController();
   const blocked = framed.feed("dropped", { signal: controller.signal });
@@ -154,7 +154,7 @@ Deno.test("FramedWrite.flush() aborted stops waiting while the bytes still go ou
 
 Deno.test("FramedWrite.writable coalesces items and makes a producer wait for a slow writer", async () => {
   const sink = new GatedWriter();
-  const framed = new FramedWrite(sink, new LengthDelimitedCodec(), { backpressureBoundary: 1024 });
+  const framed = new FramedWrite(sink, new LengthDelimitedCodec(), { highWaterMark: 1024 });
   let pulled = 0;
   const producer = new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -205,7 +205,7 @@ Deno.test("FramedWrite is AsyncDisposable and rejects bad options", async () => 
   assert.ok(sink.closedWrite);
   const writer: Writer = sink;
   assert.throws(
-    () => new FramedWrite(writer, new LinesCodec(), { backpressureBoundary: -1 }),
-    /'backpressureBoundary'/,
+    () => new FramedWrite(writer, new LinesCodec(), { highWaterMark: -1 }),
+    /'highWaterMark'/,
   );
 });

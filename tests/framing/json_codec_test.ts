@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  JsonCodec,
-  jsonCodec,
-  LengthDelimitedCodec,
-  LineTooLongError,
-  VarintLengthCodec,
-} from "@weir/weir/framing";
-import { ByteBuffer, InvalidUtf8Error } from "@weir/weir/io";
+import { JsonCodec, jsonCodec, LengthDelimitedCodec, VarintLengthCodec } from "@weir/weir/framing";
+import { ByteBuffer, InvalidUtf8Error, LineTooLongError } from "@weir/weir/io";
 import { cuts, decodeChunks, encodeAll, split, text } from "./_codec_util.ts";
 
 Deno.test("JsonCodec writes one value per line and reads them back", () => {
@@ -29,7 +23,7 @@ Deno.test("JsonCodec throws SyntaxError for a bad line and continues with the ne
 });
 
 Deno.test("JsonCodec applies the line limit and rejects values without JSON", () => {
-  const codec = new JsonCodec({ maxLength: 4 });
+  const codec = new JsonCodec({ maxLineLength: 4 });
   const buf = new ByteBuffer();
   buf.append(text("1234\n12345\n"));
   assert.equal(codec.decode(buf), 1234);

@@ -5,6 +5,7 @@ import {
   BufReader,
   duplex,
   InvalidUtf8Error,
+  LineTooLongError,
   type Reader,
   UnexpectedEofError,
   writeAll,
@@ -35,8 +36,8 @@ const textArb = fc.array(fc.constantFrom("a", "bc", "\n", "\r", "\r\n", "Ã©", "ð
 
 Deno.test("BufReader rejects bad options and arguments", async () => {
   const src = chunkReader([]);
-  assert.throws(() => new BufReader(src, { capacity: 0 }), /'capacity'/);
-  assert.throws(() => new BufReader(src, { maxLength: -1 }), /'maxLength'/);
+  assert.throws(() => new BufReader(src, { bufferSize: 0 }), /'bufferSize'/);
+  assert.throws(() => new BufReader(src, { maxLineLength: -1 }), /'maxLineLength'/);
   const reader = new BufReader(src);
   assert.throws(() => reader.consume(-1), RangeError);
   await assert.rejects(reader.peek(-1), RangeError);
@@ -52,7 +53,7 @@ Deno.test("BufReader lines are the same for any split of the input, source kind 
       fc.integer({ min: 1, max: 16 }),
       async (text, cuts, kind, capacity) => {
         const chunks = split(encoder.encode(text), cuts);
-        const reader = new BufReader(source(chunks, kind), { capacity });
+        const reader = new BufReader(source(chunks, kind), { bufferSize: capacity });
         assert.deepEqual(await Array.fromAsync(reader.lines()), referenceLines(text));
         assert.equal(await reader.readLine(), null);
       },
@@ -83,7 +84,7 @@ Deno.test("BufReader lines of arbitrary bytes: valid lines decode, each invalid 
           }
           start = end + 1;
         }
-        const reader = new BufReader(chunkReader(split(bytes, cuts)), { capacity });
+        const reader = new BufReader(chunkReader(split(bytes, cuts)), { bufferSize: capacity });
         const got: string[] = [];
         while (true) {
           try {
@@ -109,7 +110,7 @@ Deno.test("BufReader readUntil segments are the same for any split of the input"
       cutsArb,
       fc.constantFrom(...sourceKinds),
       async (bytes, cuts, kind) => {
-        const reader = new BufReader(source(split(bytes, cuts), kind), { capacity: 8 });
+        const reader = new BufReader(source(split(bytes, cuts), kind), { bufferSize: 8 });
         const segments: number[][] = [];
         for (let s = await reader.readUntil(0); s !== null; s = await reader.readUntil(0)) {
           segments.push([...s]);
@@ -140,7 +141,7 @@ Deno.test("BufReader readExact and read return every byte in order for any split
       fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 8 }),
       fc.integer({ min: 1, max: 32 }),
       async (bytes, cuts, kind, sizes, capacity) => {
-        const reader = new BufReader(source(split(bytes, cuts), kind), { capacity });
+        const reader = new BufReader(source(split(bytes, cuts), kind), { bufferSize: capacity });
         const out: number[] = [];
         for (let i = 0; out.length < bytes.length; i++) {
           const size = sizes[i % sizes.length]!;
@@ -201,34 +202,34 @@ Deno.test("BufReader keeps a lone trailing carriage return at end of stream", as
   assert.equal(await reader.readLine(), "x\r");
 });
 
-Deno.test("BufReader maxLength: a line of maxLength bytes passes, one more throws BufferFullError", async () => {
+Deno.test("BufReader maxLineLength: a line of maxLineLength bytes passes, one more throws LineTooLongError", async () => {
   for (const kind of sourceKinds) {
     const ok = new BufReader(source([encoder.encode("abcd\nxy")], kind), {
-      maxLength: 4,
-      capacity: 2,
+      maxLineLength: 4,
+      bufferSize: 2,
     });
     assert.equal(await ok.readLine(), "abcd");
     assert.equal(await ok.readLine(), "xy");
     const long = new BufReader(source(split(encoder.encode("abcde\n"), [1, 3]), kind), {
-      maxLength: 4,
-      capacity: 2,
+      maxLineLength: 4,
+      bufferSize: 2,
     });
     await assert.rejects(long.readLine(), (e) => {
-      assert.ok(e instanceof BufferFullError);
+      assert.ok(e instanceof LineTooLongError);
       assert.equal(e.limit, 4);
-      assert.match(e.message, /maxLength 4/);
+      assert.match(e.message, /maxLineLength 4/);
       return true;
     });
     // The bytes stay buffered: skipping them lets the caller resync.
     assert.ok(long.buffered >= 5);
     long.consume(5);
     assert.equal(await long.readLine(), "");
-    const noDelimiter = new BufReader(source([new Uint8Array(10)], kind), { maxLength: 4 });
-    await assert.rejects(noDelimiter.readUntil(1), BufferFullError);
+    const noDelimiter = new BufReader(source([new Uint8Array(10)], kind), { maxLineLength: 4 });
+    await assert.rejects(noDelimiter.readUntil(1), LineTooLongError);
   }
 });
 
-Deno.test("BufReader buffers at most about maxLength bytes when no line ends", async () => {
+Deno.test("BufReader buffers at most about maxLineLength bytes when no line ends", async () => {
   let produced = 0;
   const endless: Reader = {
     read(p) {
@@ -237,8 +238,8 @@ Deno.test("BufReader buffers at most about maxLength bytes when no line ends", a
       return Promise.resolve(p.length);
     },
   };
-  const reader = new BufReader(endless, { capacity: 64, maxLength: 1000 });
-  await assert.rejects(reader.readLine(), BufferFullError);
+  const reader = new BufReader(endless, { bufferSize: 64, maxLineLength: 1000 });
+  await assert.rejects(reader.readLine(), LineTooLongError);
   assert.ok(reader.buffered <= 1000 + 64 * 2, `buffered ${reader.buffered}`);
   assert.ok(produced < 4000);
 });
@@ -268,7 +269,7 @@ Deno.test("BufReader read bypasses the buffer for reads of at least capacity whe
       return Promise.resolve(p.length);
     },
   };
-  const reader = new BufReader(src, { capacity: 4 });
+  const reader = new BufReader(src, { bufferSize: 4 });
   const big = new Uint8Array(8);
   assert.equal(await reader.read(big), 8);
   assert.equal(seen[0], big);
@@ -292,7 +293,7 @@ Deno.test("BufReader readExact throws UnexpectedEofError with the counts, on bot
   });
   assert.equal(small.buffered, 0);
   const large = new BufReader(chunkReader([new Uint8Array(10), new Uint8Array(20)]), {
-    capacity: 4,
+    bufferSize: 4,
   });
   await large.peek(2);
   await assert.rejects(large.readExact(new Uint8Array(100)), (e) => {
@@ -301,18 +302,18 @@ Deno.test("BufReader readExact throws UnexpectedEofError with the counts, on bot
     return true;
   });
   const data = new Uint8Array(50).map((_, i) => i);
-  const exact = new BufReader(chunkReader(split(data, [3, 17])), { capacity: 4 });
+  const exact = new BufReader(chunkReader(split(data, [3, 17])), { bufferSize: 4 });
   assert.deepEqual(await exact.readExact(50), data);
   assert.deepEqual(await exact.readExact(0), new Uint8Array(0));
 });
 
 Deno.test("BufReader readToEnd returns the rest and honours maxBytes", async () => {
   const data = new Uint8Array(5000).map((_, i) => i);
-  const reader = new BufReader(chunkReader(split(data, [1, 1000, 3000])), { capacity: 256 });
+  const reader = new BufReader(chunkReader(split(data, [1, 1000, 3000])), { bufferSize: 256 });
   assert.deepEqual(await reader.readExact(2), data.subarray(0, 2));
   assert.deepEqual(await reader.readToEnd(), data.subarray(2));
   assert.deepEqual(await reader.readToEnd(), new Uint8Array(0));
-  const limited = new BufReader(chunkReader([data]), { capacity: 256 });
+  const limited = new BufReader(chunkReader([data]), { bufferSize: 256 });
   await assert.rejects(limited.readToEnd({ maxBytes: 4999 }), (e) => {
     assert.ok(e instanceof BufferFullError);
     assert.equal(e.limit, 4999);
@@ -373,7 +374,7 @@ Deno.test("BufReader aborts during every wait and loses no bytes", async () => {
 
 Deno.test("BufReader keeps bytes of a read in flight when the caller consumed meanwhile", async () => {
   const [a, b] = duplex(64);
-  const reader = new BufReader(b, { capacity: 8 });
+  const reader = new BufReader(b, { bufferSize: 8 });
   await writeAll(a, encoder.encode("xyz"));
   assert.deepEqual([...await reader.peek(3)], [120, 121, 122]);
   const controller = new AbortController();
@@ -431,7 +432,7 @@ Deno.test("BufReader mixes readLine with byte reads for any split: lines decoded
       fc.integer({ min: 1, max: 16 }),
       async (text, cuts, ops, capacity) => {
         const bytes = encoder.encode(text);
-        const reader = new BufReader(chunkReader(split(bytes, cuts)), { capacity });
+        const reader = new BufReader(chunkReader(split(bytes, cuts)), { bufferSize: capacity });
         let at = 0; // the model: a cursor into `bytes`
         for (const op of ops) {
           if (op.kind === "line") {

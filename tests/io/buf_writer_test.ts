@@ -4,12 +4,12 @@ import { BufWriter, duplex, readAll, type Writer } from "@weir/weir/io";
 import { deferred, shortWriter, tick } from "./_helpers.ts";
 
 Deno.test("BufWriter rejects a bad capacity", () => {
-  assert.throws(() => new BufWriter(shortWriter(), { capacity: 0 }), /'capacity'/);
+  assert.throws(() => new BufWriter(shortWriter(), { bufferSize: 0 }), /'bufferSize'/);
 });
 
 Deno.test("BufWriter coalesces small writes and writes only when the buffer would overflow", async () => {
   const sink = shortWriter();
-  const writer = new BufWriter(sink, { capacity: 10 });
+  const writer = new BufWriter(sink, { bufferSize: 10 });
   for (let i = 0; i < 3; i++) assert.equal(await writer.write(new Uint8Array(3).fill(i)), 3);
   assert.deepEqual(sink.calls, []);
   assert.equal(writer.buffered, 9);
@@ -23,7 +23,7 @@ Deno.test("BufWriter coalesces small writes and writes only when the buffer woul
 
 Deno.test("BufWriter writes of at least capacity flush then bypass with the sink's count", async () => {
   const sink = shortWriter([Infinity, 7]);
-  const writer = new BufWriter(sink, { capacity: 4 });
+  const writer = new BufWriter(sink, { bufferSize: 4 });
   await writer.write(new Uint8Array([1]));
   const big = new Uint8Array(10).fill(5);
   assert.equal(await writer.write(big), 7);
@@ -42,7 +42,7 @@ Deno.test("BufWriter writeAll and flush deliver every byte through short writes,
       fc.integer({ min: 1, max: 32 }),
       async (chunks, limits, capacity) => {
         const sink = shortWriter(limits);
-        const writer = new BufWriter(sink, { capacity });
+        const writer = new BufWriter(sink, { bufferSize: capacity });
         for (const chunk of chunks) await writer.writeAll(chunk);
         await writer.flush();
         assert.equal(writer.buffered, 0);
@@ -104,7 +104,7 @@ Deno.test("BufWriter aborts during a flush wait: no bytes lost or repeated", asy
       return Promise.resolve(p.length);
     },
   };
-  const writer = new BufWriter(sink, { capacity: 8 });
+  const writer = new BufWriter(sink, { bufferSize: 8 });
   await writer.write(new Uint8Array([1, 2, 3, 4]));
   for (
     const call of [
@@ -159,7 +159,7 @@ Deno.test("BufWriter close closes the sink even when the flush fails", async () 
 
 Deno.test("BufWriter writable streams chunks through the buffer and half-closes on close", async () => {
   const [a, b] = duplex(8);
-  const writer = new BufWriter(a, { capacity: 4 });
+  const writer = new BufWriter(a, { bufferSize: 4 });
   assert.equal(writer.writable, writer.writable);
   const data = new Uint8Array(50).map((_, i) => i);
   const [received] = await Promise.all([

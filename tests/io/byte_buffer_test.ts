@@ -40,22 +40,24 @@ Deno.test("ByteBuffer compacts in place when nothing was taken", () => {
   assert.deepEqual([...buf.bytes()], [1, 1]);
 });
 
-Deno.test("ByteBuffer.reclaim() reuses the memory of taken views and keeps unread bytes", () => {
+Deno.test("ByteBuffer never reuses taken memory; reserveExact allocates exactly what is asked", () => {
   const buf = new ByteBuffer(16);
   buf.append(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
   const memory = buf.bytes().buffer;
-  buf.take(10);
-  buf.reclaim();
-  buf.reserve(10); // compacts in place: the taken bytes are given back
-  assert.equal(buf.bytes().buffer, memory);
-  assert.deepEqual([...buf.bytes()], [11, 12]);
-  const kept = buf.take(2);
-  buf.append(new Uint8Array(16).fill(0xff)); // taken again, not reclaimed: fresh memory
+  const taken = buf.take(10);
+  buf.reserve(10); // the taken bytes are the caller's: fresh memory
   assert.notEqual(buf.bytes().buffer, memory);
-  assert.deepEqual([...kept], [11, 12]);
-  buf.clear();
-  buf.reclaim();
-  assert.equal(buf.spare().length, buf.capacity); // empty: the whole buffer is spare again
+  assert.deepEqual([...buf.bytes()], [11, 12]);
+  buf.append(new Uint8Array(14).fill(0xff));
+  assert.deepEqual([...taken], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  buf.reserve(1000); // amortized: doubles
+  assert.equal(buf.capacity, 1024);
+  const kept = buf.take(4);
+  buf.reserveExact(5000); // exactly the unread bytes plus what was asked
+  assert.equal(buf.capacity, 12 + 5000);
+  assert.deepEqual([...kept], [11, 12, 255, 255]);
+  buf.reserveExact(10); // room already there: nothing moves
+  assert.equal(buf.capacity, 12 + 5000);
 });
 
 Deno.test("ByteBuffer.indexOf() respects from/to and the read cursor", () => {

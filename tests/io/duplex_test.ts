@@ -5,7 +5,7 @@ import { drain, tick } from "./_helpers.ts";
 
 Deno.test("duplex rejects a bad capacity", () => {
   assert.throws(() => duplex(0), RangeError);
-  assert.throws(() => duplex(1.5), /'capacity'/);
+  assert.throws(() => duplex(1.5), /'bufferSize'/);
 });
 
 Deno.test("duplex write is short when the peer's buffer is nearly full", async () => {

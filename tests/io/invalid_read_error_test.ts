@@ -32,11 +32,11 @@ const consumers: [string, (r: Reader) => Promise<unknown>][] = [
   ["BufReader.readExact", (r) => new BufReader(r).readExact(20)],
   [
     "BufReader.readExact (large, unbuffered)",
-    (r) => new BufReader(r, { capacity: 4 }).readExact(20),
+    (r) => new BufReader(r, { bufferSize: 4 }).readExact(20),
   ],
   [
     "BufReader.read (large, unbuffered)",
-    (r) => new BufReader(r, { capacity: 4 }).read(new Uint8Array(8)),
+    (r) => new BufReader(r, { bufferSize: 4 }).read(new Uint8Array(8)),
   ],
   ["BufReader.readUntil", (r) => new BufReader(r).readUntil(0)],
   ["BufReader.readToEnd", (r) => new BufReader(r).readToEnd()],

@@ -57,11 +57,11 @@ Deno.test("seed files: buffered writes with a custom capacity, flushed on dispos
     const path = `${dir}/numbers.txt`;
     {
       using file = await Deno.open(path, { write: true, create: true });
-      await using writer = new BufWriter(file, { capacity: 64 * 1024 });
+      await using writer = new BufWriter(file, { bufferSize: 64 * 1024 });
       for (let i = 0; i < 1000; i++) await writer.write(encoder.encode(`${i}\n`));
     }
     using file = await Deno.open(path);
-    const reader = new BufReader(file, { capacity: 16 * 1024 });
+    const reader = new BufReader(file, { bufferSize: 16 * 1024 });
     let count = 0;
     let sum = 0;
     for await (const line of reader.lines()) {

@@ -3,12 +3,12 @@ import { duplex, type Reader, toReadable, writeAll } from "@weir/weir/io";
 import { chunkReader } from "./_helpers.ts";
 
 Deno.test("toReadable rejects a bad chunk size", () => {
-  assert.throws(() => toReadable(chunkReader([]), { chunkSize: 0 }), /'chunkSize'/);
+  assert.throws(() => toReadable(chunkReader([]), { readSize: 0 }), /'readSize'/);
 });
 
-Deno.test("toReadable serves default readers in chunkSize chunks and BYOB readers in place", async () => {
+Deno.test("toReadable serves default readers in readSize chunks and BYOB readers in place", async () => {
   const data = new Uint8Array(10).map((_, i) => i);
-  const chunks = await Array.fromAsync(toReadable(chunkReader([data]), { chunkSize: 4 }));
+  const chunks = await Array.fromAsync(toReadable(chunkReader([data]), { readSize: 4 }));
   assert.deepEqual(chunks.map((c) => c.length), [4, 4, 2]);
   assert.deepEqual(new Uint8Array(chunks.flatMap((c) => [...c])), data);
 

@@ -50,12 +50,12 @@ Deno.test("ConnectionDriver sendWithAck resolves only after the bytes were writt
   ]);
   await driver.close();
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
 Deno.test("ConnectionDriver close flushes every queued message before FIN", async () => {
   const [a, b] = duplex(64);
-  const driver = new ConnectionDriver(a, { queue: 200 });
+  const driver = new ConnectionDriver(a);
   const expected: string[] = [];
   for (let i = 1; i <= 150; i++) {
     const line = `client message: ${i}\n`;
@@ -68,7 +68,7 @@ Deno.test("ConnectionDriver close flushes every queued message before FIN", asyn
   await closed;
   await assert.rejects(driver.send(bytes("late")), ChannelClosedError);
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
 Deno.test("ConnectionDriver coalesces everything queued into one write", async () => {
@@ -80,27 +80,28 @@ Deno.test("ConnectionDriver coalesces everything queued into one write", async (
   assert.equal(transport.writes.length, 1);
   assert.equal(text(transport.writes[0]!).split(";").length, 51);
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
-Deno.test("ConnectionDriver send waits while writeSize bytes are queued", async () => {
+Deno.test("ConnectionDriver send waits while highWaterMark bytes are queued", async () => {
   const [a, b] = duplex(1 << 20);
   const transport = recording(a);
-  const driver = new ConnectionDriver(transport, { writeSize: 100, queue: 64 });
+  const driver = new ConnectionDriver(transport, { highWaterMark: 100 });
   let queued = 0;
   while (driver.trySend(new Uint8Array(10))) queued++;
-  assert.equal(queued, 10, "the 11th message would pass writeSize");
+  assert.equal(queued, 10, "the 11th message would pass highWaterMark");
+  assert.equal(driver.buffered, 100);
   for (let i = 0; i < 40; i++) await driver.send(new Uint8Array(10));
   await driver.close();
-  assert.ok(transport.writes.every((w) => w.length <= 100));
+  assert.ok(transport.writes.every((w) => w.length <= 110));
   assert.equal(transport.writes.reduce((n, w) => n + w.length, 0), 500);
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
 Deno.test("ConnectionDriver keeps messages whole when many tasks send at once", async () => {
   const [a, b] = duplex(100);
-  const driver = new ConnectionDriver(a, { queue: 4 });
+  const driver = new ConnectionDriver(a, { highWaterMark: 64 });
   const tasks = Array.from({ length: 8 }, async (_, t) => {
     for (let i = 0; i < 25; i++) {
       await driver.send(
@@ -120,16 +121,15 @@ Deno.test("ConnectionDriver keeps messages whole when many tasks send at once", 
     assert.equal(body, String.fromCharCode(97 + Number(t)).repeat(1 + (Number(i) * 7) % 50));
   }
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
 Deno.test("ConnectionDriver send waits while the queue is full; an aborted send queues nothing", async () => {
   const [a, b] = duplex(4);
-  const driver = new ConnectionDriver(a, { queue: 1 });
-  await driver.send(bytes("aaaaaaaa")); // taken by the writer, blocked on the pipe
-  await waitFor(() => driver.queued === 0, "the writer to take it");
-  await driver.send(bytes("b"));
-  assert.equal(driver.queued, 1);
+  const driver = new ConnectionDriver(a, { highWaterMark: 1 });
+  await driver.send(bytes("aaaaaaaa")); // written at once, blocked on the pipe
+  await driver.send(bytes("b")); // queued behind it: the queue is full
+  assert.equal(driver.buffered, 9);
   assert.equal(driver.trySend(bytes("c")), false);
   const controller = new AbortController();
   const waiting = driver.send(bytes("dropped"), { signal: controller.signal });
@@ -143,12 +143,12 @@ Deno.test("ConnectionDriver send waits while the queue is full; an aborted send 
   assert.equal(text(await readToEnd(b)), "aaaaaaaab");
   await closing;
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
 Deno.test("ConnectionDriver keeps reading while its writes are blocked by a peer that does not read", async () => {
   await using pair = await rawPair("tcp");
-  const driver = new ConnectionDriver(new Connection(pair.client), { queue: 4 });
+  const driver = new ConnectionDriver(new Connection(pair.client), { highWaterMark: 1 << 20 });
   const big = new Uint8Array(1 << 20);
   // Queue far more than the socket buffers hold; the server never reads.
   const sending = (async () => {
@@ -166,21 +166,21 @@ Deno.test("ConnectionDriver keeps reading while its writes are blocked by a peer
     received += text(next.value!);
   }
   await serverWrites;
-  assert.ok(driver.queued > 0, "the writer is still blocked");
+  assert.ok(driver.buffered > 0, "the writer is still blocked");
   driver.abort();
   await assert.rejects(sending);
-  await assert.rejects(driver.done);
+  await assert.rejects(driver.closed);
 });
 
-Deno.test("ConnectionDriver stops reading while its inbound queue is full", async () => {
+Deno.test("ConnectionDriver stops reading ahead at inboundHighWaterMark bytes", async () => {
   const [a, b] = duplex(32);
-  const driver = new ConnectionDriver(a, { inbound: 2, readSize: 8 });
+  const driver = new ConnectionDriver(a, { inboundHighWaterMark: 16, minReadSize: 8 });
   let written = 0;
   const writing = (async () => {
     while (written < 200) written += await b.write(new Uint8Array(200 - written));
     await b.closeWrite();
   })();
-  // 2 chunks queued + a chunk held + the pipe's 32 bytes: the peer must stall.
+  // 16 bytes read ahead (plus one read) and the pipe's 32 bytes: the peer must stall.
   await waitFor(() => b.buffered === 0 && written > 0, "the first reads");
   await new Promise((resolve) => setTimeout(resolve, 10));
   assert.ok(written < 200, `the peer wrote ${written} bytes without stalling`);
@@ -190,7 +190,7 @@ Deno.test("ConnectionDriver stops reading while its inbound queue is full", asyn
   await writing;
   await driver.close();
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
 Deno.test("FramedDriver delivers frames in order and ends when the peer closes", async () => {
@@ -202,7 +202,7 @@ Deno.test("FramedDriver delivers frames in order and ends when the peer closes",
   await left.close();
   assert.deepEqual(await Array.fromAsync(right), sent);
   await right.close();
-  await Promise.all([left.done, right.done]);
+  await Promise.all([left.closed, right.closed]);
   assert.deepEqual(await left.recv(), { done: true, value: undefined });
 });
 
@@ -219,10 +219,10 @@ Deno.test("FramedDriver tryRecv drains a burst without waiting", async () => {
   assert.equal((await driver.recv()).done, true);
   await driver.close();
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
-Deno.test("FramedDriver decode error is thrown after the frames before it and rejects done", async () => {
+Deno.test("FramedDriver decode error is thrown after the frames before it, ends only the inbound side, and rejects closed", async () => {
   const [a, b] = duplex();
   const driver = new FramedDriver(a, new LengthDelimitedCodec({ maxFrameLength: 10 }));
   const acked = driver.sendWithAck(new Uint8Array(5));
@@ -231,8 +231,12 @@ Deno.test("FramedDriver decode error is thrown after the frames before it and re
   assert.deepEqual(first.done ? [] : [...first.value], [7, 7]);
   await assert.rejects(driver.recv(), FrameTooLargeError);
   assert.equal((await driver.recv()).done, true, "the error is thrown once");
-  await assert.rejects(driver.done, FrameTooLargeError);
-  await acked.catch(() => {}); // written before the error, or rejected with it
+  await acked;
+  // Sending stays open: a protocol-error reply still goes out, then FIN.
+  await driver.send(new Uint8Array([0xee]));
+  await driver.close();
+  assert.deepEqual([...await readToEnd(b)], [0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xee]);
+  await assert.rejects(driver.closed, FrameTooLargeError);
   b.close();
 });
 
@@ -242,21 +246,22 @@ Deno.test("FramedDriver an encode error rejects that send only; nothing of it is
   await assert.rejects(driver.sendWithAck(new Uint8Array(5)), FrameTooLargeError);
   await assert.rejects(driver.send(new Uint8Array(5)), FrameTooLargeError);
   assert.throws(() => driver.trySend(new Uint8Array(5)), FrameTooLargeError);
-  assert.equal(driver.queued, 0);
+  assert.equal(driver.buffered, 0);
   await driver.send(new Uint8Array([1, 2]));
   await driver.close();
   assert.deepEqual([...await readToEnd(b)], [0, 0, 0, 2, 1, 2]);
   await assert.rejects(driver.send(new Uint8Array(1)), ChannelClosedError);
   assert.throws(() => driver.trySend(new Uint8Array(1)), ChannelClosedError);
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
 Deno.test("FramedDriver an encode error of a send that waited for room rejects that send", async () => {
   const [a, b] = duplex(2);
-  const driver = new FramedDriver(a, new LengthDelimitedCodec({ maxFrameLength: 4 }), { queue: 1 });
+  const driver = new FramedDriver(a, new LengthDelimitedCodec({ maxFrameLength: 4 }), {
+    highWaterMark: 1,
+  });
   await driver.send(new Uint8Array([1])); // in flight, blocked on the 2-byte pipe
-  await waitFor(() => driver.queued === 0, "the write to start");
   await driver.send(new Uint8Array([2])); // fills the queue
   const bad = driver.send(new Uint8Array(5)); // waits for room, then fails to encode
   const good = driver.send(new Uint8Array([3]));
@@ -266,7 +271,7 @@ Deno.test("FramedDriver an encode error of a send that waited for room rejects t
   await driver.close();
   assert.deepEqual([...await reading], [0, 0, 0, 1, 1, 0, 0, 0, 1, 2, 0, 0, 0, 1, 3]);
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
 Deno.test("ConnectionDriver write failure (peer gone) rejects acks and done", async () => {
@@ -275,7 +280,7 @@ Deno.test("ConnectionDriver write failure (peer gone) rejects acks and done", as
   const acked = driver.sendWithAck(new Uint8Array(100));
   b.close();
   await assert.rejects(acked, Deno.errors.BrokenPipe);
-  await assert.rejects(driver.done, Deno.errors.BrokenPipe);
+  await assert.rejects(driver.closed, Deno.errors.BrokenPipe);
   await assert.rejects(driver.close(), Deno.errors.BrokenPipe);
 });
 
@@ -283,13 +288,12 @@ Deno.test("ConnectionDriver abort stops at once: queued acks reject with the rea
   const [a, b] = duplex(4);
   const driver = new ConnectionDriver(a);
   const inFlight = driver.sendWithAck(new Uint8Array(100));
-  await waitFor(() => driver.queued === 0, "the first message to be taken");
+  await waitFor(() => b.buffered === 4, "the first write to fill the pipe");
   const queued = driver.sendWithAck(new Uint8Array(1));
-  assert.equal(driver.queued, 1);
   const reason = new Error("hard stop");
   driver.abort(reason);
   driver.abort(new Error("ignored"));
-  for (const pending of [inFlight, queued, driver.done]) {
+  for (const pending of [inFlight, queued, driver.closed]) {
     await assert.rejects(pending, (error) => error === reason);
   }
   await assert.rejects(driver.recv(), (error) => error === reason);
@@ -300,7 +304,7 @@ Deno.test("ConnectionDriver abort stops at once: queued acks reject with the rea
 
 Deno.test("FramedDriver breaking out of iteration drops later data without blocking the peer", async () => {
   const [a, b] = duplex(16);
-  const driver = new FramedDriver(a, new LinesCodec(), { inbound: 1 });
+  const driver = new FramedDriver(a, new LinesCodec(), { inboundHighWaterMark: 1 });
   const writing = (async () => {
     for (let i = 0; i < 100; i++) await b.write(bytes(`line ${i}\n`));
     await b.closeWrite();
@@ -313,7 +317,7 @@ Deno.test("FramedDriver breaking out of iteration drops later data without block
   await driver.close();
   assert.equal(await b.read(new Uint8Array(1)), null);
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
 Deno.test("FramedDriver await using flushes, sends FIN and closes without waiting for the peer", async () => {
@@ -339,11 +343,11 @@ Deno.test("FramedDriver close honours an abort signal but keeps flushing", async
   await assert.rejects(closing, (e) => e === reason);
   assert.deepEqual([...await readToEnd(b)], Array(12).fill(5));
   b.close();
-  await driver.done;
+  await driver.closed;
 });
 
 Deno.test("FramedDriver rejects bad options with RangeError naming them", () => {
-  for (const name of ["queue", "inbound", "readSize", "writeSize"]) {
+  for (const name of ["highWaterMark", "inboundHighWaterMark", "minReadSize", "maxReadSize"]) {
     for (const value of [0, -1, 1.5, NaN]) {
       const [a, b] = duplex();
       assert.throws(
@@ -364,14 +368,14 @@ Deno.test("FramedDriver runs the seed's framed half-close choreography over TCP"
     for (let i = 1; i <= 5; i++) await driver.send(bytes(`message from server: ${i}\n`));
     for await (const frame of driver) serverSeen.push(text(frame));
     await driver.close(); // the client's FIN came: close our side too
-    await driver.done;
+    await driver.closed;
   });
   const client = new FramedDriver(await connect(server.addr), codec());
   for (let i = 1; i <= 5; i++) await client.send(bytes(`client message: ${i}\n`));
   await client.send(bytes("\n"));
   await client.close(); // flush, then FIN
   const received = (await Array.fromAsync(client)).map(text);
-  await client.done;
+  await client.closed;
   assert.deepEqual(received, [1, 2, 3, 4, 5].map((i) => `message from server: ${i}\n`));
   assert.deepEqual(serverSeen, [...[1, 2, 3, 4, 5].map((i) => `client message: ${i}\n`), "\n"]);
 });
@@ -389,5 +393,54 @@ Deno.test("FramedDriver recv is cancel safe: an aborted recv takes no frame", as
   assert.deepEqual(await driver.recv(), { done: false, value: "kept" });
   await driver.close();
   b.close();
-  await driver.done;
+  await driver.closed;
+});
+
+Deno.test("FramedDriver holds at most inboundHighWaterMark bytes plus the frame being read for a busy handler", async () => {
+  const frameLength = 1 << 20;
+  const [a, b] = duplex(64 * 1024);
+  const driver = new FramedDriver(a, new LengthDelimitedCodec({ maxFrameLength: frameLength }), {
+    inboundHighWaterMark: 256 * 1024,
+  });
+  const frame = new Uint8Array(4 + frameLength);
+  new DataView(frame.buffer).setUint32(0, frameLength);
+  let written = 0;
+  const writing = (async () => {
+    for (let i = 0; i < 8; i++) {
+      for (let at = 0; at < frame.length;) at += await b.write(frame.subarray(at));
+      written++;
+    }
+  })();
+  // The handler is busy: nobody receives. Reading stops past the mark.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(written <= 1, `${written} frames of 1 MiB were accepted while nobody received`);
+  for (let i = 0; i < 8; i++) {
+    const next = await driver.recv();
+    assert.equal(next.done, false);
+    assert.equal(next.value!.length, frameLength);
+  }
+  await writing;
+  driver.abort();
+  await driver.closed.catch(() => {});
+  b.close();
+});
+
+Deno.test("FramedDriver frames({ signal }) ends a loop on abort; iteration can resume", async () => {
+  const [a, b] = duplex();
+  const driver = new FramedDriver(a, new LinesCodec());
+  const controller = new AbortController();
+  await b.write(bytes("one\n"));
+  const seen: string[] = [];
+  await assert.rejects(async () => {
+    for await (const line of driver.frames({ signal: controller.signal })) {
+      seen.push(line);
+      controller.abort(new Error("shutdown"));
+    }
+  }, /shutdown/);
+  await b.write(bytes("two\n"));
+  assert.deepEqual(await driver.recv(), { done: false, value: "two" });
+  assert.deepEqual(seen, ["one"]);
+  await driver.close();
+  b.close();
+  await driver.closed;
 });

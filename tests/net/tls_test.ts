@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LengthDelimitedCodec } from "@weir/weir/framing";
+import { Framed, LengthDelimitedCodec, LinesCodec } from "@weir/weir/framing";
 import { BufReader } from "@weir/weir/io";
 import {
   connect,
@@ -101,7 +101,7 @@ Deno.test("framed traffic over TLS: FramedDriver with LengthDelimitedCodec both 
       if (!driver.trySend(next.value)) await driver.send(next.value);
     }
     await driver.close();
-    await driver.done;
+    await driver.closed;
   });
   await using _server = server;
   const driver = new FramedDriver(await tlsConnect(server.addr.port), new LengthDelimitedCodec());
@@ -113,7 +113,7 @@ Deno.test("framed traffic over TLS: FramedDriver with LengthDelimitedCodec both 
   const received: string[] = [];
   for await (const frame of driver) received.push(text(frame));
   await sending;
-  await driver.done;
+  await driver.closed;
   assert.deepEqual(received, frames.map(text));
   assert.deepEqual(errors, []);
 });
@@ -414,7 +414,7 @@ Deno.test("upgradeTls: a line protocol switches to TLS mid-connection, then carr
     const driver = new FramedDriver(conn, new LengthDelimitedCodec());
     for await (const frame of driver) await driver.send(bytes(`secure ${text(frame)}`));
     await driver.close();
-    await driver.done;
+    await driver.closed;
   }, { alpnProtocols: ["weir/1"] });
   await using _backend = backend;
   await using front = starttlsFront(backend.addr.port);
@@ -436,7 +436,7 @@ Deno.test("upgradeTls: a line protocol switches to TLS mid-connection, then carr
   await driver.close(); // half-close through the tunnel
   const replies: string[] = [];
   for await (const frame of driver) replies.push(text(frame));
-  await driver.done;
+  await driver.closed;
   assert.deepEqual(replies, Array.from({ length: 100 }, (_, i) => `secure ${i}`));
   assert.deepEqual(errors, []);
 });
@@ -547,6 +547,35 @@ Deno.test("serve with tls rejects a bad handshakeTimeout, certificate or key wit
   }
   assert.throws(() => serve({ port: 0, tls: { cert: "junk", key: KEY } }, () => {}), /certificate/);
   assert.throws(() => serve({ port: 0, tls: { cert: CERT, key: "junk" } }, () => {}), /key/);
+});
+
+Deno.test("upgradeTls after a framed exchange: the Framed hands over the socket with no byte lost", async () => {
+  const { server: backend, errors } = tlsServer(async (conn) => {
+    const framed = new Framed(conn, new LinesCodec());
+    for await (const line of framed) framed.feed(`secure ${line}`);
+    await framed.close();
+  });
+  await using _backend = backend;
+  await using front = starttlsFront(backend.addr.port);
+  const plain = new Framed(await connect(front.addr), new LinesCodec());
+  assert.equal((await plain.next()).value, "220 weir ready");
+  await plain.send("HELO");
+  assert.equal((await plain.next()).value, "500 unknown command HELO");
+  await plain.send("STARTTLS");
+  assert.equal((await plain.next()).value, "OK");
+  const parts = plain.intoParts();
+  assert.equal(parts.readBuffer.length, 0, "nothing was read past OK");
+  assert.equal(parts.writeBuffer.length, 0);
+  const tls = await upgradeTls(parts.transport as Connection, {
+    hostname: "localhost",
+    caCerts: [CA],
+  });
+  const secure = Framed.fromParts({ ...parts, transport: tls });
+  for (const line of ["one", "two"]) secure.feed(line);
+  await secure.close();
+  assert.deepEqual(await Array.fromAsync(secure), ["secure one", "secure two"]);
+  tls.close();
+  assert.deepEqual(errors, []);
 });
 
 Deno.test("connect with tls cert and key presents a client certificate to a server that requires one", async () => {

@@ -1,0 +1,646 @@
+// The one framed engine under FramedRead, FramedWrite, Framed (and so
+// FramedDriver) and DatagramFramed's decoding: the adaptive read buffer,
+// decoding everything buffered without awaiting, the coalescing
+// double-buffered write, flush, half-close and the error states. The public
+// classes are thin layers over `FrameReader` and `FrameWriter`.
+import { abortable } from "../io/_abort.ts";
+import { shutdownWriter } from "../io/_close.ts";
+import { ByteBuffer } from "../io/byte_buffer.ts";
+import { checkReadResult } from "../io/invalid_read_error.ts";
+import type { StreamReader } from "../io/to_reader.ts";
+import type { StreamWriter } from "../io/to_writer.ts";
+import type { Reader, Writer } from "../io/types.ts";
+import { writeAll } from "../io/write_all.ts";
+import { type Clock, systemClock } from "../time/clock.ts";
+import { decodeEof } from "./_decode_eof.ts";
+import { HeldFrame } from "./_held_frame.ts";
+import { Serial } from "./_serial.ts";
+import { checkCount, checkLimit } from "./_validate.ts";
+import type { Decoder, Encoder } from "./types.ts";
+
+/**
+ * The engine behind each public framer, for `Framed` to link its halves
+ * (the flush policy) and hand over their buffers.
+ */
+export const engines: WeakMap<object, FrameReader<unknown> | FrameWriter<unknown>> = new WeakMap();
+
+/** The read side's settings, validated. */
+export interface ReadSettings {
+  minReadSize: number;
+  maxReadSize: number;
+  inboundHighWaterMark: number;
+  frameTimeout: number;
+  clock: Clock;
+}
+
+/** The read options every framed reader takes (see `FramedReadOptions`). */
+export interface ReadSettingsInput {
+  minReadSize?: number | undefined;
+  maxReadSize?: number | undefined;
+  inboundHighWaterMark?: number | undefined;
+  frameTimeout?: number | undefined;
+  clock?: Clock | undefined;
+}
+
+/** Validates the read options and applies the defaults. */
+export function readSettings(options: ReadSettingsInput, defaults: {
+  minReadSize: number;
+  inboundHighWaterMark: number;
+}): ReadSettings {
+  const minReadSize = positive("minReadSize", options.minReadSize ?? defaults.minReadSize);
+  const maxReadSize = positive("maxReadSize", options.maxReadSize ?? Math.max(65536, minReadSize));
+  if (maxReadSize < minReadSize) {
+    throw new RangeError(
+      `'maxReadSize' must be at least 'minReadSize' (${minReadSize}): received ${maxReadSize}`,
+    );
+  }
+  const inboundHighWaterMark = checkCount(
+    "inboundHighWaterMark",
+    options.inboundHighWaterMark ?? defaults.inboundHighWaterMark,
+  );
+  const frameTimeout = options.frameTimeout ?? Infinity;
+  if (frameTimeout !== Infinity && !(frameTimeout > 0 && Number.isFinite(frameTimeout))) {
+    throw new RangeError(
+      `'frameTimeout' must be a positive number of milliseconds or Infinity: received ${frameTimeout}`,
+    );
+  }
+  return {
+    minReadSize,
+    maxReadSize,
+    inboundHighWaterMark,
+    frameTimeout,
+    clock: options.clock ?? systemClock,
+  };
+}
+
+/** Validates a write buffer limit. */
+export function writeSettings(options: { highWaterMark?: number | undefined }): number {
+  return checkLimit("highWaterMark", options.highWaterMark ?? 65536);
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`'${name}' must be a positive integer: received ${value}`);
+  }
+  return value;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/** Small reads in a row after which the read size halves. */
+const SHRINK_AFTER = 16;
+
+/**
+ * The read side: an adaptive read buffer filled by `read(p)` straight into
+ * its spare room, decoded on demand (`poll`, synchronous) and refilled when
+ * the decoder needs more (`wait`). With `inboundHighWaterMark` above 0 it
+ * keeps reading in the background until that many bytes wait undecoded.
+ */
+export class FrameReader<T> {
+  decoder: Decoder<T>;
+  buf: ByteBuffer;
+  readonly #reader: Reader & Partial<StreamReader>;
+  readonly #settings: ReadSettings;
+  #readSize: number;
+  #smallReads = 0;
+  /** The source reported its end: `decodeEof` drains what is left. */
+  #eof = false;
+  /** Nothing more will be decoded. */
+  #done = false;
+  /** The decoder needs more bytes than are buffered. */
+  #stale = false;
+  /** A read error (or frame timeout) to report once the frames before it are taken. */
+  #error: { value: unknown } | undefined;
+  /** A read in flight; it commits its bytes itself, so an aborted waiter loses nothing. */
+  #reading: Promise<void> | undefined;
+  /** Woken when a read lands or the frame timeout fires. */
+  #wake: PromiseWithResolvers<void> | undefined;
+  /** When the incomplete frame at the front of the buffer began, if timed. */
+  #frameStart: number | undefined;
+  #cancelTimer: (() => void) | undefined;
+  readonly #closed = Promise.withResolvers<void>();
+  readonly #serial = new Serial();
+  readonly #held = new HeldFrame<T>();
+  /** Called when a caller is about to wait for the source (the flush policy's hook). */
+  beforeWait: (() => void) | undefined;
+
+  constructor(
+    reader: Reader & Partial<StreamReader>,
+    decoder: Decoder<T>,
+    settings: ReadSettings,
+  ) {
+    this.#reader = reader;
+    this.decoder = decoder;
+    this.#settings = settings;
+    this.#readSize = settings.minReadSize;
+    this.buf = new ByteBuffer(settings.minReadSize);
+    this.#closed.promise.catch(() => {});
+    if (settings.inboundHighWaterMark > 0) this.#startRead();
+  }
+
+  get reader(): Reader & Partial<StreamReader> {
+    return this.#reader;
+  }
+
+  /** Settles when decoding has ended: rejects with the error that ended it. */
+  get closed(): Promise<void> {
+    return this.#closed.promise;
+  }
+
+  /** No frame will come any more (and no error is left to report). */
+  get done(): boolean {
+    return this.#done && this.#error === undefined;
+  }
+
+  /** A read is in flight. */
+  get reading(): boolean {
+    return this.#reading !== undefined;
+  }
+
+  /** Frames may be decodable from what is buffered without reading. */
+  get mayHaveFrames(): boolean {
+    return !this.#done && !this.#stale && (this.buf.length > 0 || this.#eof);
+  }
+
+  /** The iterator protocol's `next`, served in call order, cancel safe. */
+  next(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
+    if (this.#serial.idle) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      let frame: T | undefined;
+      try {
+        frame = this.#take(signal);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
+      if (this.done) return Promise.resolve(DONE);
+    }
+    return this.#serial.run(() => this.#fill(signal), signal);
+  }
+
+  /** A frame if one can be decoded now; `DONE` at the end; `undefined` when it must wait. */
+  tryNext(): IteratorResult<T, undefined> | undefined {
+    if (!this.#serial.idle) return undefined;
+    const frame = this.#take(undefined);
+    if (frame !== undefined) return { value: frame, done: false };
+    return this.done ? DONE : undefined;
+  }
+
+  /** Ends the iteration; a stream source is cancelled. */
+  async return(): Promise<IteratorResult<T, undefined>> {
+    this.#held.take(undefined);
+    await this.cancel();
+    return DONE;
+  }
+
+  /** No `next` is pending and no frame is held back for one. */
+  get idle(): boolean {
+    return this.#serial.idle && !this.#held.holding;
+  }
+
+  /** Starts from bytes read elsewhere (a handover), decoded before anything new. */
+  adopt(buf: ByteBuffer): void {
+    if (this.#reading !== undefined || this.buf.length !== 0) {
+      throw new TypeError("Cannot adopt a read buffer: bytes are pending");
+    }
+    this.buf = buf;
+    this.#stale = false;
+    if (this.#settings.inboundHighWaterMark > 0) this.#maybeReadAhead();
+  }
+
+  /** Ends reading and hands over what is buffered undecoded. */
+  detach(): ByteBuffer {
+    const buf = this.buf;
+    this.buf = new ByteBuffer(0);
+    this.#end(undefined);
+    return buf;
+  }
+
+  /** Swaps the decoder, keeping every buffered byte. */
+  replaceDecoder(decoder: Decoder<unknown>): void {
+    if (!this.idle) {
+      throw new TypeError("Cannot change the decoder while a frame is being read or held");
+    }
+    (this as FrameReader<unknown>).decoder = decoder;
+    this.#stale = false;
+  }
+
+  /** The frames as a `ReadableStream` sharing this reader's position. */
+  readable(): ReadableStream<T> {
+    return new ReadableStream<T>({
+      pull: async (controller) => {
+        const result = await this.next(undefined);
+        if (result.done) controller.close();
+        else controller.enqueue(result.value);
+      },
+      cancel: async () => {
+        await this.return();
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  /** An iterator whose every wait stops when `signal` aborts. */
+  frames(signal: AbortSignal | undefined): AsyncIterableIterator<T, undefined, undefined> {
+    const iterator: AsyncIterableIterator<T, undefined, undefined> = {
+      next: () => this.next(signal),
+      return: () => this.return(),
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /**
+   * The next frame, held back or decoded now, once `signal` is claimed for
+   * its `select` branch; `undefined` means read more (or done).
+   */
+  #take(signal: AbortSignal | undefined): T | undefined {
+    const held = this.#held.take(signal);
+    return this.#held.claim(held !== undefined ? held : this.poll(), signal);
+  }
+
+  async #fill(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
+    for (;;) {
+      const frame = this.#take(signal);
+      if (frame !== undefined) return { value: frame, done: false };
+      if (this.done) return DONE;
+      await this.wait(signal);
+    }
+  }
+
+  /**
+   * Decodes the next frame from what is buffered; `undefined` means wait
+   * (or done). Throws the decoder's error, or a read error once the frames
+   * before it were taken; either ends the reader.
+   */
+  poll(): T | undefined {
+    if (!this.#done && !this.#stale) {
+      let frame: T | undefined;
+      const buf = this.buf;
+      try {
+        frame = this.#eof ? decodeEof(this.decoder, buf) : this.decoder.decode(buf);
+      } catch (error) {
+        this.#end({ value: error });
+        throw error;
+      }
+      if (frame !== undefined) {
+        if (this.#frameStart !== undefined) this.#frameStart = undefined;
+        if (this.#settings.inboundHighWaterMark > 0) this.#maybeReadAhead();
+        return frame;
+      }
+      if (this.#eof) {
+        this.#end(undefined);
+      } else {
+        this.#stale = true;
+        if (this.#settings.frameTimeout !== Infinity && buf.length > 0) this.#timeFrame();
+      }
+    }
+    const error = this.#error;
+    if (error !== undefined) {
+      this.#error = undefined;
+      this.#end(error);
+      throw error.value;
+    }
+    return undefined;
+  }
+
+  /**
+   * Waits until a read brings bytes (starting one if none is in flight),
+   * the source ends or fails, or `signal` aborts (the read goes on and
+   * keeps its bytes).
+   */
+  wait(signal: AbortSignal | undefined): Promise<void> {
+    if (this.#done || this.#error !== undefined) return Promise.resolve();
+    this.beforeWait?.();
+    if (this.#reading === undefined) this.#startRead();
+    const wake = this.#wake ??= Promise.withResolvers<void>();
+    return abortable(wake.promise, signal);
+  }
+
+  /** Stops: nothing more is decoded; a stream source is cancelled. */
+  cancel(reason?: unknown): Promise<void> {
+    if (this.#done && this.#error === undefined) return Promise.resolve();
+    this.#error = undefined;
+    this.#end(undefined);
+    return this.#reader.cancel?.(reason) ?? Promise.resolve();
+  }
+
+  /** Ends decoding; `error` is what the `closed` promise rejects with. */
+  #end(error: { value: unknown } | undefined): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    this.#notify();
+    if (error === undefined) this.#closed.resolve();
+    else {
+      this.#closed.reject(error.value);
+      this.#reader.cancel?.(error.value).catch(() => {});
+    }
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    if (wake !== undefined) {
+      this.#wake = undefined;
+      wake.resolve();
+    }
+  }
+
+  #maybeReadAhead(): void {
+    if (
+      this.#reading === undefined && !this.#eof && !this.#done && this.#error === undefined &&
+      this.buf.length < this.#settings.inboundHighWaterMark
+    ) this.#startRead();
+  }
+
+  #startRead(): void {
+    let buf = this.buf;
+    const readSize = this.#readSize;
+    // Quiet again after a burst (or a large frame): back to small memory.
+    if (buf.length === 0 && buf.capacity > 2 * readSize) {
+      buf = this.buf = new ByteBuffer(readSize);
+    }
+    let spare = buf.spare();
+    // Move to fresh room once less than a quarter of a read is left, unless
+    // a large frame is being completed: its decoder reserved what it needs,
+    // and growing here would copy it again.
+    if (
+      spare.length < Math.max(1, readSize >>> 2) && !(spare.length > 0 && buf.length >= readSize)
+    ) {
+      buf.reserve(readSize);
+      spare = buf.spare().subarray(0, readSize);
+    } else if (spare.length > readSize && buf.length < readSize) {
+      spare = spare.subarray(0, readSize);
+    }
+    let read: Promise<number | null>;
+    try {
+      read = this.#reader.read(spare);
+    } catch (error) {
+      read = Promise.reject(error);
+    }
+    this.#reading = read.then(
+      (n) => this.#landed(n, spare, buf),
+      (error) => this.#failed(error),
+    );
+  }
+
+  #landed(n: number | null, spare: Uint8Array, buf: ByteBuffer): void {
+    const room = spare.length;
+    this.#reading = undefined;
+    if (this.#done) return;
+    try {
+      n = checkReadResult(n, room);
+    } catch (error) {
+      this.#error = { value: error };
+      this.#cancelTimer?.();
+      this.#stale = false;
+      this.#notify();
+      return;
+    }
+    if (n === null) {
+      this.#eof = true;
+      // Nothing left and nobody waiting: finish decoding now, so `closed`
+      // settles without a consumer (a frame `decodeEof` makes is held).
+      if (this.buf.length === 0 && this.#error === undefined && this.idle) this.#drainEof();
+    } else {
+      // The decoder may have moved the buffer's end while the read was in
+      // flight (consumed everything, or moved to fresh memory): then the
+      // bytes are copied from where they landed.
+      const at = buf.spare();
+      if (buf === this.buf && at.buffer === spare.buffer && at.byteOffset === spare.byteOffset) {
+        buf.commit(n);
+      } else {
+        this.buf.append(spare.subarray(0, n));
+      }
+      const readSize = this.#readSize;
+      if (n >= readSize) {
+        // Reads fill their room: the peer sends in bulk, read more at once.
+        this.#smallReads = 0;
+        if (readSize < this.#settings.maxReadSize) {
+          this.#readSize = Math.min(this.#settings.maxReadSize, readSize * 2);
+        }
+      } else if (
+        readSize > this.#settings.minReadSize && n <= readSize >>> 3 &&
+        ++this.#smallReads === SHRINK_AFTER
+      ) {
+        this.#smallReads = 0;
+        this.#readSize = Math.max(this.#settings.minReadSize, readSize >>> 1);
+      }
+      this.#maybeReadAhead();
+    }
+    this.#stale = false;
+    this.#notify();
+  }
+
+  #drainEof(): void {
+    let frame: T | undefined;
+    try {
+      frame = decodeEof(this.decoder, this.buf);
+    } catch (error) {
+      this.#error = { value: error };
+      return;
+    }
+    if (frame === undefined) this.#end(undefined);
+    else this.#held.hold(frame);
+  }
+
+  #failed(error: unknown): void {
+    this.#reading = undefined;
+    if (this.#done) return;
+    this.#error = { value: error };
+    this.#cancelTimer?.();
+    this.#notify();
+  }
+
+  /** An incomplete frame is buffered: it must be completed within `frameTimeout`. */
+  #timeFrame(): void {
+    const { clock, frameTimeout } = this.#settings;
+    if (this.#frameStart !== undefined) return;
+    this.#frameStart = clock.now();
+    if (this.#cancelTimer !== undefined) return;
+    const arm = (ms: number) => {
+      this.#cancelTimer = clock.setTimer(() => {
+        this.#cancelTimer = undefined;
+        const start = this.#frameStart;
+        if (start === undefined || this.#done) return;
+        const left = start + frameTimeout - clock.now();
+        if (left > 0) return arm(left);
+        this.#error = {
+          value: new DOMException(
+            `A frame was not completed within frameTimeout (${frameTimeout} ms): ${this.buf.length} bytes of it arrived`,
+            "TimeoutError",
+          ),
+        };
+        this.#stale = false;
+        this.#notify();
+      }, ms);
+    };
+    arm(frameTimeout);
+  }
+}
+
+/** Where each encode buffer starts; it grows with the batches. */
+const INITIAL_WRITE_BUFFER = 512;
+/** A write buffer at most this large (or twice the high-water mark) is kept between writes. */
+const KEEP_WRITE_BUFFER = 65536;
+/**
+ * ... but never more than this: larger memory comes straight from the
+ * system (mmap) and is slow to take and give back for every batch.
+ */
+const MAX_KEEP_WRITE_BUFFER = 128 * 1024;
+
+/**
+ * The write side: items are encoded into one buffer while the other is
+ * being written, so whatever is encoded during a write goes out together in
+ * the next one.
+ */
+export class FrameWriter<T> {
+  encoder: Encoder<T>;
+  readonly #writer: Writer & Partial<StreamWriter>;
+  readonly highWaterMark: number;
+  /** Write buffers up to this size are reused; larger ones (a burst) are let go. */
+  readonly #keep: number;
+  #buf = new ByteBuffer(INITIAL_WRITE_BUFFER);
+  #spare = new ByteBuffer(INITIAL_WRITE_BUFFER);
+  #writing: Promise<void> | undefined;
+  #encoded = 0;
+  #written = 0;
+  #error: { value: unknown } | undefined;
+  #closing = false;
+  #pumping = false;
+  #closed: Promise<void> | undefined;
+
+  constructor(
+    writer: Writer & Partial<StreamWriter>,
+    encoder: Encoder<T>,
+    highWaterMark: number,
+  ) {
+    this.#writer = writer;
+    this.encoder = encoder;
+    this.highWaterMark = highWaterMark;
+    this.#keep = Math.min(MAX_KEEP_WRITE_BUFFER, Math.max(KEEP_WRITE_BUFFER, 2 * highWaterMark));
+  }
+
+  get writer(): Writer & Partial<StreamWriter> {
+    return this.#writer;
+  }
+
+  /** Bytes encoded and not yet written. */
+  get buffered(): number {
+    return this.#encoded - this.#written;
+  }
+
+  /** There is room below the high-water mark. */
+  get hasRoom(): boolean {
+    return this.#buf.length < this.highWaterMark;
+  }
+
+  get writing(): boolean {
+    return this.#writing !== undefined;
+  }
+
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** Starts from bytes encoded elsewhere (a handover), written before anything new. */
+  adopt(buf: ByteBuffer): void {
+    if (this.buffered !== 0) throw new TypeError("Cannot adopt a write buffer: bytes are pending");
+    this.#buf = buf;
+    this.#encoded = this.#written + buf.length;
+  }
+
+  /** The bytes encoded and not yet handed to a write (for a handover). */
+  detach(): ByteBuffer {
+    const buf = this.#buf;
+    this.#buf = new ByteBuffer(0);
+    this.#closing = true;
+    return buf;
+  }
+
+  /** Encodes `item` into the write buffer (synchronously). */
+  encode(item: T): void {
+    if (this.#closing) throw new TypeError("Cannot write to a closed FramedWrite");
+    if (this.#error !== undefined) throw this.#error.value;
+    const buf = this.#buf;
+    const before = buf.length;
+    this.encoder.encode(item, buf);
+    this.#encoded += buf.length - before;
+  }
+
+  /** Writes everything encoded before the call. */
+  async flush(): Promise<void> {
+    const target = this.#encoded;
+    while (this.#written < target && this.#error === undefined) {
+      await (this.#writing ?? this.#write());
+    }
+    if (this.#error !== undefined) throw this.#error.value;
+  }
+
+  /** Starts writing what is buffered, and keeps writing until nothing is; returns nothing to wait on. */
+  kick(): void {
+    if (this.#pumping || this.#buf.length === 0 || this.#error !== undefined) return;
+    if (this.#writing === undefined) {
+      // The common case: nothing in flight, so the write starts now and
+      // the pump only looks again when it lands.
+      this.#pumping = true;
+      this.#write().then(() => this.#pumpOn());
+      return;
+    }
+    this.#pumping = true;
+    this.#writing.then(() => this.#pumpOn());
+  }
+
+  #pumpOn(): void {
+    this.#pumping = false;
+    this.kick();
+  }
+
+  /** Flushes, then ends the write direction, once. */
+  close(): Promise<void> {
+    return this.#closed ??= (async () => {
+      this.#closing = true;
+      await this.flush();
+      await shutdownWriter(this.#writer);
+    })();
+  }
+
+  /** Aborts: drops what is buffered and fails every later call with `reason`. */
+  async abort(reason: unknown): Promise<void> {
+    this.fail(reason);
+    await this.#writer.abort?.(reason);
+  }
+
+  fail(error: unknown): void {
+    if (this.#error !== undefined) return;
+    this.#error = { value: error };
+    this.#buf.clear();
+  }
+
+  /** Writes out `#buf` while encoding goes on into the spare buffer; never rejects. */
+  #write(): Promise<void> {
+    const out = this.#buf;
+    this.#buf = this.#spare;
+    this.#spare = out;
+    const bytes = out.bytes();
+    return this.#writing = writeAll(this.#writer, bytes).then(
+      () => {
+        this.#written += bytes.length;
+        this.#settle(out);
+      },
+      (error) => {
+        this.fail(error);
+        this.#settle(out);
+      },
+    );
+  }
+
+  #settle(out: ByteBuffer): void {
+    out.clear();
+    this.#writing = undefined;
+    // A burst made this buffer large: do not hold on to it while idle.
+    if (out.capacity > this.#keep && this.#buf.length === 0) {
+      this.#spare = new ByteBuffer(INITIAL_WRITE_BUFFER);
+    }
+  }
+}
