@@ -26,7 +26,7 @@ interface EchoServer extends AsyncDisposable {
 /** weir: a FramedDriver echo, draining every decoded frame without waiting. */
 function weirFramedServer(telemetry: TelemetryOptions = {}): EchoServer {
   const server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
-    const driver = new FramedDriver(conn, new LengthDelimitedCodec());
+    const driver = new FramedDriver(conn, new LengthDelimitedCodec(), telemetry);
     for (;;) {
       const next = driver.tryRecv() ?? await driver.recv();
       if (next.done) break;
