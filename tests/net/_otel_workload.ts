@@ -1,7 +1,9 @@
 // Run by otel_export_test.ts in a subprocess with OTEL_DENO=true: serves and
 // connects on loopback, prints the counters it read directly (final by
 // then), and keeps everything open, exporting, until its stdin closes.
-import { connect, serve, UdpSocket } from "@weir/weir/net";
+import { LinesCodec } from "@weir/weir/framing";
+import { duplex } from "@weir/weir/io";
+import { connect, FramedDriver, serve, UdpSocket } from "@weir/weir/net";
 import { Pool } from "@weir/weir/sync";
 
 const payload = new Uint8Array(1000).fill(7);
@@ -76,6 +78,18 @@ for (let i = 0; i < 4; i++) {
 await udpB.flush();
 for (let i = 0; i < 3; i++) await udpA.recvFrom();
 
+// Two drivers: five lines one way, two back.
+const [left, right] = duplex();
+const a = new FramedDriver(left, new LinesCodec());
+const b = new FramedDriver(right, new LinesCodec());
+for (let i = 0; i < 5; i++) await a.send(`line ${i}`);
+for (let i = 0; i < 5; i++) await b.recv();
+for (let i = 0; i < 2; i++) await b.send(`back ${i}`);
+for (let i = 0; i < 2; i++) await a.recv();
+await a.close();
+await b.close();
+await Promise.all([a.closed, b.closed]);
+
 // A pool: one acquire waits for the lease held.
 const pool = new Pool({ create: () => ({}), max: 1 });
 const held = await pool.acquire();
@@ -111,6 +125,10 @@ console.log(JSON.stringify({
     truncated: udpB.datagramsTruncated,
   },
   pool: { waits: pool.waitTime.count, idle: pool.idle },
+  drivers: {
+    framesRead: a.framesRead + b.framesRead,
+    framesWritten: a.framesWritten + b.framesWritten,
+  },
 }));
 // The test has seen exports made after this report: shut down.
 await Deno.stdin.readable.pipeTo(new WritableStream());

@@ -4,7 +4,7 @@ import { waitFor } from "../_util/net.ts";
 
 const EXPORT_INTERVAL_MS = 100;
 
-Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, UDP sockets and pools arrive at an OTLP/HTTP receiver with the values it counted", async () => {
+Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, drivers, UDP sockets and pools arrive at an OTLP/HTTP receiver with the values it counted", async () => {
   await using receiver = new OtlpReceiver("@weir/weir");
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", new URL("./_otel_workload.ts", import.meta.url).href],
@@ -35,7 +35,7 @@ Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, 
   const status = await child.status;
   assert.equal(status.code, 0, await stderr);
   assert.deepEqual(receiver.rejected, []);
-  const { servers: report, udp, pool } = JSON.parse(line);
+  const { servers: report, udp, pool, drivers } = JSON.parse(line);
   const { echo, idle, tls, full } = report;
 
   // What the workload did, as its own counters saw it.
@@ -139,6 +139,18 @@ Deno.test("with OTEL_DENO=true, the counters and durations of servers, clients, 
     receiver.latest("weir.pool.resources", { "weir.pool.state": "idle" })?.value,
     pool.idle,
   );
+
+  // Drivers, closed by then: their frames stay in the totals.
+  assert.deepEqual(drivers, { framesRead: 7, framesWritten: 7 });
+  assert.equal(
+    receiver.latest("weir.driver.frames", { "network.io.direction": "receive" })?.value,
+    7,
+  );
+  assert.equal(
+    receiver.latest("weir.driver.frames", { "network.io.direction": "transmit" })?.value,
+    7,
+  );
+  assert.equal(receiver.latest("weir.driver.open_drivers")?.value, 0);
 
   // Spans: one per served connection, with the server's attributes.
   const served = receiver.spans.filter((s) => s.name === "weir.server.connection");
