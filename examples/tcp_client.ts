@@ -84,7 +84,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<Ui
         await conn.closeWrite(); // FIN: the server reads the end of the request
         log(`sent ${request.length} bytes`);
       },
-      (stop) => readAll(conn, { maxBytes: config.maxBytes, signal: stop }),
+      (stop) => readAll(conn, { maxLength: config.maxBytes, signal: stop }),
     );
     log(
       reply.length > 200

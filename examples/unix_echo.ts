@@ -59,7 +59,7 @@ async function echoOnce(path: string, message: string): Promise<string> {
   await using conn = await connect({ path });
   await conn.writeAll(new TextEncoder().encode(message));
   await conn.closeWrite();
-  return new TextDecoder().decode(await readAll(conn, { maxBytes: 1 << 20 }));
+  return new TextDecoder().decode(await readAll(conn, { maxLength: 1 << 20 }));
 }
 
 /** Runs the server and the clients; resolves each client's echo, in client order. */

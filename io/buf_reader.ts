@@ -66,7 +66,7 @@ export interface ReadToEndOptions extends IoOptions {
    *
    * @default {Infinity}
    */
-  maxBytes?: number;
+  maxLength?: number;
 }
 
 function checkLength(name: string, value: number, min: number): void {
@@ -982,10 +982,10 @@ export class BufReader implements Reader, AsyncDisposable {
    * Reads everything left, buffered bytes first, until end of stream.
    * The result may be a view over a larger `ArrayBuffer`.
    *
-   * @param options `maxBytes` limit and cancellation (cancel safe: an
+   * @param options `maxLength` limit and cancellation (cancel safe: an
    * aborted call leaves every byte in the buffer).
    * @returns The remaining bytes.
-   * @throws {BufferFullError} When more than `maxBytes` bytes remain; the
+   * @throws {BufferFullError} When more than `maxLength` bytes remain; the
    * bytes read stay buffered.
    *
    * @example Usage
@@ -999,13 +999,13 @@ export class BufReader implements Reader, AsyncDisposable {
    */
   async readToEnd(options: ReadToEndOptions = {}): Promise<Uint8Array> {
     if (this.#guard.busy) throw this.#refuse("readToEnd");
-    const { maxBytes = Infinity, signal } = options;
+    const { maxLength = Infinity, signal } = options;
     signal?.throwIfAborted();
     const call = this.#guard.enter(signal);
     try {
       do {
-        if (this.#buf.length > maxBytes) {
-          throw new BufferFullError(maxBytes, `Stream exceeds maxBytes ${maxBytes}`);
+        if (this.#buf.length > maxLength) {
+          throw new BufferFullError(maxLength, `Stream exceeds maxLength ${maxLength}`);
         }
       } while (await this.#more(signal));
     } finally {

@@ -3,7 +3,7 @@
  * the configured limit allows: the buffer would have grown without bound.
  *
  * `limit` is the limit that applied (`maxLength` of a
- * {@linkcode BufReader}, `maxBytes` of a read to the end).
+ * {@linkcode BufReader}, `maxLength` of a read to the end).
  *
  * @example Usage
  * ```ts

@@ -14,7 +14,7 @@ export interface ReadAllOptions extends IoOptions {
    *
    * @default {Infinity}
    */
-  maxBytes?: number;
+  maxLength?: number;
 }
 
 /**
@@ -28,9 +28,9 @@ export interface ReadAllOptions extends IoOptions {
  * dropped.
  *
  * @param source A `read(p)` reader or a readable byte stream.
- * @param options `maxBytes` limit and cancellation.
+ * @param options `maxLength` limit and cancellation.
  * @returns Every byte of the source.
- * @throws {BufferFullError} When the source has more than `maxBytes` bytes.
+ * @throws {BufferFullError} When the source has more than `maxLength` bytes.
  *
  * @example Usage
  * ```ts
@@ -45,7 +45,7 @@ export async function readAll(
   source: ByteSource,
   options: ReadAllOptions = {},
 ): Promise<Uint8Array> {
-  const { maxBytes = Infinity, signal } = options;
+  const { maxLength = Infinity, signal } = options;
   signal?.throwIfAborted();
   const reader: SignalReader & { releaseLock?: () => void } = toReader(source);
   const ioOptions = signal === undefined ? {} : { signal };
@@ -62,8 +62,8 @@ export async function readAll(
       );
       if (n === null) return buf.take(buf.length);
       buf.commit(n);
-      if (buf.length > maxBytes) {
-        throw new BufferFullError(maxBytes, `Source exceeds maxBytes ${maxBytes}`);
+      if (buf.length > maxLength) {
+        throw new BufferFullError(maxLength, `Source exceeds maxLength ${maxLength}`);
       }
     }
   } finally {

@@ -1,8 +1,10 @@
 /**
  * TCP, Unix and UDP sockets done right on Deno: connections with real
  * half-close, split halves, a server with connection limits, idle timeout
- * and graceful shutdown, connection drivers, UDP without silent truncation,
- * and multi-core serving. Add `tls` to an address to `connect` or `serve`
+ * and graceful shutdown, connection drivers, request/response clients
+ * ({@linkcode Pipeline} for replies in request order, {@linkcode Multiplex}
+ * for replies matched by id) and {@linkcode reconnecting} connections, UDP
+ * without silent truncation, and multi-core serving. Add `tls` to an address to `connect` or `serve`
  * over TLS (ALPN, a bounded server handshake), or `upgradeTls` a plain
  * connection (STARTTLS): the same `Connection` either way. Connections,
  * servers (`server.stats`) and UDP sockets count what they do; with
@@ -41,3 +43,10 @@ export * from "./serve_parallel.ts";
 export * from "./tls_options.ts";
 export * from "./tls_handshake_error.ts";
 export * from "./upgrade_tls.ts";
+export * from "./request_options.ts";
+export * from "./request_client.ts";
+export * from "./pipeline.ts";
+export * from "./multiplex.ts";
+export * from "./connection_lost_error.ts";
+export * from "./unmatched_response_error.ts";
+export * from "./reconnecting.ts";

@@ -104,8 +104,8 @@ export function buffer<T, U>(
   ordered: boolean,
   options: StreamOptions | undefined,
 ): StreamIterator<U> {
-  checkSource(source);
-  checkCount(n, "n", 1);
-  checkFunction(fn);
+  checkSource("source", source);
+  checkCount("n", n, 1);
+  checkFunction("fn", fn);
   return new Buffer(source, n, fn, ordered, options?.signal);
 }

@@ -7,6 +7,9 @@ interface Member<K, V> {
   removed: boolean;
 }
 
+/** What {@linkcode FanIn.take} returns when its claim was refused. */
+export const REFUSED: unique symbol = Symbol("refused");
+
 /** A ready item of a {@linkcode FanIn}. */
 export interface Keyed<K, V> {
   readonly key: K;
@@ -75,9 +78,13 @@ export class FanIn<K, V> {
   /**
    * Takes the next ready item. Otherwise starts a `next()` on every idle
    * source and returns `undefined`. A source that ended is removed; one
-   * that threw is removed and its error thrown.
+   * that threw is removed and its error thrown. Right before taking an
+   * item or an error it asks `claim` (a select branch's claim): refused, it
+   * takes nothing and returns `REFUSED`.
    */
-  take(): Keyed<K, V> | undefined {
+  take(): Keyed<K, V> | undefined;
+  take(claim: (() => boolean) | undefined): Keyed<K, V> | undefined | typeof REFUSED;
+  take(claim?: () => boolean): Keyed<K, V> | undefined | typeof REFUSED {
     const idle = this.#idle;
     if (idle.length !== 0) {
       this.#idle = [];
@@ -87,6 +94,10 @@ export class FanIn<K, V> {
       const member = this.#ready.shift();
       if (member === undefined) return undefined;
       if (member.removed) continue;
+      if (claim !== undefined && member.lane.holdsResult && !claim()) {
+        this.#ready.unshift(member);
+        return REFUSED;
+      }
       let result: IteratorResult<V, undefined>;
       try {
         result = member.lane.poll()!;

@@ -60,6 +60,11 @@ export class Lane<T> {
     return undefined;
   }
 
+  /** Whether `poll()` would hand out an item or throw (not an end, not a wait). */
+  get holdsResult(): boolean {
+    return (this.#settled !== undefined && !this.#settled.done) || this.#failed;
+  }
+
   /** Marks the source as ended by itself: `close()` will not cancel it. */
   end(): void {
     this.#ended = true;

@@ -140,8 +140,8 @@ export function transform<T, U>(
   fn: StageFn,
   options: StreamOptions | undefined,
 ): StreamIterator<U> {
-  checkSource(source);
-  checkFunction(fn);
+  checkSource("source", source);
+  checkFunction("fn", fn);
   return Transform.add(source, { kind, fn }, options?.signal);
 }
 

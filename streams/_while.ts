@@ -53,7 +53,7 @@ export function whileStream<T>(
   taking: boolean,
   options: StreamOptions | undefined,
 ): StreamIterator<T> {
-  checkSource(source);
-  checkFunction(fn);
+  checkSource("source", source);
+  checkFunction("fn", fn);
   return new While(source, fn, taking, options?.signal);
 }

@@ -59,7 +59,7 @@ export function chunks<T>(
   n: number,
   options?: StreamOptions,
 ): StreamIterator<T[]> {
-  checkSource(source);
-  checkCount(n, "n", 1);
+  checkSource("source", source);
+  checkCount("n", n, 1);
   return new Chunks(source, n, options?.signal);
 }

@@ -93,8 +93,8 @@ export function chunksTimeout<T>(
   ms: number,
   options: TimedStreamOptions = {},
 ): StreamIterator<T[]> {
-  checkSource(source);
-  checkCount(n, "n", 1);
-  checkMs(ms, "ms");
+  checkSource("source", source);
+  checkCount("n", n, 1);
+  checkMs("ms", ms);
   return new ChunksTimeout(source, n, ms, options);
 }

@@ -97,7 +97,7 @@ export function debounce<T>(
   ms: number,
   options: TimedStreamOptions = {},
 ): StreamIterator<T> {
-  checkSource(source);
-  checkMs(ms, "ms");
+  checkSource("source", source);
+  checkMs("ms", ms);
   return new Debounce(source, ms, options);
 }

@@ -38,6 +38,6 @@ export function enumerate<T>(
   source: StreamSource<T>,
   options?: StreamOptions,
 ): StreamIterator<[number, T]> {
-  checkSource(source);
+  checkSource("source", source);
   return new Enumerate(source, options?.signal);
 }

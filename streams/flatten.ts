@@ -42,7 +42,7 @@ function open<T>(inner: Inner<T>): AsyncIterator<T> | Iterator<T> {
   if (typeof (inner as Partial<Iterable<T>>)?.[Symbol.iterator] === "function") {
     return (inner as Iterable<T>)[Symbol.iterator]();
   }
-  checkSource(inner, "each inner source");
+  checkSource("each inner source", inner);
   return iterate(inner as StreamSource<T>);
 }
 
@@ -74,6 +74,6 @@ export function flatten<T>(
   source: StreamSource<StreamSource<T> | Iterable<T>>,
   options?: StreamOptions,
 ): StreamIterator<T> {
-  checkSource(source);
+  checkSource("source", source);
   return new Flatten(source, options?.signal);
 }

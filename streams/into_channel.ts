@@ -4,7 +4,7 @@ import type { StreamOptions, StreamSource } from "./types.ts";
 
 /**
  * The sending side `intoChannel` writes to: anything with a `send()` that
- * waits for room, such as the `MpscSender` of `mpsc` in `@weir/weir/sync`.
+ * waits for room, such as an `mpsc` sender from `@weir/weir/sync`.
  *
  * @typeParam T The message type.
  *
@@ -59,7 +59,7 @@ export interface IntoChannelOptions extends StreamOptions {
  *
  * @typeParam T The item type.
  * @param source The items.
- * @param sender The sending side, e.g. an `MpscSender`.
+ * @param sender The sending side, e.g. an `mpsc` sender.
  * @param options The abort signal and `preventClose`.
  * @returns A promise that resolves once every item was sent.
  * @throws {TypeError} (as a rejection) If `source` or `sender` has the wrong type.
@@ -83,7 +83,7 @@ export async function intoChannel<T>(
   sender: SenderLike<T>,
   options: IntoChannelOptions = {},
 ): Promise<void> {
-  checkFunction(sender?.send, "sender.send");
+  checkFunction("sender.send", sender?.send);
   const items = transform(source, INSPECT, (value: T, signal: AbortSignal) => {
     return sender.send(value, { signal });
   }, options);

@@ -17,7 +17,9 @@
  * - time, on a `Clock` (a `FakeClock` in tests): {@linkcode throttle},
  *   {@linkcode debounce}, {@linkcode timeoutEach},
  *   {@linkcode intervalStream};
- * - channels: {@linkcode fromChannel}, {@linkcode intoChannel};
+ * - channels: {@linkcode fromChannel} (with `onLag: "skip"`, a lagging
+ *   `broadcast` receiver skips what it missed and counts it),
+ *   {@linkcode intoChannel};
  * - consuming: {@linkcode collect}, {@linkcode reduce},
  *   {@linkcode forEach}, {@linkcode pipeToSink}.
  *

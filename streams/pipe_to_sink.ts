@@ -37,9 +37,9 @@ export async function pipeToSink<T>(
   writable: WritableStream<T>,
   options: StreamOptions = {},
 ): Promise<void> {
-  checkSource(source);
+  checkSource("source", source);
   if (!(writable instanceof WritableStream)) {
-    throw new TypeError(`writable must be a WritableStream, got ${typeof writable}`);
+    throw new TypeError(`'writable' must be a WritableStream: received ${typeof writable}`);
   }
   const readable = source instanceof ReadableStream ? source : ReadableStream.from(source);
   await readable.pipeTo(writable, options.signal === undefined ? {} : { signal: options.signal });

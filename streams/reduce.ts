@@ -35,7 +35,7 @@ export async function reduce<T, A>(
   fn: (accumulator: A, value: T, signal: AbortSignal) => A | Promise<A>,
   options?: StreamOptions,
 ): Promise<A> {
-  checkFunction(fn);
+  checkFunction("fn", fn);
   let accumulator = initial;
   const update = (next: A) => {
     accumulator = next;

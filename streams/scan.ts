@@ -70,7 +70,7 @@ export function scan<T, A>(
   fn: (accumulator: A, value: T, signal: AbortSignal) => A | Promise<A>,
   options?: StreamOptions,
 ): StreamIterator<A> {
-  checkSource(source);
-  checkFunction(fn);
+  checkSource("source", source);
+  checkFunction("fn", fn);
   return new Scan(source, initial, fn, options?.signal);
 }

@@ -27,7 +27,7 @@ export function skip<T>(
   n: number,
   options?: StreamOptions,
 ): StreamIterator<T> {
-  checkCount(n, "n", 0);
+  checkCount("n", n, 0);
   let left = n;
   return skipWhile(source, () => left-- > 0, options);
 }

@@ -1,7 +1,18 @@
-import { FanIn } from "./_fan_in.ts";
+import { claimSignal } from "../sync/select_safety.ts";
+import { FanIn, REFUSED } from "./_fan_in.ts";
 import { DONE } from "./_stream.ts";
 import { checkSource } from "./_validate.ts";
 import type { StreamSource } from "./types.ts";
+
+/** Options of {@linkcode StreamMap.prototype.next}. */
+export interface StreamMapNextOptions {
+  /**
+   * Stops waiting, rejecting with `signal.reason`; no item is taken.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal | undefined;
+}
 
 /**
  * A keyed set of sources read as one stream of `[key, item]` pairs
@@ -13,10 +24,11 @@ import type { StreamSource } from "./types.ts";
  * stays usable: insert more sources and call `next()` again (a `for await`
  * loop ends at the first empty moment). `return()` (a `break`) and
  * disposal cancel every source and empty the map. If a source throws,
- * `next()` rejects with that error and every source is cancelled. The map
- * takes no signal: to stop a loop on one, read it through a combinator,
- * e.g. `takeUntil(map, signal)` (quiet end) or `forEach(map, fn, { signal })`
- * (rejects); either cancels the sources.
+ * `next()` rejects with that error and every source is cancelled.
+ * `next({ signal })` stops one wait and is select-safe; to stop a whole
+ * loop and cancel the sources, read the map through a combinator, e.g.
+ * `takeUntil(map, signal)` (quiet end) or `forEach(map, fn, { signal })`
+ * (rejects).
  *
  * @typeParam K The key type (compared like `Map` keys).
  * @typeParam V The item type.
@@ -101,7 +113,7 @@ export class StreamMap<K, V> implements AsyncIterableIterator<[K, V], undefined>
    * ```
    */
   insert(key: K, source: StreamSource<V>): boolean {
-    checkSource(source);
+    checkSource("source", source);
     return this.#fan.insert(key, source);
   }
 
@@ -176,6 +188,15 @@ export class StreamMap<K, V> implements AsyncIterableIterator<[K, V], undefined>
    * wait). Rejects if a source throws; every source is cancelled then.
    * Several waiting calls are each served an item.
    *
+   * **Cancellation:** an aborted call rejects with `signal.reason` and
+   * takes no item (the sources keep running; their items wait for the
+   * next call).
+   *
+   * **Select safety:** select-safe (it claims its signal right before it
+   * takes an item, see `claimSignal` in `@weir/weir/sync`): a losing
+   * `select` branch takes nothing.
+   *
+   * @param options Cancellation.
    * @returns The next result.
    *
    * @example Usage
@@ -188,19 +209,38 @@ export class StreamMap<K, V> implements AsyncIterableIterator<[K, V], undefined>
    * map.insert("late", ReadableStream.from([7]));
    * assert.deepEqual(await map.next(), { done: false, value: ["late", 7] });
    * ```
+   *
+   * @example Raced in a select
+   * ```ts
+   * import { StreamMap } from "@weir/weir/streams";
+   * import { select } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new StreamMap([["a", ReadableStream.from([1])]]);
+   * const won = await select([
+   *   () => Promise.resolve("first"),
+   *   (signal) => map.next({ signal }),
+   * ], { biased: true });
+   * assert.equal(won.index, 0);
+   * assert.deepEqual(await map.next(), { done: false, value: ["a", 1] }); // not lost
+   * ```
    */
-  async next(): Promise<IteratorResult<[K, V], undefined>> {
+  async next(options?: StreamMapNextOptions): Promise<IteratorResult<[K, V], undefined>> {
+    const signal = options?.signal;
+    const claim = signal === undefined ? undefined : () => claimSignal(signal);
     for (;;) {
+      if (signal?.aborted) throw signal.reason;
       let item;
       try {
-        item = this.#fan.take();
+        item = this.#fan.take(claim);
       } catch (error) {
         this.#fan.clear(error).catch(() => {});
         throw error;
       }
+      if (item === REFUSED) throw signal!.reason;
       if (item !== undefined) return { done: false, value: [item.key, item.value] };
       if (this.#fan.size === 0) return DONE;
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      await this.#wait(signal);
     }
   }
 
@@ -268,6 +308,24 @@ export class StreamMap<K, V> implements AsyncIterableIterator<[K, V], undefined>
    */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.return();
+  }
+
+  /** Waits for the next change; an abort stops waiting (and leaves the line). */
+  #wait(signal: AbortSignal | undefined): Promise<void> {
+    if (signal === undefined) return new Promise<void>((resolve) => this.#waiters.push(resolve));
+    return new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const at = this.#waiters.indexOf(wake);
+        if (at !== -1) this.#waiters.splice(at, 1);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(wake);
+    });
   }
 
   #wake(): void {

@@ -58,7 +58,7 @@ export function take<T>(
   n: number,
   options?: StreamOptions,
 ): StreamIterator<T> {
-  checkSource(source);
-  checkCount(n, "n", 0);
+  checkSource("source", source);
+  checkCount("n", n, 0);
   return new Take(source, n, options?.signal);
 }

@@ -96,11 +96,11 @@ export function takeUntil<T>(
   stop: AbortSignal | PromiseLike<unknown>,
   options?: StreamOptions,
 ): StreamIterator<T> {
-  checkSource(source);
+  checkSource("source", source);
   if (
     !(stop instanceof AbortSignal) && typeof (stop as PromiseLike<unknown>)?.then !== "function"
   ) {
-    throw new TypeError(`stop must be an AbortSignal or a promise, got ${typeof stop}`);
+    throw new TypeError(`'stop' must be an AbortSignal or a promise: received ${typeof stop}`);
   }
   return new TakeUntil(source, stop, options?.signal);
 }

@@ -69,7 +69,7 @@ export function throttle<T>(
   ms: number,
   options: TimedStreamOptions = {},
 ): StreamIterator<T> {
-  checkSource(source);
-  checkMs(ms, "ms");
+  checkSource("source", source);
+  checkMs("ms", ms);
   return new Throttle(source, ms, options);
 }

@@ -74,7 +74,7 @@ export function timeoutEach<T>(
   ms: number,
   options: TimedStreamOptions = {},
 ): StreamIterator<T> {
-  checkSource(source);
-  checkMs(ms, "ms");
+  checkSource("source", source);
+  checkMs("ms", ms);
   return new TimeoutEach(source, ms, options);
 }

@@ -28,7 +28,7 @@ Deno.test("tcp_client refuses a reply over --max-bytes and closes the connection
   await using srv = await startExample(echoServer, ["--port", "0", "--quiet"]);
   await assert.rejects(
     client(["--port", `${srv.port}`, "--repeat", "1000", "--max-bytes", "100"], { log: () => {} }),
-    (error) => error instanceof BufferFullError && /maxBytes 100/.test(error.message),
+    (error) => error instanceof BufferFullError && /maxLength 100/.test(error.message),
   );
 });
 

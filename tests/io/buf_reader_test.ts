@@ -307,21 +307,21 @@ Deno.test("BufReader readExact throws UnexpectedEofError with the counts, on bot
   assert.deepEqual(await exact.readExact(0), new Uint8Array(0));
 });
 
-Deno.test("BufReader readToEnd returns the rest and honours maxBytes", async () => {
+Deno.test("BufReader readToEnd returns the rest and honours maxLength", async () => {
   const data = new Uint8Array(5000).map((_, i) => i);
   const reader = new BufReader(chunkReader(split(data, [1, 1000, 3000])), { bufferSize: 256 });
   assert.deepEqual(await reader.readExact(2), data.subarray(0, 2));
   assert.deepEqual(await reader.readToEnd(), data.subarray(2));
   assert.deepEqual(await reader.readToEnd(), new Uint8Array(0));
   const limited = new BufReader(chunkReader([data]), { bufferSize: 256 });
-  await assert.rejects(limited.readToEnd({ maxBytes: 4999 }), (e) => {
+  await assert.rejects(limited.readToEnd({ maxLength: 4999 }), (e) => {
     assert.ok(e instanceof BufferFullError);
     assert.equal(e.limit, 4999);
-    assert.match(e.message, /maxBytes 4999/);
+    assert.match(e.message, /maxLength 4999/);
     return true;
   });
   assert.deepEqual(
-    await new BufReader(chunkReader([data])).readToEnd({ maxBytes: 5000 }),
+    await new BufReader(chunkReader([data])).readToEnd({ maxLength: 5000 }),
     data,
   );
 });

@@ -28,16 +28,16 @@ Deno.test("readAll returns every byte for any split and source kind", async () =
   );
 });
 
-Deno.test("readAll honours maxBytes", async () => {
+Deno.test("readAll honours maxLength", async () => {
   const data = new Uint8Array(1000);
-  assert.equal((await readAll(chunkReader([data]), { maxBytes: 1000 })).length, 1000);
-  await assert.rejects(readAll(chunkReader([data]), { maxBytes: 999 }), (e) => {
+  assert.equal((await readAll(chunkReader([data]), { maxLength: 1000 })).length, 1000);
+  await assert.rejects(readAll(chunkReader([data]), { maxLength: 999 }), (e) => {
     assert.ok(e instanceof BufferFullError);
     assert.equal(e.limit, 999);
     return true;
   });
   const stream = chunkStream([data], "bytes");
-  await assert.rejects(readAll(stream, { maxBytes: 10 }), BufferFullError);
+  await assert.rejects(readAll(stream, { maxLength: 10 }), BufferFullError);
   assert.equal(stream.locked, false);
   await stream.cancel();
 });

@@ -157,7 +157,7 @@ Deno.test("bufferUnordered throws for bad arguments", () => {
   for (const n of [0, -1, 1.5]) {
     assert.throws(() => bufferUnordered(from([1]), n, (x) => x), {
       name: "RangeError",
-      message: `n must be an integer >= 1, got ${n}`,
+      message: `'n' must be a positive integer: received ${n}`,
     });
   }
   assert.throws(() => bufferUnordered(from([1]), 2, null as never), TypeError);

@@ -79,7 +79,10 @@ Deno.test("buffered matches a sequential map with at most n running", async () =
 });
 
 Deno.test("buffered throws RangeError for n < 1", () => {
-  assert.throws(() => buffered(from([1]), 0, (x) => x), { name: "RangeError", message: /n must/ });
+  assert.throws(() => buffered(from([1]), 0, (x) => x), {
+    name: "RangeError",
+    message: /'n' must/,
+  });
 });
 
 Deno.test("buffered aborted while tasks run rejects and aborts every task", async () => {

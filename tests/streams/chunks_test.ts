@@ -37,7 +37,7 @@ Deno.test("chunks throws RangeError for n < 1", () => {
   for (const n of [0, -2, 0.5]) {
     assert.throws(() => chunks(from([1]), n), {
       name: "RangeError",
-      message: `n must be an integer >= 1, got ${n}`,
+      message: `'n' must be a positive integer: received ${n}`,
     });
   }
 });

@@ -44,9 +44,12 @@ Deno.test("chunksTimeout hands out full batches without waiting and never an emp
 Deno.test("chunksTimeout throws for bad arguments", () => {
   assert.throws(() => chunksTimeout(from([1]), 0, 10), {
     name: "RangeError",
-    message: "n must be an integer >= 1, got 0",
+    message: "'n' must be a positive integer: received 0",
   });
-  assert.throws(() => chunksTimeout(from([1]), 2, -1), { name: "RangeError", message: /ms must/ });
+  assert.throws(() => chunksTimeout(from([1]), 2, -1), {
+    name: "RangeError",
+    message: /'ms' must/,
+  });
 });
 
 Deno.test("chunksTimeout aborted while a partial batch waits rejects and leaves no timer", async () => {

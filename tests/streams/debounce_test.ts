@@ -55,5 +55,5 @@ Deno.test("debounce rejects with a source error", async () => {
 });
 
 Deno.test("debounce throws for a bad ms", () => {
-  assert.throws(() => debounce(from([1]), -5), { name: "RangeError", message: /ms must/ });
+  assert.throws(() => debounce(from([1]), -5), { name: "RangeError", message: /'ms' must/ });
 });

@@ -42,7 +42,7 @@ Deno.test("flatten rejects with TypeError for an inner value that is not iterabl
   assert.deepEqual(await it.next(), { done: false, value: 1 });
   await assert.rejects(it.next(), {
     name: "TypeError",
-    message: "each inner source must be an AsyncIterable or a ReadableStream, got number",
+    message: "each inner source must be an AsyncIterable or a ReadableStream: received number",
   });
   assert.equal(outer.returns, 1);
 });

@@ -69,7 +69,7 @@ Deno.test("intoChannel rejects with a source error and still closes the sender",
 Deno.test("intoChannel throws TypeError for bad arguments", async () => {
   await assert.rejects(intoChannel(from([1]), {} as never), {
     name: "TypeError",
-    message: "sender.send must be a function, got undefined",
+    message: "'sender.send' must be a function: received undefined",
   });
   const [tx] = mpsc<number>(1);
   await assert.rejects(intoChannel(7 as never, tx), TypeError);

@@ -126,13 +126,13 @@ Deno.test("map serves concurrent next() calls in call order", async () => {
 Deno.test("map throws TypeError for bad arguments", () => {
   assert.throws(() => map(42 as never, (n) => n), {
     name: "TypeError",
-    message: "source must be an AsyncIterable or a ReadableStream, got number",
+    message: "'source' must be an AsyncIterable or a ReadableStream: received number",
   });
   assert.throws(() => map(from([1]), "f" as never), {
     name: "TypeError",
-    message: "fn must be a function, got string",
+    message: "'fn' must be a function: received string",
   });
-  assert.throws(() => map(null as never, (n) => n), { message: /got null/ });
+  assert.throws(() => map(null as never, (n) => n), { message: /received null/ });
 });
 
 Deno.test("map and filter match Array.prototype.map and filter", async () => {

@@ -67,6 +67,6 @@ Deno.test("merge holds at most one item per source", async () => {
 Deno.test("merge throws TypeError for a bad source", () => {
   assert.throws(() => merge(from([1]), 5 as never), {
     name: "TypeError",
-    message: "sources[1] must be an AsyncIterable or a ReadableStream, got number",
+    message: "'sources[1]' must be an AsyncIterable or a ReadableStream: received number",
   });
 });

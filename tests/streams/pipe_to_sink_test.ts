@@ -71,7 +71,7 @@ Deno.test("pipeToSink respects backpressure and stops on abort", async () => {
 Deno.test("pipeToSink rejects with TypeError for bad arguments", async () => {
   await assert.rejects(pipeToSink(from([1]), {} as never), {
     name: "TypeError",
-    message: "writable must be a WritableStream, got object",
+    message: "'writable' must be a WritableStream: received object",
   });
   await assert.rejects(pipeToSink(1 as never, new WritableStream()), TypeError);
 });

@@ -20,5 +20,5 @@ Deno.test("skip pulls the dropped items only when first asked", async () => {
 });
 
 Deno.test("skip throws RangeError for a count that is not an integer >= 0", () => {
-  assert.throws(() => skip(from([1]), -1), { name: "RangeError", message: /n must be/ });
+  assert.throws(() => skip(from([1]), -1), { name: "RangeError", message: /'n' must be/ });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { StreamMap, takeUntil } from "@weir/weir/streams";
+import { mpsc, select } from "@weir/weir/sync";
 import { count, from, ProbeIterable, ProbeStream, settle } from "./_probe.ts";
 
 Deno.test("StreamMap yields [key, item] pairs and drops sources that ended", async () => {
@@ -133,4 +134,64 @@ Deno.test("StreamMap read through takeUntil stops on a signal and cancels its so
   await settle();
   assert.equal(source.returns, 1);
   assert.equal(map.size, 0);
+});
+
+/** A map whose source has an item settled and waiting to be taken (no call waiting). */
+async function readyMap(key: string, items: number[]): Promise<StreamMap<string, number>> {
+  const gate = Promise.withResolvers<void>();
+  const inner = from(items);
+  const source: AsyncIterable<number> = {
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        await gate.promise;
+        return inner.next();
+      },
+      return: () => inner.return(undefined),
+    }),
+  };
+  const map = new StreamMap([[key, source]]);
+  const poke = new AbortController();
+  const waiting = map.next({ signal: poke.signal }); // starts the source's next()
+  await settle();
+  poke.abort();
+  await assert.rejects(waiting, { name: "AbortError" });
+  gate.resolve();
+  await settle();
+  return map;
+}
+
+Deno.test("StreamMap next({ signal }) stops waiting and takes nothing", async () => {
+  const map = await readyMap("a", [1, 2]);
+  assert.deepEqual(
+    await map.next(),
+    { done: false, value: ["a", 1] },
+    "the aborted call took nothing",
+  );
+  await assert.rejects(map.next({ signal: AbortSignal.abort(new Error("no")) }), { message: "no" });
+  assert.deepEqual(await map.next(), { done: false, value: ["a", 2] });
+  await map.return();
+});
+
+Deno.test("StreamMap next is select-safe: its claim decides the select, so a ready item is never lost", async () => {
+  const map = await readyMap("a", [1, 2]);
+  // The plain branch settles first but takes nothing; the map's branch claims as it takes.
+  const won = await select([
+    () => Promise.resolve("plain"),
+    (signal) => map.next({ signal }),
+  ], { biased: true });
+  assert.deepEqual(won, { index: 1, value: { done: false, value: ["a", 1] } });
+  assert.deepEqual(await map.next(), { done: false, value: ["a", 2] });
+
+  // A map branch that loses to a channel message keeps its item.
+  const other = await readyMap("b", [10]);
+  const [tx, rx] = mpsc<string>(1);
+  tx.trySend("message");
+  const lost = await select([
+    (signal) => rx.recv({ signal }),
+    (signal) => other.next({ signal }),
+  ], { biased: true });
+  assert.equal(lost.index, 0);
+  assert.deepEqual(await other.next(), { done: false, value: ["b", 10] });
+  await map.return();
+  await other.return();
 });

@@ -34,7 +34,7 @@ Deno.test("take throws RangeError for a count that is not an integer >= 0", () =
   for (const n of [-1, 1.5, NaN, Infinity]) {
     assert.throws(() => take(source, n), {
       name: "RangeError",
-      message: `n must be an integer >= 0, got ${n}`,
+      message: `'n' must be a non-negative integer: received ${n}`,
     });
   }
   assert.throws(() => take(source, "2" as never), { name: "TypeError" });

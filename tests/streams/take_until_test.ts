@@ -55,6 +55,6 @@ Deno.test("takeUntil passes every item when stop never fires", async () => {
 Deno.test("takeUntil throws TypeError for a bad stop", () => {
   assert.throws(() => takeUntil(from([1]), 5 as never), {
     name: "TypeError",
-    message: "stop must be an AbortSignal or a promise, got number",
+    message: "'stop' must be an AbortSignal or a promise: received number",
   });
 });

@@ -63,7 +63,7 @@ Deno.test("throttle throws for a bad ms", () => {
   for (const ms of [-1, NaN, Infinity]) {
     assert.throws(() => throttle(from([1]), ms), {
       name: "RangeError",
-      message: `ms must be a finite number of milliseconds >= 0, got ${ms}`,
+      message: `'ms' must be a non-negative finite number of milliseconds: received ${ms}`,
     });
   }
   assert.throws(() => throttle(from([1]), "5" as never), TypeError);
