@@ -345,3 +345,54 @@ Deno.bench({
     await producer;
   },
 });
+
+// -- reserving a batch of slots ----------------------------------------------
+// A producer that must place BATCH messages together (a frame split in parts)
+// reserves their slots, then sends through the permits; the consumer drains
+// with recvMany. One reserveMany against BATCH awaited reserves.
+
+const BATCH = 16;
+
+async function drainBatches(rx: ReturnType<typeof mpsc<number>>[1]): Promise<void> {
+  for (
+    let batch = await rx.recvMany(CAPACITY);
+    batch.length > 0;
+    batch = await rx.recvMany(CAPACITY)
+  ) {
+    for (const v of batch) sink += v;
+  }
+}
+
+Deno.bench({
+  group: "mpsc reserve batch",
+  name: "weir reserveMany(16) then permit.send",
+  baseline: true,
+  async fn() {
+    const [tx, rx] = mpsc<number>(CAPACITY);
+    const producer = (async () => {
+      for (let i = 0; i < MESSAGES; i += BATCH) {
+        const permits = await tx.reserveMany(BATCH);
+        for (let k = 0; k < BATCH; k++) permits[k]!.send(i + k);
+      }
+      tx.close();
+    })();
+    await drainBatches(rx);
+    await producer;
+  },
+});
+
+Deno.bench({
+  group: "mpsc reserve batch",
+  name: "weir 16 x (await reserve()).send",
+  async fn() {
+    const [tx, rx] = mpsc<number>(CAPACITY);
+    const producer = (async () => {
+      for (let i = 0; i < MESSAGES; i += BATCH) {
+        for (let k = 0; k < BATCH; k++) (await tx.reserve()).send(i + k);
+      }
+      tx.close();
+    })();
+    await drainBatches(rx);
+    await producer;
+  },
+});

@@ -3,8 +3,8 @@
 // decoding everything buffered without awaiting, the coalescing
 // double-buffered write, flush, half-close and the error states. The public
 // classes are thin layers over `FrameReader` and `FrameWriter`.
-import { abortable } from "../io/_abort.ts";
-import { shutdownWriter } from "../io/_close.ts";
+import { abortable } from "../sync/abortable.ts";
+import { closeWrite } from "../io/close_write.ts";
 import { ByteBuffer } from "../io/byte_buffer.ts";
 import { checkReadResult } from "../io/invalid_read_error.ts";
 import type { StreamReader } from "../io/to_reader.ts";
@@ -607,7 +607,7 @@ export class FrameWriter<T> {
     return this.#closed ??= (async () => {
       this.#closing = true;
       await this.flush();
-      await shutdownWriter(this.#writer);
+      await closeWrite(this.#writer);
     })();
   }
 

@@ -1,4 +1,4 @@
-import { abortable } from "../io/_abort.ts";
+import { abortable } from "../sync/abortable.ts";
 import { toWriter } from "../io/to_writer.ts";
 import type { ByteSink } from "../io/types.ts";
 import { engines, FrameWriter, writeSettings } from "./_framed_engine.ts";

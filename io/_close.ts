@@ -1,9 +1,9 @@
+import { closeWrite } from "./close_write.ts";
 import type { Reader, Writer } from "./types.ts";
 
 type Closable = {
   cancel?: (reason?: unknown) => Promise<void>;
   close?: () => void | Promise<void>;
-  closeWrite?: () => Promise<void>;
 };
 
 // Closing twice is not an error worth surfacing from a dispose or a cancel.
@@ -23,17 +23,9 @@ export function closeReader(reader: Reader, reason?: unknown): Promise<void> {
   return Promise.resolve();
 }
 
-/** Ends a writer's write direction: `closeWrite()`, else `close()`. */
-export function shutdownWriter(writer: Writer): Promise<void> {
-  const w = writer as Writer & Closable;
-  if (typeof w.closeWrite === "function") return quietly(() => w.closeWrite!());
-  if (typeof w.close === "function") return quietly(() => w.close!());
-  return Promise.resolve();
-}
-
 /** Closes a writer entirely: `close()`, else `closeWrite()`. */
 export function closeWriter(writer: Writer): Promise<void> {
   const w = writer as Writer & Closable;
   if (typeof w.close === "function") return quietly(() => w.close!());
-  return shutdownWriter(writer);
+  return closeWrite(writer);
 }

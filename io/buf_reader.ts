@@ -1,5 +1,6 @@
 import { claimSignal } from "../sync/select_safety.ts";
-import { abortable, claimOrThrow } from "./_abort.ts";
+import { abortable } from "../sync/abortable.ts";
+import { claimOrThrow } from "./_abort.ts";
 import { CallGuard } from "./_call_guard.ts";
 import { closeReader } from "./_close.ts";
 import { Pacer } from "./_pace.ts";

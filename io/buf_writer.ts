@@ -1,6 +1,7 @@
-import { abortable } from "./_abort.ts";
+import { abortable } from "../sync/abortable.ts";
 import { CallGuard } from "./_call_guard.ts";
-import { closeWriter, shutdownWriter } from "./_close.ts";
+import { closeWriter } from "./_close.ts";
+import { closeWrite } from "./close_write.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import type { IoOptions } from "./io_options.ts";
 import { toWritable } from "./to_writable.ts";
@@ -349,7 +350,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
     return this.#exclusive(undefined, async () => {
       await this.#flush({});
       this.#state = "writeClosed";
-      await shutdownWriter(this.#dst);
+      await closeWrite(this.#dst);
     });
   }
 

@@ -1,4 +1,4 @@
-import { shutdownWriter } from "./_close.ts";
+import { closeWrite } from "./close_write.ts";
 import { copy, type CopyOptions } from "./copy.ts";
 import { toReader } from "./to_reader.ts";
 import { toWriter } from "./to_writer.ts";
@@ -96,7 +96,7 @@ export async function copyBidirectional(
   const [readB, writeB, releaseB] = open(b);
   const direction = async (reader: Reader, writer: Writer): Promise<number> => {
     const n = await copy(reader, writer, copyOptions);
-    await shutdownWriter(writer);
+    await closeWrite(writer);
     return n;
   };
   try {

@@ -1,4 +1,5 @@
-import { closeWriter, shutdownWriter } from "./_close.ts";
+import { closeWriter } from "./_close.ts";
+import { closeWrite } from "./close_write.ts";
 import type { Writer } from "./types.ts";
 import { writeAll } from "./write_all.ts";
 
@@ -37,7 +38,7 @@ export function toWritable(writer: Writer): WritableStream<Uint8Array> {
       return writeAll(writer, chunk);
     },
     close() {
-      return shutdownWriter(writer);
+      return closeWrite(writer);
     },
     abort() {
       return closeWriter(writer);

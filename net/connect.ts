@@ -1,3 +1,4 @@
+import { abortable } from "../sync/abortable.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { checkTimeout, handshakeWithin } from "./_tls.ts";
 import type { TcpAddress, TlsAddress, UnixAddress } from "./addresses.ts";
@@ -144,6 +145,7 @@ async function dial(
         signal: controller.signal,
       }),
       controller.signal,
+      { onLate: closeLate },
     );
     if ("setNoDelay" in conn) {
       const tcp = conn as Deno.TcpConn;
@@ -192,27 +194,14 @@ async function connectWithCertificate(
       ...(alpnProtocols ? { alpnProtocols } : {}),
     }),
     signal,
+    { onLate: closeLate },
   );
   const conn = new Connection<Deno.Conn>(tls);
   await handshakeWithin(conn, Infinity, clock, signal);
   return conn;
 }
 
-/** Races the dial against the signal; a socket that opens too late is closed. */
-function abortable<C extends Deno.Conn>(dial: Promise<C>, signal: AbortSignal): Promise<C> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    dial.then(
-      (conn) => {
-        signal.removeEventListener("abort", onAbort);
-        if (signal.aborted) conn.close();
-        else resolve(conn);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+/** A socket that opened after the caller gave up: nobody else will close it. */
+function closeLate(conn: Deno.Conn): void {
+  conn.close();
 }

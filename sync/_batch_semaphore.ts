@@ -76,6 +76,13 @@ export class BatchSemaphore {
   }
 
   /** Hands `n` permits to the waiters in order; what is left becomes free. */
+  /** Removes up to `n` free permits for good; returns how many. */
+  forget(n: number): number {
+    const forgotten = Math.min(n, this.#permits);
+    this.#permits -= forgotten;
+    return forgotten;
+  }
+
   release(n: number): void {
     const queue = this.#queue;
     let head = queue.head;

@@ -21,6 +21,11 @@ export class Ring<T> {
     this.#length++;
   }
 
+  /** The oldest value, left in place; the ring must not be empty. */
+  peek(): T {
+    return this.#items[this.#head] as T;
+  }
+
   /** Removes and returns the oldest value; the ring must not be empty. */
   shift(): T {
     const items = this.#items;

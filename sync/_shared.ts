@@ -22,3 +22,25 @@ export function checkInteger(name: string, value: number, min: number, max?: num
   const error = integerError(name, value, min, max);
   if (error) throw error;
 }
+
+/**
+ * The receivers of a broadcast or watch channel: how many are open, and the
+ * senders' `closed`, which settles each time the count drops to 0 (a later
+ * subscribe opens the channel again).
+ */
+export class ReceiverCount {
+  receiverCount = 0;
+  #closed: PromiseWithResolvers<void> | undefined;
+
+  get closed(): Promise<void> {
+    if (this.receiverCount === 0) return RESOLVED;
+    return (this.#closed ??= Promise.withResolvers()).promise;
+  }
+
+  /** Counts a receiver gone; the last one settles `closed`. */
+  leave(): void {
+    if (--this.receiverCount !== 0) return;
+    this.#closed?.resolve();
+    this.#closed = undefined;
+  }
+}

@@ -1,7 +1,7 @@
 import { ChannelClosedError, LaggedError } from "./channel_errors.ts";
 import type { RecvResult } from "./recv_result.ts";
 import { claimSignal } from "./select_safety.ts";
-import { checkInteger, DONE } from "./_shared.ts";
+import { checkInteger, DONE, ReceiverCount } from "./_shared.ts";
 import { OwnedWaiter, removeOwned } from "./_owned_waiter.ts";
 import { WaitQueue } from "./wait_queue.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
@@ -43,6 +43,59 @@ export interface BroadcastSender<T> extends Disposable {
    * ```
    */
   readonly receiverCount: number;
+  /**
+   * Messages retained that some open receiver has yet to read: how far the
+   * slowest receiver is behind, at most the ring's size (Tokio's
+   * `Sender::len`).
+   *
+   * @example Usage
+   * ```ts
+   * import { broadcast } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, slow] = broadcast<number>(8);
+   * const fast = tx.subscribe();
+   * tx.send(1);
+   * tx.send(2);
+   * fast.tryRecv();
+   * fast.tryRecv();
+   * assert.equal(tx.length, 2); // `slow` has read nothing
+   * slow.tryRecv();
+   * assert.equal(tx.length, 1);
+   * ```
+   */
+  readonly length: number;
+  /**
+   * Whether every open receiver has read every message (`length` is 0).
+   *
+   * @example Usage
+   * ```ts
+   * import { broadcast } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = broadcast<number>(4);
+   * tx.send(1);
+   * assert.equal(tx.isEmpty, false);
+   * rx.tryRecv();
+   * assert.equal(tx.isEmpty, true);
+   * ```
+   */
+  readonly isEmpty: boolean;
+  /**
+   * Settles once no receiver is left (at once if there is none now): the
+   * moment to stop producing. A later `subscribe` opens the channel again,
+   * and a later read of `closed` waits for that receiver.
+   *
+   * @example Usage
+   * ```ts
+   * import { broadcast } from "@weir/weir/sync";
+   *
+   * const [tx, rx] = broadcast<number>(4);
+   * setTimeout(() => rx.close(), 0);
+   * await tx.closed;
+   * ```
+   */
+  readonly closed: Promise<void>;
   /**
    * Sends `value` to every open receiver, synchronously.
    *
@@ -276,7 +329,7 @@ export interface BroadcastReceiver<T> extends Disposable {
 
 type BroadcastWaiter<T> = OwnedWaiter<RecvResult<T>, Subscriber<T>>;
 
-class BroadcastRing<T> {
+class BroadcastRing<T> extends ReceiverCount {
   readonly values: (T | undefined)[];
   /** Per slot: how many receivers have yet to read it; 0 frees the value. */
   readonly unread: number[];
@@ -284,10 +337,10 @@ class BroadcastRing<T> {
   /** Sequence number of the next message. */
   tail = 0;
   senderCount = 1;
-  receiverCount = 0;
   readonly waiters = new WaitQueue<BroadcastWaiter<T>>();
 
   constructor(readonly capacity: number) {
+    super();
     this.values = new Array<T | undefined>(capacity).fill(undefined);
     this.unread = new Array<number>(capacity).fill(0);
     this.mask = capacity - 1;
@@ -301,6 +354,14 @@ class BroadcastRing<T> {
     this.unread[slot] = unread;
     if (unread === 0) this.values[slot] = undefined;
     return value;
+  }
+
+  get length(): number {
+    const { tail, unread, mask } = this;
+    for (let seq = Math.max(0, tail - this.capacity); seq < tail; seq++) {
+      if ((unread[seq & mask] as number) > 0) return tail - seq;
+    }
+    return 0;
   }
 
   /** Resolves the waiting receives of `receiver` (or of everyone) with the end. */
@@ -321,6 +382,18 @@ class Publisher<T> implements BroadcastSender<T> {
 
   get receiverCount(): number {
     return this.#ring.receiverCount;
+  }
+
+  get length(): number {
+    return this.#ring.length;
+  }
+
+  get isEmpty(): boolean {
+    return this.#ring.length === 0;
+  }
+
+  get closed(): Promise<void> {
+    return this.#ring.closed;
   }
 
   send(value: T): number {
@@ -447,7 +520,7 @@ class Subscriber<T> implements BroadcastReceiver<T> {
     for (let seq = Math.max(this.next, ring.tail - ring.capacity); seq < ring.tail; seq++) {
       ring.read(seq);
     }
-    ring.receiverCount--;
+    ring.leave();
     ring.finish(this);
   }
 
@@ -484,7 +557,41 @@ class Subscriber<T> implements BroadcastReceiver<T> {
  * ```
  */
 export function broadcast<T>(capacity: number): [BroadcastSender<T>, BroadcastReceiver<T>] {
-  checkInteger("capacity", capacity, 1, MAX_CAPACITY);
-  const ring = new BroadcastRing<T>(2 ** (32 - Math.clz32(capacity - 1)));
+  const ring = ringOf<T>(capacity);
   return [new Publisher(ring), new Subscriber(ring)];
+}
+
+/**
+ * Creates the sending half of a {@linkcode broadcast} channel with no
+ * receiver yet: receivers join with `subscribe()` and see only messages sent
+ * after they joined. Until one does, `send` throws
+ * {@linkcode ChannelClosedError} (nobody would see the message) and
+ * `closed` is settled.
+ *
+ * @typeParam T The message type.
+ * @param capacity Messages retained, an integer from 1 to 2^30 (rounded up
+ * to a power of two).
+ * @returns The sender.
+ * @throws {RangeError} If `capacity` is out of range.
+ *
+ * @example Usage
+ * ```ts
+ * import { broadcastSender } from "@weir/weir/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const events = broadcastSender<string>(16);
+ * assert.equal(events.receiverCount, 0);
+ * const rx = events.subscribe();
+ * events.send("started");
+ * assert.deepEqual(await rx.recv(), { done: false, value: "started" });
+ * ```
+ */
+export function broadcastSender<T>(capacity: number): BroadcastSender<T> {
+  return new Publisher(ringOf<T>(capacity));
+}
+
+/** A ring of `capacity` rounded up to a power of two, so a sequence maps to its slot by a mask. */
+function ringOf<T>(capacity: number): BroadcastRing<T> {
+  checkInteger("capacity", capacity, 1, MAX_CAPACITY);
+  return new BroadcastRing<T>(2 ** (32 - Math.clz32(capacity - 1)));
 }

@@ -1,4 +1,5 @@
 import { abortableWait, noop, onAbort } from "./_task_abort.ts";
+import { callAsync } from "./_task_call.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 /**
@@ -132,6 +133,60 @@ export class CancellationToken implements Disposable {
   cancelled(options: SyncWaitOptions = {}): Promise<void> {
     const { signal } = options;
     return signal === undefined ? this.#cancelled ??= this.#wait(undefined) : this.#wait(signal);
+  }
+
+  /**
+   * Runs `work` with this token's signal and settles like it, unless the
+   * token is cancelled first: then it resolves `undefined` at once and the
+   * work, told through its signal, is left to stop (its late result or error
+   * is dropped). A token already cancelled does not start the work, as
+   * Tokio's `run_until_cancelled` never polls it. When the work's own value
+   * may be `undefined`, check `isCancelled` to tell the two apart.
+   *
+   * @typeParam T What the work resolves.
+   * @param work A function called with the token's signal, or a promise
+   * already running.
+   * @returns The work's value, or `undefined` once cancelled.
+   *
+   * @example Stop a loop on shutdown
+   * ```ts
+   * import { CancellationToken } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const shutdown = new CancellationToken();
+   * const done = await shutdown.runUntilCancelled(async () => "finished");
+   * assert.equal(done, "finished");
+   * const forever = shutdown.runUntilCancelled((signal) =>
+   *   new Promise<string>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))
+   * );
+   * shutdown.cancel();
+   * assert.equal(await forever, undefined);
+   * ```
+   */
+  runUntilCancelled<T>(
+    work: PromiseLike<T> | ((signal: AbortSignal) => T | PromiseLike<T>),
+  ): Promise<T | undefined> {
+    const signal = this.signal;
+    const running = typeof work === "function"
+      ? (signal.aborted ? undefined : callAsync(work, signal))
+      : Promise.resolve(work);
+    if (signal.aborted) {
+      running?.catch(noop);
+      return Promise.resolve(undefined);
+    }
+    return new Promise<T | undefined>((resolve, reject) => {
+      const detach = onAbort(signal, () => {
+        running!.catch(noop);
+        resolve(undefined);
+      });
+      running!.then((value) => {
+        detach();
+        resolve(value);
+      }, (error) => {
+        detach();
+        reject(error);
+      });
+    });
   }
 
   /**

@@ -1,18 +1,20 @@
-import { claimSignal } from "./select_safety.ts";
-import { abortableWait } from "./_task_abort.ts";
-import { callAsync } from "./_task_call.ts";
-import { TaskQueue } from "./_task_queue.ts";
+import { DONE } from "./_shared.ts";
+import { TaskSet } from "./_task_set.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
-interface Joiner<T> {
-  resolve(result: IteratorResult<T, undefined>): void;
-  reject(error: unknown): void;
-  readonly signal: AbortSignal | undefined;
+function outcome<T>(_: AbortController, ok: boolean, result: unknown): Outcome<T> {
+  return ok ? { ok, value: result as T } : { ok, error: result };
 }
 
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+/** A joined outcome as `joinNext` settles: the value, or the task's error thrown. */
+function unwrap<T>(result: IteratorResult<Outcome<T>, undefined>): IteratorResult<T, undefined> {
+  if (result.done) return DONE;
+  const joined = result.value;
+  if (joined.ok) return { done: false, value: joined.value };
+  throw joined.error;
+}
 
 /**
  * A set of running tasks whose results come out in completion order, as
@@ -51,9 +53,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * ```
  */
 export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
-  #running = new Set<AbortController>();
-  #finished = new TaskQueue<Outcome<T>>();
-  #joiners = new TaskQueue<Joiner<T>>();
+  readonly #tasks = new TaskSet<Outcome<T>>(outcome);
 
   /**
    * The number of tasks in the set: running ones plus finished ones not yet
@@ -72,7 +72,7 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
    * ```
    */
   get size(): number {
-    return this.#running.size + this.#finished.length;
+    return this.#tasks.size;
   }
 
   /**
@@ -104,13 +104,32 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
    * ```
    */
   spawn(task: (signal: AbortSignal) => T | PromiseLike<T>): AbortController {
-    const controller = new AbortController();
-    this.#running.add(controller);
-    callAsync(task, controller.signal).then(
-      (value) => this.#finish(controller, { ok: true, value }),
-      (error) => this.#finish(controller, { ok: false, error }),
-    );
-    return controller;
+    return this.#tasks.spawn(task);
+  }
+
+  /**
+   * Spawns every task of `tasks`, in order (Tokio's `JoinSet: Extend`).
+   *
+   * @param tasks The tasks, each called at once with its own signal.
+   * @returns Their abort controllers, in the same order.
+   *
+   * @example Usage
+   * ```ts
+   * import { JoinSet } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const set = new JoinSet<number>();
+   * set.spawnAll([1, 2, 3].map((n) => () => n * 10));
+   * assert.equal(set.size, 3);
+   * const all: number[] = [];
+   * for await (const n of set) all.push(n);
+   * assert.deepEqual(all.sort((a, b) => a - b), [10, 20, 30]);
+   * ```
+   */
+  spawnAll(tasks: Iterable<(signal: AbortSignal) => T | PromiseLike<T>>): AbortController[] {
+    const controllers = [];
+    for (const task of tasks) controllers.push(this.#tasks.spawn(task));
+    return controllers;
   }
 
   /**
@@ -144,20 +163,74 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
   joinNext(options: SyncWaitOptions = {}): Promise<IteratorResult<T, undefined>> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (signal !== undefined && (this.#finished.length !== 0 || this.#running.size === 0)) {
-      if (!claimSignal(signal)) return Promise.reject(signal.reason);
+    let now;
+    try {
+      now = this.tryJoinNext(options);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const outcome = this.#finished.shift();
-    if (outcome !== undefined) {
-      return outcome.ok
-        ? Promise.resolve({ done: false, value: outcome.value })
-        : Promise.reject(outcome.error);
-    }
-    if (this.#running.size === 0) return Promise.resolve(DONE);
-    return abortableWait(signal, (resolve, reject) => {
-      const node = this.#joiners.push({ resolve, reject, signal });
-      return () => this.#joiners.remove(node);
-    });
+    if (now !== undefined) return Promise.resolve(now);
+    return this.#tasks.join(signal).then(unwrap);
+  }
+
+  /**
+   * Takes the result of a task that has already finished, without waiting
+   * (Tokio's `try_join_next`).
+   *
+   * Select safety: given a `select` branch's signal, it claims it before it
+   * takes a result, like `joinNext`.
+   *
+   * @param options Optional `signal` (a select branch's, to claim).
+   * @returns The next result, `{ done: true, value: undefined }` if the set
+   * is empty, or `undefined` if tasks run but none has finished.
+   * @throws The task's error, if the finished task failed.
+   *
+   * @example Usage
+   * ```ts
+   * import { JoinSet } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const set = new JoinSet<string>();
+   * assert.deepEqual(set.tryJoinNext(), { done: true, value: undefined });
+   * set.spawn(() => "ready");
+   * assert.equal(set.tryJoinNext(), undefined); // running: it settles in a later microtask
+   * await Promise.resolve();
+   * assert.deepEqual(set.tryJoinNext(), { done: false, value: "ready" });
+   * ```
+   */
+  tryJoinNext(options: SyncWaitOptions = {}): IteratorResult<T, undefined> | undefined {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const now = this.#tasks.tryJoin(signal);
+    return now === undefined ? undefined : unwrap(now);
+  }
+
+  /**
+   * Stops tracking every task without aborting it (Tokio's `detach_all`):
+   * running tasks go on in the background, results not yet joined are
+   * dropped, and the set is empty.
+   *
+   * @example Usage
+   * ```ts
+   * import { JoinSet } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const set = new JoinSet<void>();
+   * let finished = false;
+   * const controller = set.spawn(async () => {
+   *   await Promise.resolve();
+   *   finished = true;
+   * });
+   * set.detachAll();
+   * assert.equal(set.size, 0);
+   * assert.deepEqual(await set.joinNext(), { done: true, value: undefined });
+   * assert.equal(controller.signal.aborted, false);
+   * await Promise.resolve();
+   * assert.equal(finished, true);
+   * ```
+   */
+  detachAll(): void {
+    this.#tasks.detachAll();
   }
 
   /**
@@ -183,7 +256,7 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
    * ```
    */
   abortAll(reason?: unknown): void {
-    for (const controller of this.#running) controller.abort(reason);
+    for (const controller of this.#tasks.running) controller.abort(reason);
   }
 
   /**
@@ -241,27 +314,5 @@ export class JoinSet<T> implements AsyncIterable<T>, AsyncDisposable {
         // Disposal discards every outcome, errors included.
       }
     }
-  }
-
-  #finish(controller: AbortController, outcome: Outcome<T>): void {
-    this.#running.delete(controller);
-    const joiner = this.#claimJoiner();
-    if (joiner === undefined) this.#finished.push(outcome);
-    else if (outcome.ok) joiner.resolve({ done: false, value: outcome.value });
-    else joiner.reject(outcome.error);
-    if (this.#running.size === 0) {
-      // The set is empty now: no later task can serve the remaining joiners.
-      for (let rest = this.#claimJoiner(); rest !== undefined; rest = this.#claimJoiner()) {
-        rest.resolve(DONE);
-      }
-    }
-  }
-
-  /** Dequeues the first joiner whose claim (see `sync/select_safety.ts`) succeeds; aborted ones reject themselves. */
-  #claimJoiner(): Joiner<T> | undefined {
-    const joiners = this.#joiners;
-    let joiner = joiners.shift();
-    while (joiner !== undefined && !claimSignal(joiner.signal)) joiner = joiners.shift();
-    return joiner;
   }
 }

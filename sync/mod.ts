@@ -32,6 +32,7 @@
  * @module
  */
 // -- the select-safety contract and its building blocks --
+export * from "./abortable.ts";
 export * from "./select_safety.ts";
 export * from "./wait_queue.ts";
 // -- primitives and channels --
@@ -51,6 +52,7 @@ export * from "./watch.ts";
 // -- task structure --
 export * from "./cancellation_token.ts";
 export * from "./join_set.ts";
+export * from "./join_map.ts";
 export * from "./task_tracker.ts";
 export * from "./select.ts";
 export * from "./join.ts";

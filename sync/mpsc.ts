@@ -117,6 +117,24 @@ export interface MpscSender<T> extends Disposable {
    */
   readonly capacity: number;
   /**
+   * Slots taken: messages in the channel plus slots held by unsent
+   * permits, so the free room is `capacity - length` (Tokio's `capacity()`
+   * is that free room, its `max_capacity()` weir's `capacity`).
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx] = mpsc<number>(4);
+   * tx.trySend(1);
+   * using _permit = await tx.reserve();
+   * assert.equal(tx.length, 2);
+   * assert.equal(tx.capacity - tx.length, 2);
+   * ```
+   */
+  readonly length: number;
+  /**
    * Whether the receiver is closed, so every send fails.
    *
    * @example Usage
@@ -242,6 +260,58 @@ export interface MpscSender<T> extends Disposable {
    */
   tryReserve(): SendPermit<T> | undefined;
   /**
+   * Waits until `n` slots are free and holds them all at once, as `n`
+   * {@linkcode SendPermit}s (Tokio's `reserve_many`). It waits in the same
+   * FIFO line as `send` and `reserve`, and while it waits at the head no
+   * later send overtakes it, so a large reservation is never starved.
+   *
+   * Cancel safety: safe. An aborted call rejects with `signal.reason` and
+   * holds no slot; it loses its place in line.
+   *
+   * Select safety: select-safe (it claims its signal right before it
+   * takes, see {@linkcode claimSignal}): a losing `select` branch holds no
+   * slot.
+   *
+   * @param n How many slots, an integer from 0 to `capacity`.
+   * @param options Abort signal.
+   * @returns `n` permits (none for `n` 0).
+   * @throws {RangeError} (as a rejection) If `n` is out of range.
+   * @throws {ChannelClosedError} (as a rejection) If the receiver or this
+   * sender is closed, also while waiting.
+   *
+   * @example A batch that goes in together or not at all
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<string>(4);
+   * const permits = await tx.reserveMany(3);
+   * for (const [i, permit] of permits.entries()) permit.send(`part ${i}`);
+   * assert.deepEqual(await rx.recvMany(8), ["part 0", "part 1", "part 2"]);
+   * ```
+   */
+  reserveMany(n: number, options?: SyncWaitOptions): Promise<SendPermit<T>[]>;
+  /**
+   * Reserves `n` slots if all of them are free now and nobody waits.
+   *
+   * @param n How many slots, an integer from 0 to `capacity`.
+   * @returns `n` permits, or `undefined` if there is not room for all `n`.
+   * @throws {RangeError} If `n` is out of range.
+   * @throws {ChannelClosedError} If the receiver or this sender is closed.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx] = mpsc<number>(3);
+   * tx.trySend(1);
+   * assert.equal(tx.tryReserveMany(3), undefined); // only 2 free
+   * assert.equal(tx.tryReserveMany(2)?.length, 2);
+   * ```
+   */
+  tryReserveMany(n: number): SendPermit<T>[] | undefined;
+  /**
    * Another handle on the same channel; the channel stays open for the
    * receiver until every handle is closed.
    *
@@ -263,6 +333,26 @@ export interface MpscSender<T> extends Disposable {
    * ```
    */
   clone(): MpscSender<T>;
+  /**
+   * A {@linkcode WeakMpscSender} for this channel: a handle that does not
+   * keep the channel open, to be upgraded into a sender while it still is.
+   *
+   * @returns The weak sender.
+   * @throws {ChannelClosedError} If this sender is closed.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(1);
+   * const weak = tx.downgrade();
+   * tx.close();
+   * assert.equal((await rx.recv()).done, true); // the weak sender kept nothing open
+   * assert.equal(weak.upgrade(), undefined);
+   * ```
+   */
+  downgrade(): WeakMpscSender<T>;
   /**
    * Closes this handle: its later sends fail. When the last handle closes,
    * the receiver gets `{ done: true }` after draining. Sends this handle
@@ -299,6 +389,57 @@ export interface MpscSender<T> extends Disposable {
    * ```
    */
   [Symbol.dispose](): void;
+}
+
+/**
+ * A weak handle on an {@linkcode mpsc} channel, from
+ * {@linkcode MpscSender.downgrade} (Tokio's `WeakSender`): it does not keep
+ * the channel open, so the receiver still sees the end once every (strong)
+ * sender is closed, and it can become a sender again while the channel is
+ * open. It also holds the channel only weakly, so a channel nobody else
+ * references can be garbage-collected.
+ *
+ * JavaScript has no destructors: a strong sender counts until it is closed
+ * or disposed, not when it becomes unreachable, so `upgrade` answers from
+ * the senders' `close` calls, deterministically.
+ *
+ * @typeParam T The message type.
+ *
+ * @example A worker that only holds on while others do
+ * ```ts
+ * import { mpsc } from "@weir/weir/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = mpsc<string>(4);
+ * const weak = tx.downgrade();
+ * const helper = weak.upgrade();
+ * assert.ok(helper);
+ * await helper.send("from the helper");
+ * helper.close();
+ * tx.close();
+ * assert.equal(weak.upgrade(), undefined);
+ * assert.deepEqual(await Array.fromAsync(rx), ["from the helper"]);
+ * ```
+ */
+export interface WeakMpscSender<T> {
+  /**
+   * A new (strong) sender, if the channel is still open: some sender is
+   * not closed and the receiver is not closed.
+   *
+   * @returns The sender, or `undefined` once the channel is closed.
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(1);
+   * const weak = tx.downgrade();
+   * rx.close();
+   * assert.equal(weak.upgrade(), undefined);
+   * ```
+   */
+  upgrade(): MpscSender<T> | undefined;
 }
 
 /**
@@ -339,6 +480,23 @@ export interface MpscReceiver<T> extends AsyncIterable<T, undefined>, Disposable
    * ```
    */
   readonly length: number;
+  /**
+   * Whether the channel is closed for senders: this receiver was closed,
+   * or every sender is closed (messages may still be buffered; receive
+   * until `{ done: true }`).
+   *
+   * @example Usage
+   * ```ts
+   * import { mpsc } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = mpsc<number>(1);
+   * assert.equal(rx.isClosed, false);
+   * tx.close();
+   * assert.equal(rx.isClosed, true);
+   * ```
+   */
+  readonly isClosed: boolean;
   /**
    * A `ReadableStream` view of the messages (created on first use, pulled
    * one message per read). Cancelling the stream closes the receiver.
@@ -495,26 +653,62 @@ export interface MpscReceiver<T> extends AsyncIterable<T, undefined>, Disposable
   [Symbol.dispose](): void;
 }
 
+/** What a waiting sender wants: to send its value, or `count` permits. */
+const SEND = -1;
+
 class SlotWaiter<T> extends Waiter<unknown> {
-  constructor(readonly reserve: boolean, readonly value: T | undefined, signal?: AbortSignal) {
+  /** `SEND`, or how many permits to reserve (1 for `reserve`, n for `reserveMany`). */
+  readonly count: number;
+  /** Whether `reserveMany` asked, so the permits come as an array. */
+  readonly many: boolean;
+
+  constructor(
+    readonly chan: Chan<T>,
+    count: number,
+    many: boolean,
+    readonly value: T | undefined,
+    signal: AbortSignal | undefined,
+  ) {
     super(signal);
+    this.count = count;
+    this.many = many;
+  }
+
+  get slots(): number {
+    return this.count === SEND ? 1 : this.count;
+  }
+
+  /** A large reservation that gives up may have been holding up smaller ones behind it. */
+  protected override aborted(): void {
+    this.chan.settle();
   }
 }
 
 class Chan<T> {
   readonly buffer = new Ring<T>();
   readonly receivers = new WaitQueue<Waiter<RecvResult<T>>>();
-  /** Sends and reserves waiting for room; non-empty only while full. */
+  /** Sends and reserves waiting for room, in FIFO order. */
   readonly senders = new WaitQueue<SlotWaiter<T>>();
   reserved = 0;
   senderCount = 1;
   receiverClosed = false;
   #closed: PromiseWithResolvers<void> | undefined;
+  /** Set while `settle` runs: an abort listener it triggers leaves the work to it. */
+  #settling = false;
 
   constructor(readonly capacity: number) {}
 
-  get hasRoom(): boolean {
-    return this.buffer.length + this.reserved < this.capacity;
+  /** Slots taken: buffered messages plus slots held by permits. */
+  get length(): number {
+    return this.buffer.length + this.reserved;
+  }
+
+  /**
+   * Whether `n` slots can be taken now without passing anyone in line: a
+   * waiting `reserveMany` is not overtaken by later small sends.
+   */
+  canTake(n: number): boolean {
+    return this.senders.size === 0 && this.length + n <= this.capacity;
   }
 
   get drained(): boolean {
@@ -551,20 +745,43 @@ class Chan<T> {
     this.buffer.push(value);
   }
 
-  /** Serves waiting senders while there is room, then ends receivers if drained. */
+  /** Holds `n` slots as permits. */
+  permits(n: number): SendPermit<T>[] {
+    this.reserved += n;
+    const permits = new Array<SendPermit<T>>(n);
+    for (let i = 0; i < n; i++) permits[i] = new Slot(this);
+    return permits;
+  }
+
+  /** Serves waiting senders in order while the head fits, then ends receivers if drained. */
   settle(): void {
+    if (this.#settling) return;
+    this.#settling = true;
+    try {
+      this.#serve();
+    } finally {
+      this.#settling = false;
+    }
+  }
+
+  #serve(): void {
     const senders = this.senders;
-    for (let waiter = senders.head; waiter && this.hasRoom; waiter = senders.head) {
+    for (let waiter = senders.head; waiter; waiter = senders.head) {
+      const slots = waiter.slots;
+      if (this.length + slots > this.capacity) break;
       senders.shift();
-      this.reserved++; // holds the slot while claiming, which may run abort listeners
+      this.reserved += slots; // held while claiming, which may run abort listeners
       if (!waiter.claim()) {
-        this.reserved--;
-      } else if (waiter.reserve) {
-        waiter.resolve(new Slot(this));
-      } else {
-        this.reserved--;
+        this.reserved -= slots;
+        continue;
+      }
+      this.reserved -= slots;
+      if (waiter.count === SEND) {
         this.deliver(waiter.value as T);
         waiter.resolve(undefined);
+      } else {
+        const permits = this.permits(slots);
+        waiter.resolve(waiter.many ? permits : permits[0]);
       }
     }
     if (this.drained) {
@@ -632,6 +849,10 @@ class ChanSender<T> implements MpscSender<T> {
     return this.#chan.capacity;
   }
 
+  get length(): number {
+    return this.#chan.length;
+  }
+
   get isClosed(): boolean {
     return this.#chan.receiverClosed;
   }
@@ -644,17 +865,16 @@ class ChanSender<T> implements MpscSender<T> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const chan = this.#chan;
-    if (signal !== undefined && chan.hasRoom && !claimSignal(signal)) {
+    if (signal !== undefined && chan.canTake(1) && !claimSignal(signal)) {
       return Promise.reject(signal.reason);
     }
     const error = this.#closedError(value);
     if (error) return Promise.reject(error);
-    // While senders wait the channel is full, so room means nobody waits.
-    if (chan.hasRoom) {
+    if (chan.canTake(1)) {
       chan.deliver(value);
       return RESOLVED;
     }
-    const waiter = new SlotWaiter(false, value, signal);
+    const waiter = new SlotWaiter(chan, SEND, false, value, signal);
     chan.senders.push(waiter);
     return waiter.promise as Promise<void>;
   }
@@ -663,42 +883,39 @@ class ChanSender<T> implements MpscSender<T> {
     const error = this.#closedError(value);
     if (error) throw error;
     const chan = this.#chan;
-    if (!chan.hasRoom) return false;
+    if (!chan.canTake(1)) return false;
     chan.deliver(value);
     return true;
   }
 
   reserve(options?: SyncWaitOptions): Promise<SendPermit<T>> {
-    const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const chan = this.#chan;
-    if (signal !== undefined && chan.hasRoom && !claimSignal(signal)) {
-      return Promise.reject(signal.reason);
-    }
-    const error = this.#closedError(undefined);
+    return this.#reserve(1, false, options?.signal) as Promise<SendPermit<T>>;
+  }
+
+  reserveMany(n: number, options?: SyncWaitOptions): Promise<SendPermit<T>[]> {
+    const error = integerError("n", n, 0, Math.min(this.#chan.capacity, Number.MAX_SAFE_INTEGER));
     if (error) return Promise.reject(error);
-    if (chan.hasRoom) {
-      chan.reserved++;
-      return Promise.resolve(new Slot(chan));
-    }
-    const waiter = new SlotWaiter<T>(true, undefined, signal);
-    chan.senders.push(waiter);
-    return waiter.promise as Promise<SendPermit<T>>;
+    return this.#reserve(n, true, options?.signal) as Promise<SendPermit<T>[]>;
   }
 
   tryReserve(): SendPermit<T> | undefined {
-    const error = this.#closedError(undefined);
-    if (error) throw error;
-    const chan = this.#chan;
-    if (!chan.hasRoom) return undefined;
-    chan.reserved++;
-    return new Slot(chan);
+    return this.#tryReserve(1)?.[0];
+  }
+
+  tryReserveMany(n: number): SendPermit<T>[] | undefined {
+    checkInteger("n", n, 0, Math.min(this.#chan.capacity, Number.MAX_SAFE_INTEGER));
+    return this.#tryReserve(n);
   }
 
   clone(): MpscSender<T> {
     if (this.#closed) throw new ChannelClosedError("Cannot clone: this sender is closed");
     this.#chan.senderCount++;
     return new ChanSender(this.#chan);
+  }
+
+  downgrade(): WeakMpscSender<T> {
+    if (this.#closed) throw new ChannelClosedError("Cannot downgrade: this sender is closed");
+    return new WeakChanSender(this.#chan);
   }
 
   close(): void {
@@ -712,10 +929,55 @@ class ChanSender<T> implements MpscSender<T> {
     this.close();
   }
 
+  #reserve(
+    n: number,
+    many: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<SendPermit<T> | SendPermit<T>[]> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const chan = this.#chan;
+    if (signal !== undefined && chan.canTake(n) && !claimSignal(signal)) {
+      return Promise.reject(signal.reason);
+    }
+    const error = this.#closedError(undefined);
+    if (error) return Promise.reject(error);
+    if (chan.canTake(n)) {
+      const permits = chan.permits(n);
+      return Promise.resolve(many ? permits : permits[0]!);
+    }
+    const waiter = new SlotWaiter<T>(chan, n, many, undefined, signal);
+    chan.senders.push(waiter);
+    return waiter.promise as Promise<SendPermit<T> | SendPermit<T>[]>;
+  }
+
+  #tryReserve(n: number): SendPermit<T>[] | undefined {
+    const error = this.#closedError(undefined);
+    if (error) throw error;
+    const chan = this.#chan;
+    return chan.canTake(n) ? chan.permits(n) : undefined;
+  }
+
   #closedError<V>(value: V): ChannelClosedError<V> | undefined {
     if (this.#closed) return new ChannelClosedError("Cannot send: this sender is closed", value);
     if (this.#chan.receiverClosed) return receiverClosed(value);
     return undefined;
+  }
+}
+
+class WeakChanSender<T> implements WeakMpscSender<T> {
+  // A WeakRef, so a weak sender alone does not keep the channel's memory
+  // (its buffered messages) alive either.
+  readonly #chan: WeakRef<Chan<T>>;
+
+  constructor(chan: Chan<T>) {
+    this.#chan = new WeakRef(chan);
+  }
+
+  upgrade(): MpscSender<T> | undefined {
+    const chan = this.#chan.deref();
+    if (chan === undefined || chan.senderCount === 0 || chan.receiverClosed) return undefined;
+    chan.senderCount++;
+    return new ChanSender(chan);
   }
 }
 
@@ -729,6 +991,11 @@ class ChanReceiver<T> implements MpscReceiver<T> {
 
   get length(): number {
     return this.#chan.buffer.length;
+  }
+
+  get isClosed(): boolean {
+    const chan = this.#chan;
+    return chan.receiverClosed || chan.senderCount === 0;
   }
 
   get readable(): ReadableStream<T> {

@@ -83,12 +83,39 @@ export class Notify {
    * ```
    */
   notifyOne(): void {
+    this.#wakeOne(false);
+  }
+
+  /**
+   * Wakes the most recent `notified()` call still waiting (LIFO, Tokio's
+   * `notify_last`), or stores one permit if nobody waits.
+   *
+   * @example Usage
+   * ```ts
+   * import { Notify } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const notify = new Notify();
+   * const woken: string[] = [];
+   * const first = notify.notified().then(() => woken.push("first"));
+   * const last = notify.notified().then(() => woken.push("last"));
+   * notify.notifyLast();
+   * await last;
+   * notify.notifyLast();
+   * await first;
+   * assert.deepEqual(woken, ["last", "first"]);
+   * ```
+   */
+  notifyLast(): void {
+    this.#wakeOne(true);
+  }
+
+  /** Wakes the first (or, `newest`, the last) waiter whose claim succeeds; else stores the permit. */
+  #wakeOne(newest: boolean): void {
     const waiters = this.#waiters;
-    for (let waiter = waiters.shift(); waiter; waiter = waiters.shift()) {
-      if (waiter.claim()) {
-        waiter.resolve();
-        return;
-      }
+    for (let waiter = newest ? waiters.pop() : waiters.shift(); waiter;) {
+      if (waiter.claim()) return waiter.resolve();
+      waiter = newest ? waiters.pop() : waiters.shift();
     }
     this.#permit = true;
   }

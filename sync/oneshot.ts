@@ -119,6 +119,44 @@ export interface OneshotSender<T> extends Disposable {
  */
 export interface OneshotReceiver<T> extends Disposable {
   /**
+   * Whether no value is waiting to be taken: none was sent yet, it was
+   * already received, or none will come.
+   *
+   * @example Usage
+   * ```ts
+   * import { oneshot } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = oneshot<number>();
+   * assert.equal(rx.isEmpty, true);
+   * tx.send(1);
+   * assert.equal(rx.isEmpty, false);
+   * await rx.recv();
+   * assert.equal(rx.isEmpty, true);
+   * ```
+   */
+  readonly isEmpty: boolean;
+  /**
+   * Whether this receiver is done: its value was received, or it never will
+   * be (the sender closed without sending, or this receiver was closed
+   * before a value came). Every `recv` then rejects with
+   * {@linkcode ChannelClosedError}. Tokio's `is_terminated` turns true only
+   * once the receiver has been polled to that outcome; weir knows it from
+   * the state, without a receive.
+   *
+   * @example Usage
+   * ```ts
+   * import { oneshot } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = oneshot<number>();
+   * assert.equal(rx.isTerminated, false);
+   * tx.close();
+   * assert.equal(rx.isTerminated, true);
+   * ```
+   */
+  readonly isTerminated: boolean;
+  /**
    * Waits for the value.
    *
    * Cancel safety: safe. An aborted receive rejects with `signal.reason`;
@@ -304,6 +342,16 @@ class ShotReceiver<T> implements OneshotReceiver<T> {
 
   constructor(shot: Shot<T>) {
     this.#shot = shot;
+  }
+
+  get isEmpty(): boolean {
+    return this.#shot.state !== "full";
+  }
+
+  get isTerminated(): boolean {
+    const shot = this.#shot;
+    return shot.state === "taken" || shot.state === "abandoned" ||
+      (shot.state === "empty" && shot.receiverClosed);
   }
 
   recv(options?: SyncWaitOptions): Promise<T> {

@@ -5,7 +5,7 @@ import { PoolTelemetry } from "./_pool_telemetry.ts";
 import { claimSignal } from "./select_safety.ts";
 import { abortableWait, noop } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
-import { TaskQueue } from "./_task_queue.ts";
+import { Waiter, WaitQueue } from "./wait_queue.ts";
 import { PoolDrainedError } from "./pool_drained_error.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
@@ -135,10 +135,13 @@ interface Entry<T> {
   idleSince: number;
 }
 
-interface Borrower<T> {
-  /** Takes `entry`, unless the borrower's claim (see `sync/select_safety.ts`) fails: returns whether it did. */
-  lend(entry: Entry<T>): boolean;
-  fail(error: unknown): void;
+/** A waiting `acquire`, with the timer of its `acquireTimeout`. */
+class Borrower<T> extends Waiter<PoolLease<T>> {
+  cancelTimer: () => void = noop;
+
+  protected override aborted(): void {
+    this.cancelTimer();
+  }
 }
 
 /** What a lease calls to end itself. */
@@ -240,7 +243,7 @@ export class Pool<T> implements AsyncDisposable {
   readonly #owner: LeaseOwner<T>;
   /** Idle resources, most recently returned last; `idleSince` never decreases. */
   #idle: Entry<T>[] = [];
-  #waiters = new TaskQueue<Borrower<T>>();
+  readonly #waiters = new WaitQueue<Borrower<T>>();
   #borrowed = 0;
   #creating = 0;
   #checking = 0;
@@ -390,7 +393,7 @@ export class Pool<T> implements AsyncDisposable {
    * ```
    */
   get pending(): number {
-    return this.#waiters.length;
+    return this.#waiters.size;
   }
 
   /**
@@ -459,7 +462,7 @@ export class Pool<T> implements AsyncDisposable {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#drained !== undefined) return Promise.reject(new PoolDrainedError());
-    if (this.#validate === undefined && this.#waiters.length === 0) {
+    if (this.#validate === undefined && this.#waiters.size === 0) {
       if (signal !== undefined && this.#idle.length !== 0 && !claimSignal(signal)) {
         return Promise.reject(signal.reason);
       }
@@ -471,41 +474,21 @@ export class Pool<T> implements AsyncDisposable {
     }
     const start = this.#clock.now();
     const span = this.#telemetry?.waiting();
-    return abortableWait<PoolLease<T>>(signal, (resolve, reject) => {
-      let cancelTimer = noop;
-      const gaveUp = (error: unknown) => {
-        this.#telemetry?.acquired(this.#clock.now() - start, span, error);
-      };
-      const node = this.#waiters.push({
-        lend: (entry) => {
-          if (!claimSignal(signal)) return false;
-          cancelTimer();
-          this.#waited(this.#clock.now() - start, span);
-          resolve(this.#lend(entry));
-          return true;
-        },
-        fail: (error) => {
-          cancelTimer();
-          gaveUp(error);
-          reject(error);
-        },
-      });
-      if (this.#acquireTimeout !== Infinity) {
-        const ms = this.#acquireTimeout;
-        cancelTimer = this.#clock.setTimer(() => {
-          this.#waiters.remove(node);
-          const error = new DOMException(`Pool acquire timed out after ${ms} ms`, "TimeoutError");
-          gaveUp(error);
-          reject(error);
-        }, ms);
-      }
-      this.#dispatch();
-      return () => {
-        cancelTimer();
-        this.#waiters.remove(node);
-        gaveUp(signal!.reason);
-      };
-    });
+    const waiter = new Borrower<T>(signal);
+    this.#waiters.push(waiter);
+    if (this.#acquireTimeout !== Infinity) {
+      const ms = this.#acquireTimeout;
+      waiter.cancelTimer = this.#clock.setTimer(() => {
+        if (waiter.queue !== undefined) this.#waiters.remove(waiter);
+        waiter.reject(new DOMException(`Pool acquire timed out after ${ms} ms`, "TimeoutError"));
+      }, ms);
+    }
+    this.#dispatch();
+    waiter.promise.then(
+      () => this.#waited(this.#clock.now() - start, span),
+      (error) => this.#telemetry?.acquired(this.#clock.now() - start, span, error),
+    );
+    return waiter.promise;
   }
 
   /**
@@ -576,7 +559,8 @@ export class Pool<T> implements AsyncDisposable {
       this.#cancelReaper?.();
       this.#cancelReaper = undefined;
       for (let w = this.#waiters.shift(); w !== undefined; w = this.#waiters.shift()) {
-        w.fail(new PoolDrainedError());
+        w.cancelTimer();
+        w.reject(new PoolDrainedError());
       }
       for (const entry of this.#idle.splice(0)) this.#dispose(entry);
       const telemetry = this.#telemetry;
@@ -635,7 +619,7 @@ export class Pool<T> implements AsyncDisposable {
 
   /** Starts supplying resources to borrowers that nothing is on its way to. */
   #dispatch(): void {
-    while (this.#waiters.length > this.#checking + this.#creating) {
+    while (this.#waiters.size > this.#checking + this.#creating) {
       const entry = this.#takeIdle();
       if (entry !== undefined) this.#offer(entry, this.#validate === undefined);
       else if (this.size < this.#max) this.#spawnCreate();
@@ -651,10 +635,17 @@ export class Pool<T> implements AsyncDisposable {
   /** Hands a resource to the longest waiter, or makes it idle; checks it first unless `checked`. */
   #offer(entry: Entry<T>, checked: boolean): void {
     if (this.#drained !== undefined) this.#dispose(entry);
-    else if (this.#waiters.length === 0) this.#makeIdle(entry);
+    else if (this.#waiters.size === 0) this.#makeIdle(entry);
     // Whoever is first in line once the check passes gets the resource.
     else if (!checked) this.#check(entry);
-    else if (!this.#waiters.shift()!.lend(entry)) this.#offer(entry, true);
+    else this.#lendTo(this.#waiters.shift()!, entry);
+  }
+
+  /** Lends `entry` to `waiter` unless its claim fails (its select chose another branch). */
+  #lendTo(waiter: Borrower<T>, entry: Entry<T>): void {
+    if (!waiter.claim()) return this.#offer(entry, true);
+    waiter.cancelTimer();
+    waiter.resolve(this.#lend(entry));
   }
 
   #check(entry: Entry<T>): void {
@@ -680,7 +671,9 @@ export class Pool<T> implements AsyncDisposable {
       },
       (error) => {
         this.#creating--;
-        this.#waiters.shift()?.fail(error);
+        const waiter = this.#waiters.shift();
+        waiter?.cancelTimer();
+        waiter?.reject(error);
         this.#afterChange();
       },
     );

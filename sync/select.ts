@@ -76,11 +76,13 @@ export interface SelectOptions {
  * yet started are not started (Tokio's losing branches are never polled
  * again either). When two channels both hold a message, one is received
  * and the other stays in its channel. Covered: `mpsc` `recv`, `recvMany`,
- * `send` and `reserve`; `broadcast` and `oneshot` `recv`; `watch` `changed`;
- * `Semaphore.acquire`; `Mutex.lock`; `RwLock` `read` and `write`;
- * `Notify.notified`; `Pool.acquire`; `JoinSet.joinNext`;
- * `RateLimiter.acquire`, `Interval.tick`; `BufReader` reads, `duplex` reads
- * and writes, and `next` on `FramedRead`, `Framed` and `DatagramFramed`;
+ * `send`, `reserve` and `reserveMany`; `broadcast` and `oneshot` `recv`;
+ * `watch` `changed` and `waitFor`; `Semaphore.acquire`; `Mutex.lock`;
+ * `RwLock` `read` and `write`; `Notify.notified`; `Pool.acquire`; `JoinSet`
+ * and `JoinMap` `joinNext`; `RateLimiter.acquire`, `Interval.tick`,
+ * `DelayQueue` `next` and `insert`; `BufReader` reads, `duplex` and
+ * `simplex` reads and writes, and `next` on `FramedRead`, `Framed` and
+ * `DatagramFramed`;
  * each method's docs say whether it is select-safe. Pass them the branch's
  * signal itself: a signal derived from it (`AbortSignal.any`) is not
  * arbitrated. A `select` nested in a branch, given that branch's signal as

@@ -68,6 +68,51 @@ export interface SemaphorePermit extends Disposable {
    */
   forget(): void;
   /**
+   * Moves the permits `other` holds into this one (Tokio's `merge`);
+   * `other` is left holding none.
+   *
+   * @param other A permit of the same semaphore.
+   * @throws {TypeError} If `other` comes from another semaphore or is this
+   * permit.
+   *
+   * @example Usage
+   * ```ts
+   * import { Semaphore } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const semaphore = new Semaphore(3);
+   * const permit = await semaphore.acquire(1);
+   * permit.merge(await semaphore.acquire(2));
+   * assert.equal(permit.permits, 3);
+   * permit.release();
+   * assert.equal(semaphore.available, 3);
+   * ```
+   */
+  merge(other: SemaphorePermit): void;
+  /**
+   * Splits `n` of the held permits off into a new permit (Tokio's `split`).
+   *
+   * @param n How many to move, an integer from 0.
+   * @returns The new permit, or `undefined` if this one holds fewer than `n`.
+   * @throws {RangeError} If `n` is not an integer from 0.
+   *
+   * @example Usage
+   * ```ts
+   * import { Semaphore } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const semaphore = new Semaphore(3);
+   * const permit = await semaphore.acquire(3);
+   * const part = permit.split(1);
+   * assert.equal(part?.permits, 1);
+   * assert.equal(permit.permits, 2);
+   * assert.equal(permit.split(5), undefined);
+   * part?.release();
+   * assert.equal(semaphore.available, 1);
+   * ```
+   */
+  split(n: number): SemaphorePermit | undefined;
+  /**
    * Same as {@linkcode SemaphorePermit.release}, for `using`.
    *
    * @example Usage
@@ -107,6 +152,22 @@ class HeldPermits implements SemaphorePermit {
 
   forget(): void {
     this.#permits = 0;
+  }
+
+  merge(other: SemaphorePermit): void {
+    if (other === this) throw new TypeError("Cannot merge a SemaphorePermit into itself");
+    if (!(other instanceof HeldPermits) || other.#core !== this.#core) {
+      throw new TypeError("Cannot merge a SemaphorePermit of another Semaphore");
+    }
+    this.#permits += other.#permits;
+    other.#permits = 0;
+  }
+
+  split(n: number): SemaphorePermit | undefined {
+    checkInteger("n", n, 0);
+    if (n > this.#permits) return undefined;
+    this.#permits -= n;
+    return new HeldPermits(this.#core, n);
   }
 
   [Symbol.dispose](): void {
@@ -267,6 +328,31 @@ export class Semaphore {
     checkInteger("n", n, 0);
     const core = this.#core;
     return core.tryAcquire(n) ? new HeldPermits(core, n) : undefined;
+  }
+
+  /**
+   * Removes up to `n` free permits for good (Tokio's `forget_permits`):
+   * the semaphore shrinks. Permits held or collected by waiters are not
+   * touched.
+   *
+   * @param n The most to remove, an integer from 0.
+   * @returns How many were removed: `n`, or fewer if fewer were free.
+   * @throws {RangeError} If `n` is out of range.
+   *
+   * @example Usage
+   * ```ts
+   * import { Semaphore } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const semaphore = new Semaphore(3);
+   * using _held = await semaphore.acquire(2);
+   * assert.equal(semaphore.forgetPermits(5), 1);
+   * assert.equal(semaphore.available, 0);
+   * ```
+   */
+  forgetPermits(n: number): number {
+    checkInteger("n", n, 0);
+    return this.#core.forget(n);
   }
 
   /**

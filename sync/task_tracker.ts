@@ -109,6 +109,34 @@ export class TaskTracker {
   }
 
   /**
+   * A {@linkcode TaskTrackerToken} that counts as one tracked task until it
+   * is released (or disposed): for work that is not one promise, such as a
+   * connection handled by callbacks (Tokio's `TaskTracker::token`).
+   *
+   * @returns The token.
+   *
+   * @example Usage
+   * ```ts
+   * import { TaskTracker } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const tracker = new TaskTracker();
+   * {
+   *   using _token = tracker.token();
+   *   assert.equal(tracker.size, 1);
+   * }
+   * assert.equal(tracker.size, 0);
+   * ```
+   */
+  token(): TaskTrackerToken {
+    this.#size++;
+    return new TrackerToken(this, () => {
+      this.#size--;
+      this.#notify();
+    });
+  }
+
+  /**
    * Marks the tracker closed: once it is also empty,
    * {@linkcode TaskTracker.prototype.wait | wait()} resolves. Tasks can
    * still be tracked afterwards.
@@ -203,5 +231,113 @@ export class TaskTracker {
     const waiters = [...this.#waiters];
     this.#waiters.clear();
     for (const resolve of waiters) resolve();
+  }
+}
+
+/**
+ * One unit of work counted by a {@linkcode TaskTracker}, from
+ * {@linkcode TaskTracker.prototype.token | token()}: the tracker's `wait()`
+ * does not resolve while it is held. Release it once (more releases do
+ * nothing), or let `using` do it.
+ *
+ * @example Usage
+ * ```ts
+ * import { TaskTracker } from "@weir/weir/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const tracker = new TaskTracker();
+ * const token = tracker.token();
+ * tracker.close();
+ * let idle = false;
+ * const waiting = tracker.wait().then(() => idle = true);
+ * await Promise.resolve();
+ * assert.equal(idle, false);
+ * token.release();
+ * await waiting;
+ * assert.equal(idle, true);
+ * ```
+ */
+export interface TaskTrackerToken extends Disposable {
+  /**
+   * The tracker this token counts in.
+   *
+   * @example Usage
+   * ```ts
+   * import { TaskTracker } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const tracker = new TaskTracker();
+   * using token = tracker.token();
+   * assert.equal(token.tracker, tracker);
+   * ```
+   */
+  readonly tracker: TaskTracker;
+  /**
+   * Whether the token was released.
+   *
+   * @example Usage
+   * ```ts
+   * import { TaskTracker } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const token = new TaskTracker().token();
+   * token.release();
+   * assert.equal(token.isReleased, true);
+   * ```
+   */
+  readonly isReleased: boolean;
+  /**
+   * Stops counting this token as a task. Idempotent.
+   *
+   * @example Usage
+   * ```ts
+   * import { TaskTracker } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const tracker = new TaskTracker();
+   * const token = tracker.token();
+   * token.release();
+   * token.release();
+   * assert.equal(tracker.size, 0);
+   * ```
+   */
+  release(): void;
+  /**
+   * Same as {@linkcode TaskTrackerToken.release}, for `using`.
+   *
+   * @example Usage
+   * ```ts
+   * import { TaskTracker } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const tracker = new TaskTracker();
+   * {
+   *   using _token = tracker.token();
+   * }
+   * assert.equal(tracker.size, 0);
+   * ```
+   */
+  [Symbol.dispose](): void;
+}
+
+class TrackerToken implements TaskTrackerToken {
+  #release: (() => void) | undefined;
+
+  constructor(readonly tracker: TaskTracker, release: () => void) {
+    this.#release = release;
+  }
+
+  get isReleased(): boolean {
+    return this.#release === undefined;
+  }
+
+  release(): void {
+    const release = this.#release;
+    this.#release = undefined;
+    release?.();
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
   }
 }

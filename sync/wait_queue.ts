@@ -88,6 +88,26 @@ export class WaitQueue<W extends Waiter<any>> {
   }
 
   /**
+   * The last waiter in line, left in place.
+   *
+   * @example Usage
+   * ```ts
+   * import { Waiter, WaitQueue } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const line = new WaitQueue<Waiter<number>>();
+   * const first = new Waiter<number>(undefined);
+   * const last = new Waiter<number>(undefined);
+   * line.push(first);
+   * line.push(last);
+   * assert.equal(line.tail, last);
+   * ```
+   */
+  get tail(): W | undefined {
+    return this.#tail;
+  }
+
+  /**
    * Puts `waiter` at the end of the line.
    *
    * @param waiter A waiter not in any line.
@@ -131,6 +151,30 @@ export class WaitQueue<W extends Waiter<any>> {
    */
   shift(): W | undefined {
     const waiter = this.#head;
+    if (waiter !== undefined) this.remove(waiter);
+    return waiter;
+  }
+
+  /**
+   * Takes the last waiter out of the line.
+   *
+   * @returns The waiter, or `undefined` if the line is empty.
+   *
+   * @example Usage
+   * ```ts
+   * import { Waiter, WaitQueue } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const line = new WaitQueue<Waiter<number>>();
+   * line.push(new Waiter<number>(undefined));
+   * const last = new Waiter<number>(undefined);
+   * line.push(last);
+   * assert.equal(line.pop(), last);
+   * assert.equal(line.size, 1);
+   * ```
+   */
+  pop(): W | undefined {
+    const waiter = this.#tail;
     if (waiter !== undefined) this.remove(waiter);
     return waiter;
   }

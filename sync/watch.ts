@@ -1,5 +1,5 @@
 import { ChannelClosedError } from "./channel_errors.ts";
-import { RESOLVED } from "./_shared.ts";
+import { ReceiverCount, RESOLVED } from "./_shared.ts";
 import { claimSignal } from "./select_safety.ts";
 import { OwnedWaiter, removeOwned } from "./_owned_waiter.ts";
 import { WaitQueue } from "./wait_queue.ts";
@@ -40,6 +40,21 @@ export interface WatchSender<T> extends Disposable {
    * ```
    */
   readonly receiverCount: number;
+  /**
+   * Settles once every receiver is closed (at once if none is open now):
+   * nobody watches any more. A later `subscribe` opens the channel again,
+   * and a later read of `closed` waits for that receiver.
+   *
+   * @example Usage
+   * ```ts
+   * import { watch } from "@weir/weir/sync";
+   *
+   * const [tx, rx] = watch(0);
+   * setTimeout(() => rx.close(), 0);
+   * await tx.closed;
+   * ```
+   */
+  readonly closed: Promise<void>;
   /**
    * The current value.
    *
@@ -102,6 +117,33 @@ export interface WatchSender<T> extends Disposable {
    */
   sendModify(modify: (value: T) => T): number;
   /**
+   * Lets `modify` edit the value in place and notifies receivers only if it
+   * returns `true` (Tokio's `send_if_modified`): for a change that turns out
+   * to be no change. `modify` gets the stored value itself, so this fits
+   * objects; replace a primitive with `send`. If `modify` throws, nobody is
+   * notified (edits it made before throwing stay).
+   *
+   * @param modify Edits the value; returns whether it changed it.
+   * @returns Whether receivers were notified.
+   * @throws {ChannelClosedError} If this sender is closed.
+   *
+   * @example Usage
+   * ```ts
+   * import { watch } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = watch({ peers: new Set<string>() });
+   * const add = (peer: string) =>
+   *   tx.sendIfModified((state) => !state.peers.has(peer) && !!state.peers.add(peer));
+   * assert.equal(add("a"), true);
+   * assert.equal(rx.hasChanged(), true);
+   * rx.markUnchanged();
+   * assert.equal(add("a"), false); // already there: no wake-up
+   * assert.equal(rx.hasChanged(), false);
+   * ```
+   */
+  sendIfModified(modify: (value: T) => boolean): boolean;
+  /**
    * A new receiver, with the current value already seen.
    *
    * @returns The receiver.
@@ -114,7 +156,7 @@ export interface WatchSender<T> extends Disposable {
    *
    * const [tx] = watch("a");
    * const rx = tx.subscribe();
-   * assert.equal(rx.hasChanged, false);
+   * assert.equal(rx.hasChanged(), false);
    * assert.equal(rx.borrow(), "a");
    * ```
    */
@@ -196,20 +238,27 @@ export interface WatchSender<T> extends Disposable {
  */
 export interface WatchReceiver<T> extends Disposable {
   /**
-   * Whether a value this receiver has not seen is stored.
+   * Whether a value this receiver has not seen is stored (Tokio's
+   * `has_changed`).
+   *
+   * @returns `true` if `changed()` would resolve at once.
+   * @throws {ChannelClosedError} If every sender is closed (even with an
+   * unseen value stored, as Tokio's), or this receiver is closed.
    *
    * @example Usage
    * ```ts
-   * import { watch } from "@weir/weir/sync";
+   * import { ChannelClosedError, watch } from "@weir/weir/sync";
    * import assert from "node:assert/strict";
    *
    * const [tx, rx] = watch(0);
-   * assert.equal(rx.hasChanged, false);
+   * assert.equal(rx.hasChanged(), false);
    * tx.send(0);
-   * assert.equal(rx.hasChanged, true);
+   * assert.equal(rx.hasChanged(), true);
+   * tx.close();
+   * assert.throws(() => rx.hasChanged(), ChannelClosedError);
    * ```
    */
-  readonly hasChanged: boolean;
+  hasChanged(): boolean;
   /**
    * The current value; does not mark it seen.
    *
@@ -226,7 +275,8 @@ export interface WatchReceiver<T> extends Disposable {
    */
   borrow(): T;
   /**
-   * Marks the current value seen, so `changed()` waits for the next send.
+   * Marks the current value seen, so `changed()` waits for the next send
+   * (Tokio's `mark_unchanged`).
    *
    * @example Usage
    * ```ts
@@ -235,11 +285,61 @@ export interface WatchReceiver<T> extends Disposable {
    *
    * const [tx, rx] = watch(0);
    * tx.send(1);
-   * rx.markSeen();
-   * assert.equal(rx.hasChanged, false);
+   * rx.markUnchanged();
+   * assert.equal(rx.hasChanged(), false);
    * ```
    */
-  markSeen(): void;
+  markUnchanged(): void;
+  /**
+   * Marks the current value unseen, so the next `changed()` resolves at
+   * once (Tokio's `mark_changed`).
+   *
+   * @example Usage
+   * ```ts
+   * import { watch } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [, rx] = watch("first");
+   * rx.markChanged();
+   * await rx.changed(); // handles the current value like a new one
+   * assert.equal(rx.borrow(), "first");
+   * ```
+   */
+  markChanged(): void;
+  /**
+   * Waits until the value satisfies `predicate` and returns it, checking the
+   * current value first, then each new one (Tokio's `wait_for`). The value
+   * it returns is marked seen; values that fail `predicate` are not (Tokio
+   * marks every value it checks), so a wait that is aborted or loses a
+   * `select` leaves the receiver as it was.
+   *
+   * Cancel safety: safe. An aborted call rejects with `signal.reason` and
+   * marks nothing seen.
+   *
+   * Select safety: select-safe (it claims its signal right before it marks
+   * the matching value seen, see {@linkcode claimSignal}); a branch that is
+   * still waiting for a match has taken nothing.
+   *
+   * @param predicate Whether a value is the one to wait for; a throw rejects
+   * the call.
+   * @param options Abort signal.
+   * @returns The first value that satisfies `predicate`.
+   * @throws {ChannelClosedError} (as a rejection) If every sender is closed
+   * and the current value does not satisfy `predicate`, or this receiver is
+   * closed.
+   *
+   * @example Wait for a state
+   * ```ts
+   * import { watch } from "@weir/weir/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = watch<"starting" | "ready" | "stopping">("starting");
+   * const ready = rx.waitFor((state) => state === "ready");
+   * tx.send("ready");
+   * assert.equal(await ready, "ready");
+   * ```
+   */
+  waitFor(predicate: (value: T) => boolean, options?: SyncWaitOptions): Promise<T>;
   /**
    * Resolves once a value this receiver has not seen is stored (at once if
    * one already is), and marks it seen. Read it with `borrow()`.
@@ -281,7 +381,7 @@ export interface WatchReceiver<T> extends Disposable {
    *
    * const [tx, rx] = watch(0);
    * tx.send(1);
-   * assert.equal(rx.clone().hasChanged, true);
+   * assert.equal(rx.clone().hasChanged(), true);
    * ```
    */
   clone(): WatchReceiver<T>;
@@ -321,13 +421,24 @@ export interface WatchReceiver<T> extends Disposable {
 
 type ChangeWaiter<T> = OwnedWaiter<void, Watcher<T>>;
 
-class Watched<T> {
+/**
+ * A wait of `waitFor` for the next version: it takes nothing (the version
+ * stays unseen until the predicate matches), so it is served unclaimed.
+ */
+class PeekWaiter<T> extends OwnedWaiter<void, Watcher<T>> {
+  override claim(): boolean {
+    return true;
+  }
+}
+
+class Watched<T> extends ReceiverCount {
   version = 0;
   senderCount = 1;
-  receiverCount = 0;
   readonly waiters = new WaitQueue<ChangeWaiter<T>>();
 
-  constructor(public value: T) {}
+  constructor(public value: T) {
+    super();
+  }
 
   /** Rejects the waiting `changed()` calls of `receiver` (or of everyone). */
   fail(message: string, receiver?: Watcher<T>): void {
@@ -349,6 +460,10 @@ class Publisher<T> implements WatchSender<T> {
     return this.#state.receiverCount;
   }
 
+  get closed(): Promise<void> {
+    return this.#state.closed;
+  }
+
   borrow(): T {
     return this.#state.value;
   }
@@ -361,7 +476,7 @@ class Publisher<T> implements WatchSender<T> {
     const waiters = state.waiters;
     for (let waiter = waiters.shift(); waiter; waiter = waiters.shift()) {
       if (!waiter.claim()) continue;
-      waiter.owner.seen = version;
+      if (!(waiter instanceof PeekWaiter)) waiter.owner.seen = version;
       waiter.resolve();
     }
     return state.receiverCount;
@@ -370,6 +485,14 @@ class Publisher<T> implements WatchSender<T> {
   sendModify(modify: (value: T) => T): number {
     if (this.#closed) throw new ChannelClosedError("Cannot send: this sender is closed");
     return this.send(modify(this.#state.value));
+  }
+
+  sendIfModified(modify: (value: T) => boolean): boolean {
+    if (this.#closed) throw new ChannelClosedError("Cannot send: this sender is closed");
+    const value = this.#state.value;
+    if (!modify(value)) return false;
+    this.send(value);
+    return true;
   }
 
   subscribe(): WatchReceiver<T> {
@@ -396,6 +519,8 @@ class Publisher<T> implements WatchSender<T> {
 }
 
 const SENDERS_CLOSED = "Cannot wait for a change: every sender is closed";
+const SENDERS_GONE = "Cannot check for a change: every sender is closed";
+const RECEIVER_CLOSED = "Cannot wait for a change: the receiver is closed";
 
 class Watcher<T> implements WatchReceiver<T> {
   readonly #state: Watched<T>;
@@ -408,16 +533,43 @@ class Watcher<T> implements WatchReceiver<T> {
     state.receiverCount++;
   }
 
-  get hasChanged(): boolean {
-    return this.seen !== this.#state.version;
+  hasChanged(): boolean {
+    if (this.#closed) throw new ChannelClosedError(RECEIVER_CLOSED);
+    const state = this.#state;
+    if (state.senderCount === 0) throw new ChannelClosedError(SENDERS_GONE);
+    return this.seen !== state.version;
   }
 
   borrow(): T {
     return this.#state.value;
   }
 
-  markSeen(): void {
+  markUnchanged(): void {
     this.seen = this.#state.version;
+  }
+
+  markChanged(): void {
+    // Versions count up from 0: -1 is never current.
+    this.seen = -1;
+  }
+
+  async waitFor(predicate: (value: T) => boolean, options?: SyncWaitOptions): Promise<T> {
+    const signal = options?.signal;
+    signal?.throwIfAborted();
+    const state = this.#state;
+    for (;;) {
+      if (this.#closed) throw new ChannelClosedError(RECEIVER_CLOSED);
+      const value = state.value;
+      if (predicate(value)) {
+        if (!claimSignal(signal)) throw signal!.reason;
+        this.seen = state.version;
+        return value;
+      }
+      if (state.senderCount === 0) throw new ChannelClosedError(SENDERS_CLOSED);
+      const waiter = new PeekWaiter<T>(this, signal);
+      state.waiters.push(waiter);
+      await waiter.promise;
+    }
   }
 
   changed(options?: SyncWaitOptions): Promise<void> {
@@ -430,9 +582,7 @@ class Watcher<T> implements WatchReceiver<T> {
       return Promise.reject(signal.reason);
     }
     if (this.#closed) {
-      return Promise.reject(
-        new ChannelClosedError("Cannot wait for a change: the receiver is closed"),
-      );
+      return Promise.reject(new ChannelClosedError(RECEIVER_CLOSED));
     }
     if (this.seen !== state.version) {
       this.seen = state.version;
@@ -451,8 +601,8 @@ class Watcher<T> implements WatchReceiver<T> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#state.receiverCount--;
-    this.#state.fail("Cannot wait for a change: the receiver is closed", this);
+    this.#state.leave();
+    this.#state.fail(RECEIVER_CLOSED, this);
   }
 
   [Symbol.dispose](): void {

@@ -30,3 +30,11 @@ export function checkFinite(value: number, name: string): void {
     throw new RangeError(`'${name}' must be a finite number of milliseconds: received ${value}`);
   }
 }
+
+/** Throws a `RangeError` naming `name` unless `value` is an integer >= 1 or `Infinity`. */
+export function checkCapacity(value: number, name: string): void {
+  checkNumber(value, name);
+  if (!(value === Infinity || (Number.isInteger(value) && value >= 1))) {
+    throw new RangeError(`'${name}' must be an integer from 1, or Infinity: received ${value}`);
+  }
+}

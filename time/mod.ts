@@ -1,8 +1,9 @@
 /**
  * Time, testable: `sleep`, `timeout`, deadlines, `interval` with Tokio's
  * missed-tick policies, a resettable `Sleep`, `retry` with backoff, a
- * token-bucket `RateLimiter`, and the {@linkcode Clock} they all read, so a
- * {@linkcode FakeClock} runs any of them instantly in tests.
+ * token-bucket `RateLimiter`, a `DelayQueue` of items that expire, and the
+ * {@linkcode Clock} they all read, so a {@linkcode FakeClock} runs any of
+ * them instantly in tests.
  *
  * Every function takes `{ clock }` (default {@linkcode systemClock}) and,
  * when it waits, `{ signal }`: an abort rejects with `signal.reason` and
@@ -53,4 +54,5 @@ export * from "./timeout.ts";
 export * from "./interval.ts";
 export * from "./retry.ts";
 export * from "./rate_limiter.ts";
+export * from "./delay_queue.ts";
 export * from "./duration_histogram.ts";

@@ -317,9 +317,9 @@ Deno.test("watch changed aborted at any point marks nothing seen", async () => {
       },
       async check(outcome) {
         assert.equal(rx.borrow(), 1);
-        assert.equal(rx.hasChanged, outcome.status === "rejected");
+        assert.equal(rx.hasChanged(), outcome.status === "rejected");
         if (outcome.status === "rejected") await soon(rx.changed(), "the unseen change");
-        assert.equal(rx.hasChanged, false);
+        assert.equal(rx.hasChanged(), false);
         tx.close();
         rx.close();
       },

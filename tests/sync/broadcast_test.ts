@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { broadcast, ChannelClosedError, LaggedError } from "@weir/weir/sync";
+import { broadcast, broadcastSender, ChannelClosedError, LaggedError } from "@weir/weir/sync";
 import { flush, probe } from "./_probe.ts";
 
 const DONE = { done: true, value: undefined };
@@ -183,4 +183,63 @@ Deno.test("broadcast rejects a bad capacity with RangeError", () => {
   for (const bad of [0, -1, 1.5, NaN, 2 ** 30 + 1]) {
     assert.throws(() => broadcast(bad), { name: "RangeError", message: /'capacity'/ });
   }
+});
+
+Deno.test("broadcast sender length and isEmpty follow the slowest open receiver", () => {
+  const [tx, slow] = broadcast<number>(4);
+  const fast = tx.subscribe();
+  assert.equal(tx.length, 0);
+  assert.equal(tx.isEmpty, true);
+  for (let i = 0; i < 3; i++) tx.send(i);
+  while (fast.tryRecv()) { /* drain */ }
+  assert.equal(tx.length, 3);
+  slow.tryRecv();
+  assert.equal(tx.length, 2);
+  // overwriting caps it at the ring's size; a lagging receiver counts until it closes
+  for (let i = 3; i < 10; i++) {
+    tx.send(i);
+    assert.deepEqual(fast.tryRecv(), { done: false, value: i });
+  }
+  assert.equal(tx.length, 4);
+  slow.close();
+  assert.equal(tx.length, 0);
+  assert.equal(tx.isEmpty, true);
+});
+
+Deno.test("broadcast sender closed settles when the last receiver leaves, and again after subscribe", async () => {
+  const [tx, rx] = broadcast<number>(2);
+  const other = rx.resubscribe();
+  const closed = probe(tx.closed);
+  rx.close();
+  await flush();
+  assert.equal(closed.outcome.state, "pending");
+  other.close();
+  await flush();
+  assert.equal(closed.outcome.state, "fulfilled");
+  await tx.closed; // settled while nobody listens
+  const late = tx.subscribe();
+  const again = probe(tx.closed);
+  await flush();
+  assert.equal(again.outcome.state, "pending");
+  late[Symbol.dispose]();
+  await flush();
+  assert.equal(again.outcome.state, "fulfilled");
+});
+
+Deno.test("broadcastSender starts with no receiver; subscribers see only later messages", async () => {
+  const tx = broadcastSender<string>(3);
+  assert.equal(tx.receiverCount, 0);
+  await tx.closed;
+  assert.throws(() => tx.send("nobody"), ChannelClosedError);
+  const rx = tx.subscribe();
+  assert.equal(tx.send("a"), 1);
+  const rx2 = tx.subscribe();
+  tx.send("b");
+  tx.close();
+  assert.deepEqual(await rx.recv(), { done: false, value: "a" });
+  assert.deepEqual(await rx.recv(), { done: false, value: "b" });
+  assert.deepEqual(await rx.recv(), DONE);
+  assert.deepEqual(await rx2.recv(), { done: false, value: "b" });
+  assert.equal((await rx2.recv()).done, true);
+  for (const bad of [0, 1.5, 2 ** 30 + 1]) assert.throws(() => broadcastSender(bad), RangeError);
 });

@@ -168,3 +168,38 @@ Deno.test("CancellationToken[Symbol.dispose] on a root or twice does nothing", (
   token.cancel();
   assert.equal(token.isCancelled, true);
 });
+
+Deno.test("CancellationToken runUntilCancelled settles like the work unless cancelled first", async () => {
+  const token = new CancellationToken();
+  assert.equal(await token.runUntilCancelled(() => 7), 7);
+  assert.equal(await token.runUntilCancelled(Promise.resolve("promise")), "promise");
+  await assert.rejects(token.runUntilCancelled(() => Promise.reject(new Error("failed"))), {
+    message: "failed",
+  });
+  await assert.rejects(
+    token.runUntilCancelled(() => {
+      throw new Error("sync throw");
+    }),
+    { message: "sync throw" },
+  );
+  let seen: AbortSignal | undefined;
+  const pending = token.runUntilCancelled((signal) => {
+    seen = signal;
+    return new Promise<number>((_, reject) =>
+      signal.addEventListener("abort", () => reject(new Error("late")))
+    );
+  });
+  assert.equal(seen, token.signal);
+  token.cancel();
+  assert.equal(await pending, undefined); // the work's late rejection is dropped
+});
+
+Deno.test("CancellationToken runUntilCancelled on a cancelled token never starts the work", async () => {
+  const parent = new CancellationToken();
+  const token = parent.child();
+  parent.cancel();
+  let started = false;
+  assert.equal(await token.runUntilCancelled(() => (started = true)), undefined);
+  assert.equal(started, false);
+  assert.equal(await token.runUntilCancelled(Promise.reject(new Error("ignored"))), undefined);
+});

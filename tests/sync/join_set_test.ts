@@ -236,3 +236,52 @@ Deno.test("JoinSet.size counts running and finished-but-unjoined tasks", async (
   await set.joinNext();
   assert.equal(set.size, 0);
 });
+
+Deno.test("JoinSet tryJoinNext: not yet, a value, an error, then the end", async () => {
+  const set = new JoinSet<number>();
+  assert.deepEqual(set.tryJoinNext(), { done: true, value: undefined });
+  let finish!: (n: number) => void;
+  set.spawn(() => new Promise<number>((resolve) => finish = resolve));
+  set.spawn(() => Promise.reject(new Error("boom")));
+  assert.equal(set.tryJoinNext(), undefined);
+  await flush();
+  assert.throws(() => set.tryJoinNext(), { message: "boom" });
+  assert.equal(set.tryJoinNext(), undefined);
+  finish(7);
+  await flush();
+  assert.deepEqual(set.tryJoinNext(), { done: false, value: 7 });
+  assert.deepEqual(set.tryJoinNext(), { done: true, value: undefined });
+  assert.throws(() => set.tryJoinNext({ signal: AbortSignal.abort("no") }), (e) => e === "no");
+});
+
+Deno.test("JoinSet detachAll empties the set without aborting, and ends waiting joins", async () => {
+  const set = new JoinSet<string>();
+  set.spawn(() => "finished, never joined");
+  await flush();
+  let release!: () => void;
+  const running = set.spawn(() =>
+    new Promise<string>((resolve) => release = () => resolve("late"))
+  );
+  const waiting = set.joinNext(); // takes the finished one
+  assert.deepEqual(await waiting, { done: false, value: "finished, never joined" });
+  const next = set.joinNext();
+  set.detachAll();
+  assert.deepEqual(await next, { done: true, value: undefined });
+  assert.equal(set.size, 0);
+  assert.equal(running.signal.aborted, false);
+  release();
+  await flush();
+  assert.equal(set.size, 0); // the detached task's result is not tracked
+  assert.deepEqual(set.tryJoinNext(), { done: true, value: undefined });
+});
+
+Deno.test("JoinSet spawnAll spawns in order and returns each controller", async () => {
+  const set = new JoinSet<number>();
+  const started: number[] = [];
+  const controllers = set.spawnAll([1, 2, 3].map((n) => () => (started.push(n), n)));
+  assert.deepEqual(started, [1, 2, 3]);
+  assert.equal(controllers.length, 3);
+  assert.equal(set.size, 3);
+  assert.deepEqual((await Array.fromAsync(set)).sort(), [1, 2, 3]);
+  assert.deepEqual(set.spawnAll([]), []);
+});

@@ -66,3 +66,28 @@ Deno.test("Notify notified with an aborted signal rejects and keeps the permit",
   await assert.rejects(notify.notified({ signal: AbortSignal.abort("x") }), (err) => err === "x");
   await notify.notified();
 });
+
+Deno.test("Notify notifyLast wakes waiters newest first, skips aborted ones, and stores a permit", async () => {
+  const notify = new Notify();
+  const log: string[] = [];
+  const a = track(log, "a", notify.notified());
+  const controller = new AbortController();
+  const b = probe(notify.notified({ signal: controller.signal }));
+  const c = track(log, "c", notify.notified());
+  notify.notifyLast();
+  await c;
+  controller.abort(new Error("gone"));
+  notify.notifyLast(); // b left the line: a is the newest waiter now
+  await a;
+  await flush();
+  assert.deepEqual(log, ["c", "a"]);
+  assert.equal(b.outcome.state, "rejected");
+  notify.notifyLast();
+  notify.notifyLast(); // one permit, not two
+  await notify.notified();
+  const later = probe(notify.notified());
+  await flush();
+  assert.equal(later.outcome.state, "pending");
+  notify.notifyOne();
+  await later.promise;
+});

@@ -139,3 +139,33 @@ Deno.test("oneshot replies to requests over mpsc; a requester that gave up is de
   await worker;
   assert.equal(cancelled, 1);
 });
+
+Deno.test("oneshot isEmpty and isTerminated through every state", async () => {
+  const states = (rx: { isEmpty: boolean; isTerminated: boolean }) => [rx.isEmpty, rx.isTerminated];
+  const [tx1, rx1] = oneshot<number>();
+  assert.deepEqual(states(rx1), [true, false]);
+  tx1.send(1);
+  assert.deepEqual(states(rx1), [false, false]);
+  rx1.close(); // a value already sent stays receivable
+  assert.deepEqual(states(rx1), [false, false]);
+  assert.equal(await rx1.recv(), 1);
+  assert.deepEqual(states(rx1), [true, true]);
+
+  const [tx2, rx2] = oneshot<number>();
+  tx2.close();
+  assert.deepEqual(states(rx2), [true, true]);
+
+  const [, rx3] = oneshot<number>();
+  rx3.close();
+  assert.deepEqual(states(rx3), [true, true]);
+
+  const [tx4, rx4] = oneshot<number>();
+  const controller = new AbortController();
+  const aborted = rx4.recv({ signal: controller.signal });
+  controller.abort(new Error("stop"));
+  await assert.rejects(aborted, { message: "stop" });
+  assert.deepEqual(states(rx4), [true, false]); // an aborted wait ends nothing
+  tx4.send(4);
+  assert.deepEqual(rx4.tryRecv(), { done: false, value: 4 });
+  assert.deepEqual(states(rx4), [true, true]);
+});

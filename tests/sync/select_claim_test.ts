@@ -134,7 +134,7 @@ const sources: Record<string, () => Source | Promise<Source>> = {
     return {
       branch: (signal) => rx.changed({ signal }),
       fill: () => void tx.send(1),
-      left: () => rx.hasChanged ? 1 : 0,
+      left: () => rx.hasChanged() ? 1 : 0,
       close: () => tx.close(),
     };
   },
@@ -411,7 +411,7 @@ Deno.test("select() picks one of recv, acquire, notified and changed ready in on
       rx.length,
       semaphore.available,
       await isSettled(notified) ? 1 : 0,
-      wrx.hasChanged ? 1 : 0,
+      wrx.hasChanged() ? 1 : 0,
     ];
     assert.deepEqual(left, [1, 1, 1, 1].map((one, i) => i === won.index ? 0 : one));
     notify.notifyOne();

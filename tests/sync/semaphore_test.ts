@@ -396,3 +396,60 @@ Deno.test("Semaphore matches a reference model over random operation sequences",
     { numRuns: 500 },
   );
 });
+
+Deno.test("Semaphore forgetPermits removes only free permits and reports how many", async () => {
+  const semaphore = new Semaphore(4);
+  assert.equal(semaphore.forgetPermits(0), 0);
+  assert.equal(semaphore.forgetPermits(1), 1);
+  const held = await semaphore.acquire(2);
+  assert.equal(semaphore.forgetPermits(10), 1);
+  assert.equal(semaphore.available, 0);
+  // a waiter that collected some permits keeps them
+  const waiting = probe(semaphore.acquire(3));
+  held.release();
+  await flush();
+  assert.equal(semaphore.forgetPermits(10), 0);
+  assert.equal(waiting.outcome.state, "pending");
+  semaphore.addPermits(1);
+  await flush();
+  assert.equal(waiting.outcome.state, "fulfilled");
+  for (const bad of [-1, 0.5, NaN]) assert.throws(() => semaphore.forgetPermits(bad), RangeError);
+});
+
+Deno.test("SemaphorePermit merge and split move permits without returning any", async () => {
+  const semaphore = new Semaphore(5);
+  const a = await semaphore.acquire(2);
+  const b = await semaphore.acquire(3);
+  a.merge(b);
+  assert.equal(a.permits, 5);
+  assert.equal(b.permits, 0);
+  b.release(); // holds nothing now
+  assert.equal(semaphore.available, 0);
+  const part = a.split(2)!;
+  assert.equal(part.permits, 2);
+  assert.equal(a.permits, 3);
+  assert.equal(a.split(4), undefined);
+  assert.equal(a.permits, 3);
+  assert.equal(a.split(0)?.permits, 0);
+  part.release();
+  assert.equal(semaphore.available, 2);
+  a.release();
+  assert.equal(semaphore.available, 5);
+  assert.throws(() => a.split(-1), RangeError);
+});
+
+Deno.test("SemaphorePermit merge refuses another semaphore's permit and itself", async () => {
+  const one = new Semaphore(1);
+  const two = new Semaphore(1);
+  const a = await one.acquire();
+  const b = await two.acquire();
+  assert.throws(() => a.merge(b), {
+    name: "TypeError",
+    message: "Cannot merge a SemaphorePermit of another Semaphore",
+  });
+  assert.throws(() => a.merge(a), TypeError);
+  assert.equal(a.permits, 1);
+  assert.equal(b.permits, 1);
+  a.release();
+  b.release();
+});

@@ -119,3 +119,38 @@ Deno.test("TaskTracker.size counts running tasks only", async () => {
   await tracker.wait();
   assert.equal(tracker.size, 0);
 });
+
+Deno.test("TaskTracker token counts as a task until released, once", async () => {
+  const tracker = new TaskTracker();
+  const a = tracker.token();
+  const b = tracker.token();
+  assert.equal(tracker.size, 2);
+  assert.equal(a.tracker, tracker);
+  tracker.close();
+  let idle = false;
+  const waiting = tracker.wait().then(() => idle = true);
+  a.release();
+  a.release(); // idempotent: b still counts
+  await flush();
+  assert.equal(tracker.size, 1);
+  assert.equal(idle, false);
+  assert.equal(a.isReleased, true);
+  assert.equal(b.isReleased, false);
+  b[Symbol.dispose]();
+  await waiting;
+  assert.equal(idle, true);
+  // a token taken after close still holds the next wait
+  using late = tracker.token();
+  const next = probeSettled(tracker.wait());
+  await flush();
+  assert.equal(next.settled, false);
+  late.release();
+  await flush();
+  assert.equal(next.settled, true);
+});
+
+function probeSettled(promise: Promise<unknown>): { settled: boolean } {
+  const state = { settled: false };
+  promise.then(() => state.settled = true, () => state.settled = true);
+  return state;
+}
