@@ -123,6 +123,8 @@ export class FrameReader<T> {
   readonly #held = new HeldFrame<T>();
   /** Called when a caller is about to wait for the source (the flush policy's hook). */
   beforeWait: (() => void) | undefined;
+  /** Frames decoded so far (a plain count: telemetry reads it when it collects). */
+  framesRead = 0;
 
   constructor(
     reader: Reader & Partial<StreamReader>,
@@ -283,6 +285,7 @@ export class FrameReader<T> {
         throw error;
       }
       if (frame !== undefined) {
+        this.framesRead++;
         if (this.#frameStart !== undefined) this.#frameStart = undefined;
         if (this.#settings.inboundHighWaterMark > 0) this.#maybeReadAhead();
         return frame;
@@ -509,6 +512,8 @@ export class FrameWriter<T> {
   #closing = false;
   #pumping = false;
   #closed: Promise<void> | undefined;
+  /** Items encoded so far (a plain count: telemetry reads it when it collects). */
+  framesWritten = 0;
 
   constructor(
     writer: Writer & Partial<StreamWriter>,
@@ -566,6 +571,7 @@ export class FrameWriter<T> {
     const before = buf.length;
     this.encoder.encode(item, buf);
     this.#encoded += buf.length - before;
+    this.framesWritten++;
   }
 
   /** Writes everything encoded before the call. */
