@@ -7,7 +7,9 @@
 //   deno bench -A bench/net_bench.ts
 import { LengthDelimitedCodec } from "@weir/weir/framing";
 import { type Connection, FramedDriver, serve, UdpSocket } from "@weir/weir/net";
+import type { TelemetryOptions } from "@weir/weir/sync";
 import { echo as weirByteEcho } from "../examples/tcp_echo_server.ts";
+import { MemoryMeter, MemoryTracer } from "../tests/_util/memory_meter.ts";
 
 const CONNS = 8;
 const ROUNDS = 200;
@@ -22,9 +24,9 @@ interface EchoServer extends AsyncDisposable {
 // ---- framed echo servers ----------------------------------------------------
 
 /** weir: a FramedDriver echo, draining every decoded frame without waiting. */
-function weirFramedServer(): EchoServer {
+function weirFramedServer(telemetry: TelemetryOptions = {}): EchoServer {
   const server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
-    const driver = new FramedDriver(conn, new LengthDelimitedCodec());
+    const driver = new FramedDriver(conn, new LengthDelimitedCodec(), telemetry);
     for (;;) {
       const next = driver.tryRecv() ?? await driver.recv();
       if (next.done) break;
@@ -32,7 +34,7 @@ function weirFramedServer(): EchoServer {
     }
     await driver.close();
     await driver.closed;
-  });
+  }, telemetry);
   return { port: server.addr.port, [Symbol.asyncDispose]: () => server.shutdown() };
 }
 
@@ -203,6 +205,28 @@ const FRAMED = `framed echo, ${CONNS} conns x ${ROUNDS} rounds of ${DEPTH} x ${F
 tcpBench(FRAMED, "weir FramedDriver, sync drain", weirFramedServer, framedBatch());
 tcpBench(FRAMED, "hand-written Deno, coalesced writes", tunedFramedServer, framedBatch(), true);
 tcpBench(FRAMED, "hand-written Deno, one write per frame", naiveFramedServer, framedBatch());
+
+// Telemetry off and on, same server. Off: `meter: null, tracer: null`. On:
+// Deno's own meter and tracer when run with OTEL_DENO=true (see
+// bench/README.md), otherwise in-memory ones that keep every measurement.
+const OTEL_ON: TelemetryOptions = Deno.env.get("OTEL_DENO") === "true"
+  ? {}
+  : { meter: new MemoryMeter(), tracer: new MemoryTracer() };
+const TELEMETRY =
+  `framed echo, telemetry off/on, ${CONNS} conns x ${ROUNDS} x ${DEPTH} x ${FRAME} B`;
+tcpBench(
+  TELEMETRY,
+  "weir FramedDriver, telemetry off",
+  () => weirFramedServer({ meter: null, tracer: null }),
+  framedBatch(),
+  true,
+);
+tcpBench(
+  TELEMETRY,
+  "weir FramedDriver, telemetry on",
+  () => weirFramedServer(OTEL_ON),
+  framedBatch(),
+);
 
 const BYTES = `byte echo, ${CONNS} conns x ${ROUNDS} rounds of 16 KiB`;
 const chunk = new Uint8Array(16384).map((_, i) => i & 255);

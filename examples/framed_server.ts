@@ -19,13 +19,18 @@
  * never interleave. Reads start at 512 bytes and grow only while they fill
  * their room, so an idle connection holds little memory.
  *
+ * With `--stats` it prints one line a second: connections open, frames
+ * per second each way and bytes per second each way, from the server's
+ * and the framers' own counters (no exporter needed; with
+ * `OTEL_DENO=true` the same counts also go to OpenTelemetry).
+ *
  * With `--cert` and `--key` (PEM files) it runs the same protocol over TLS
  * (`examples/framed_client.ts --ca` talks to it); a peer whose handshake
  * fails or stalls is logged and closed, and the server goes on.
  *
  * ```sh
  * deno run -A examples/framed_server.ts [--hostname 127.0.0.1] [--port 8080] \
- *   [--interval 100] [--heartbeats 99] [--echo] [--quiet] \
+ *   [--interval 100] [--heartbeats 99] [--echo] [--quiet] [--stats] \
  *   [--cert tests/fixtures/server.pem --key tests/fixtures/server.key]
  * ```
  *
@@ -36,8 +41,8 @@
  */
 import { parseArgs } from "node:util";
 import { Framed, LengthDelimitedCodec } from "@weir/weir/framing";
-import { serve, type ServedConnection } from "@weir/weir/net";
-import { interval } from "@weir/weir/time";
+import { serve, type ServedConnection, type ServerStats } from "@weir/weir/net";
+import { type Clock, interval, systemClock } from "@weir/weir/time";
 import {
   type EndpointConfig,
   endpointConfig,
@@ -55,12 +60,14 @@ export interface FramedServerConfig extends EndpointConfig {
   interval: number;
   heartbeats: number;
   echo: boolean;
+  /** Print a line of counters every second. */
+  stats: boolean;
   /** Paths of the PEM certificate chain and key, to serve TLS. */
   tls?: { cert: string; key: string };
 }
 
 /** How {@linkcode main} is run: a stop signal and where lines are printed. */
-export type RunOptions = Pick<ExampleRunOptions, "signal" | "log">;
+export type RunOptions = Pick<ExampleRunOptions, "signal" | "log" | "clock">;
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -75,6 +82,7 @@ export function parseFramedServerArgs(args: string[]): FramedServerConfig {
       interval: { type: "string", default: "100" },
       heartbeats: { type: "string", default: "99" },
       echo: { type: "boolean", default: false },
+      stats: { type: "boolean", default: false },
       cert: { type: "string" },
       key: { type: "string" },
     },
@@ -88,6 +96,7 @@ export function parseFramedServerArgs(args: string[]): FramedServerConfig {
     interval: integerFlag("interval", values.interval, 1),
     heartbeats: integerFlag("heartbeats", values.heartbeats, 0),
     echo: values.echo,
+    stats: values.stats,
     ...(cert !== undefined && key !== undefined ? { tls: { cert, key } } : {}),
   };
 }
@@ -109,6 +118,7 @@ class Session {
   readonly #config: FramedServerConfig;
   readonly #log: (line: string) => void;
   readonly #sessions: Set<Session>;
+  readonly #ended: FrameCounts;
   #stopping = false;
 
   constructor(
@@ -116,12 +126,22 @@ class Session {
     config: FramedServerConfig,
     log: (line: string) => void,
     sessions: Set<Session>,
+    ended: FrameCounts,
   ) {
     this.#conn = conn;
     this.#framed = new Framed(conn, codec, { minReadSize: MIN_READ_SIZE });
     this.#config = config;
     this.#log = log;
     this.#sessions = sessions;
+    this.#ended = ended;
+  }
+
+  get framesRead(): number {
+    return this.#framed.framesRead;
+  }
+
+  get framesWritten(): number {
+    return this.#framed.framesWritten;
   }
 
   /** Shutting down: no more heartbeats or echoes; FIN once what is fed is written. */
@@ -152,6 +172,8 @@ class Session {
     } finally {
       this.#stopping = true;
       this.#sessions.delete(this);
+      this.#ended.framesRead += this.#framed.framesRead;
+      this.#ended.framesWritten += this.#framed.framesWritten;
     }
   }
 
@@ -170,15 +192,65 @@ class Session {
   }
 }
 
+/** Frames each way. */
+interface FrameCounts {
+  framesRead: number;
+  framesWritten: number;
+}
+
+/**
+ * Prints a line of counters every second until `stop` aborts: the first
+ * tick (at once) only takes the starting point.
+ */
+async function printStats(
+  server: { readonly stats: ServerStats },
+  sessions: Set<Session>,
+  ended: FrameCounts,
+  log: (line: string) => void,
+  stop: AbortSignal,
+  clock: Clock,
+): Promise<void> {
+  const sample = () => {
+    let framesRead = ended.framesRead;
+    let framesWritten = ended.framesWritten;
+    for (const session of sessions) {
+      framesRead += session.framesRead;
+      framesWritten += session.framesWritten;
+    }
+    const { bytesRead, bytesWritten } = server.stats;
+    return { at: clock.now(), framesRead, framesWritten, bytesRead, bytesWritten };
+  };
+  const ticks = interval(1_000, { missedTick: "skip", signal: stop, clock });
+  try {
+    await ticks.tick();
+    let last = sample();
+    for (;;) {
+      await ticks.tick();
+      const now = sample();
+      const rate = (key: Exclude<keyof typeof now, "at">) =>
+        Math.round((now[key] - last[key]) * 1_000 / (now.at - last.at));
+      log(
+        `stats: ${server.stats.active} connections, ${rate("framesRead")} frames/s in, ${
+          rate("framesWritten")
+        } frames/s out, ${rate("bytesRead")} B/s in, ${rate("bytesWritten")} B/s out`,
+      );
+      last = now;
+    }
+  } catch (error) {
+    if (!stop.aborted) throw error;
+  }
+}
+
 /**
  * Runs the server until `signal` aborts (then shuts down gracefully).
  * Resolves once every connection is closed.
  */
 export async function main(args: string[], options: RunOptions = {}): Promise<void> {
-  const { signal, log = console.log } = options;
+  const { signal, log = console.log, clock = systemClock } = options;
   const config = parseFramedServerArgs(args);
   // One shutdown listener for all connections (not one each).
   const sessions = new Set<Session>();
+  const ended: FrameCounts = { framesRead: 0, framesWritten: 0 };
   const address = { hostname: config.hostname, port: config.port };
   const server = serve(
     config.tls
@@ -191,7 +263,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
       }
       : address,
     (conn, { signal }) =>
-      signal.aborted ? undefined : new Session(conn, config, log, sessions).run(signal),
+      signal.aborted ? undefined : new Session(conn, config, log, sessions, ended).run(signal),
     {
       signal,
       gracePeriod: 5_000,
@@ -205,7 +277,13 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
   const stopAll = () => sessions.forEach((session) => session.stop());
   signal?.addEventListener("abort", stopAll, { once: true });
   log(`listening on ${server.addr.hostname}:${server.addr.port}`);
+  const stopStats = new AbortController();
+  const stats = config.stats
+    ? printStats(server, sessions, ended, log, stopStats.signal, clock)
+    : undefined;
   await server.closed;
+  stopStats.abort();
+  await stats;
   signal?.removeEventListener("abort", stopAll);
 }
 

@@ -128,6 +128,8 @@ export class FrameReader<T> {
   #pullError: { value: unknown } | undefined;
   /** Called when a caller is about to wait for the source (the flush policy's hook). */
   beforeWait: (() => void) | undefined;
+  /** Frames decoded so far (a plain count: telemetry reads it when it collects). */
+  framesRead = 0;
 
   constructor(
     reader: Reader & Partial<StreamReader>,
@@ -319,6 +321,7 @@ export class FrameReader<T> {
         throw error;
       }
       if (frame !== undefined) {
+        this.framesRead++;
         if (this.#frameStart !== undefined) this.#frameStart = undefined;
         if (this.#settings.inboundHighWaterMark > 0) this.#maybeReadAhead();
         return frame;
@@ -571,6 +574,8 @@ export class FrameWriter<T> {
   #closed: Promise<void> | undefined;
   /** Waiting in the shared list for the next macrotask (see `defer`). */
   #deferred = false;
+  /** Items encoded so far (a plain count: telemetry reads it when it collects). */
+  framesWritten = 0;
 
   constructor(
     writer: Writer & Partial<StreamWriter>,
@@ -628,6 +633,7 @@ export class FrameWriter<T> {
     const before = buf.length;
     this.encoder.encode(item, buf);
     this.#encoded += buf.length - before;
+    this.framesWritten++;
   }
 
   /** Writes everything encoded before the call. */

@@ -605,6 +605,67 @@ export class Framed<In, Out = In>
   }
 
   /**
+   * Frames decoded since this framer was made (see
+   * {@linkcode FramedRead.prototype.framesRead}).
+   *
+   * @example Usage
+   * ```ts
+   * import { Framed, LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * using pair = duplex();
+   * const a = new Framed(pair[0], new LinesCodec());
+   * const b = new Framed(pair[1], new LinesCodec());
+   * await a.send("hi");
+   * assert.equal((await b.next()).value, "hi");
+   * assert.deepEqual([a.framesWritten, b.framesRead], [1, 1]);
+   * ```
+   */
+  get framesRead(): number {
+    return this.#reader.framesRead;
+  }
+
+  /**
+   * Items encoded since this framer was made (see
+   * {@linkcode FramedWrite.prototype.framesWritten}).
+   *
+   * @example Usage
+   * ```ts
+   * import { Framed, LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * using pair = duplex();
+   * const framed = new Framed(pair[0], new LinesCodec());
+   * await framed.send("hi");
+   * assert.equal(framed.framesWritten, 1);
+   * ```
+   */
+  get framesWritten(): number {
+    return this.#writer.framesWritten;
+  }
+
+  /**
+   * Bytes read and not yet decoded (see
+   * {@linkcode FramedRead.prototype.inboundBuffered}).
+   *
+   * @example Usage
+   * ```ts
+   * import { Framed, LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * using pair = duplex();
+   * const framed = new Framed(pair[0], new LinesCodec());
+   * assert.equal(framed.inboundBuffered, 0);
+   * ```
+   */
+  get inboundBuffered(): number {
+    return this.#reader.buf.length;
+  }
+
+  /**
    * Incoming frames as a `ReadableStream`; see {@linkcode FramedRead.prototype.readable}.
    *
    * @example Usage

@@ -298,6 +298,42 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
   }
 
   /**
+   * Frames decoded since this reader was made.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedRead, LinesCodec } from "@weir/weir/framing";
+   * import assert from "node:assert/strict";
+   *
+   * const framed = new FramedRead(ReadableStream.from([new TextEncoder().encode("a\nb\n")]), new LinesCodec());
+   * await Array.fromAsync(framed);
+   * assert.equal(framed.framesRead, 2);
+   * ```
+   */
+  get framesRead(): number {
+    return this.#engine.framesRead;
+  }
+
+  /**
+   * Bytes read from the source and not yet decoded: the inbound queue,
+   * which reading ahead keeps under `inboundHighWaterMark`.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedRead, LinesCodec } from "@weir/weir/framing";
+   * import assert from "node:assert/strict";
+   *
+   * const framed = new FramedRead(ReadableStream.from([new TextEncoder().encode("a\nhalf")]), new LinesCodec());
+   * assert.equal((await framed.next()).value, "a");
+   * assert.equal(framed.inboundBuffered, 4);
+   * await framed.return();
+   * ```
+   */
+  get inboundBuffered(): number {
+    return this.#engine.buf.length;
+  }
+
+  /**
    * Switches to another decoder, keeping every byte already buffered (a
    * protocol that changes framing mid-stream). This reader is returned,
    * now typed for the new frames; call it with no `next()` pending.

@@ -109,6 +109,25 @@ export class FramedWrite<T> implements AsyncDisposable {
   }
 
   /**
+   * Items encoded since this writer was made (counted when fed: their
+   * bytes may still be waiting in {@linkcode FramedWrite.prototype.buffered}).
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedWrite, LinesCodec } from "@weir/weir/framing";
+   * import assert from "node:assert/strict";
+   *
+   * const framed = new FramedWrite({ write: (p) => Promise.resolve(p.length) }, new LinesCodec());
+   * await framed.send("one");
+   * await framed.send("two");
+   * assert.equal(framed.framesWritten, 2);
+   * ```
+   */
+  get framesWritten(): number {
+    return this.#engine.framesWritten;
+  }
+
+  /**
    * Encodes `item` into the write buffer without writing it, after first
    * flushing if `highWaterMark` bytes are already buffered (so the
    * buffer exceeds the boundary by at most one item). Resolves at once

@@ -1,5 +1,5 @@
 import { abortable } from "../sync/abortable.ts";
-import { type SignalReader } from "./_abort.ts";
+import type { SignalReader } from "./_abort.ts";
 import { Pacer } from "./_pace.ts";
 import { checkReadResult } from "./invalid_read_error.ts";
 import type { IoOptions } from "./io_options.ts";

@@ -1,5 +1,5 @@
 import { abortable } from "../sync/abortable.ts";
-import { type SignalReader } from "./_abort.ts";
+import type { SignalReader } from "./_abort.ts";
 import { Pacer } from "./_pace.ts";
 import { BufferFullError } from "./buffer_full_error.ts";
 import { ByteBuffer } from "./byte_buffer.ts";

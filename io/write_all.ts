@@ -1,5 +1,5 @@
 import { abortable } from "../sync/abortable.ts";
-import { type SignalWriter } from "./_abort.ts";
+import type { SignalWriter } from "./_abort.ts";
 import { toWriter } from "./to_writer.ts";
 import type { IoOptions } from "./io_options.ts";
 import type { ByteSink } from "./types.ts";

@@ -4,9 +4,15 @@ import { checkTimeout, handshakeWithin } from "./_tls.ts";
 import type { TcpAddress, TlsAddress, UnixAddress } from "./addresses.ts";
 import { Connection } from "./connection.ts";
 import { upgradeTls } from "./upgrade_tls.ts";
+import { otelMeter, otelTracer, type TelemetryOptions } from "../sync/otel.ts";
+import { ClientTelemetry, targetAttributes } from "./_client_telemetry.ts";
 
-/** Options for {@linkcode connect}. */
-export interface ConnectOptions {
+/**
+ * Options for {@linkcode connect}. With a `meter` (or Deno's OpenTelemetry
+ * on), connections are counted as `weir.client.*` metrics; with a
+ * `tracer`, each is a span from dial to close.
+ */
+export interface ConnectOptions extends TelemetryOptions {
   /**
    * Gives up when aborted, rejecting with `signal.reason`.
    *
@@ -94,9 +100,21 @@ export interface ConnectOptions {
  * assert.equal(await new Response(conn.readable).text(), "private");
  * ```
  */
-export async function connect(
+export function connect(
   address: TcpAddress | TlsAddress | UnixAddress,
   options: ConnectOptions = {},
+): Promise<Connection> {
+  const meter = otelMeter(options.meter);
+  const tracer = otelTracer(options.tracer);
+  if (meter === undefined && tracer === undefined) return dial(address, options);
+  return new ClientTelemetry(meter, tracer, targetAttributes(address)).follow(
+    dial(address, options),
+  );
+}
+
+async function dial(
+  address: TcpAddress | TlsAddress | UnixAddress,
+  options: ConnectOptions,
 ): Promise<Connection> {
   const { signal, timeout = Infinity, noDelay = true, keepAlive = false, clock = systemClock } =
     options;

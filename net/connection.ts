@@ -79,13 +79,22 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
    * closure per call; a counter, not a clock reading (`performance.now()`
    * costs ~80 ns, a good part of a small echo's JavaScript time).
    */
-  #touch = <T>(n: T): T => {
+  #readDone = (n: number | null): number | null => {
     this.#activity++;
+    if (n !== null) this.#bytesRead += n;
     return n;
   };
+  #writeDone = (n: number): number => {
+    this.#activity++;
+    this.#bytesWritten += n;
+    return n;
+  };
+  #bytesRead = 0;
+  #bytesWritten = 0;
   /** Ends the `writeAll` fast path: counts it, and writes the rest after a short write. */
   #wrote = (n: number): Promise<void> | undefined => {
     this.#activity++;
+    this.#bytesWritten += n;
     const p = this.#writing!;
     this.#writing = undefined;
     if (n === p.length) {
@@ -261,6 +270,45 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
   }
 
   /**
+   * Bytes read from this connection so far (as Node's `socket.bytesRead`).
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+   *   await conn.writeAll(new TextEncoder().encode("hello"));
+   * });
+   * await using conn = await connect(server.addr);
+   * await new Response(conn.readable).arrayBuffer();
+   * assert.equal(conn.bytesRead, 5);
+   * ```
+   */
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  /**
+   * Bytes written to this connection so far: the bytes the socket took, so
+   * a write that failed half way counts its written part.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, () => {});
+   * await using conn = await connect(server.addr);
+   * await conn.writeAll(new Uint8Array(3));
+   * assert.equal(conn.bytesWritten, 3);
+   * ```
+   */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
+  }
+
+  /**
    * Reads up to `p.length` bytes into `p`; `null` at the end of stream.
    * Reaching the end of stream leaves the socket open: this side can still
    * write.
@@ -287,7 +335,7 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
    * ```
    */
   read(p: Uint8Array): Promise<number | null> {
-    return this.#conn.read(p).then(this.#touch);
+    return this.#conn.read(p).then(this.#readDone);
   }
 
   /**
@@ -308,7 +356,7 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
    * ```
    */
   write(p: Uint8Array): Promise<number> {
-    return this.#conn.write(p).then(this.#touch);
+    return this.#conn.write(p).then(this.#writeDone);
   }
 
   /**

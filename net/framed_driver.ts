@@ -2,6 +2,8 @@ import { type Codec, Framed, type FramedReadNextOptions } from "../framing/mod.t
 import type { HalfCloseWriter, Reader } from "../io/types.ts";
 import { ChannelClosedError } from "../sync/channel_errors.ts";
 import type { RecvResult } from "../sync/recv_result.ts";
+import { otelMeter, otelTracer, type TelemetryOptions } from "../sync/otel.ts";
+import { traceDriver } from "./_driver_telemetry.ts";
 import type { Clock } from "../time/clock.ts";
 
 /**
@@ -15,7 +17,12 @@ export interface DriverTransport extends Reader, HalfCloseWriter {
 }
 
 /** Options for {@linkcode FramedDriver} and {@linkcode ConnectionDriver}. */
-export interface DriverOptions {
+/**
+ * Options for {@linkcode FramedDriver}. With a `meter` (or Deno's
+ * OpenTelemetry on), drivers' frames and queues are exported as
+ * `weir.driver.*` metrics; with a `tracer`, each driver's life is a span.
+ */
+export interface DriverOptions extends TelemetryOptions {
   /**
    * Bytes of encoded, unwritten messages at which `send` waits (and
    * `trySend` returns `false`): the outgoing queue's bound, besides the
@@ -214,6 +221,9 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
       },
     );
     this.#closed.catch(() => {}); // surfaced through `closed`, `recv` and acks
+    const meter = otelMeter(options.meter);
+    const tracer = otelTracer(options.tracer);
+    if (meter !== undefined || tracer !== undefined) traceDriver(this, this.#closed, meter, tracer);
   }
 
   /**
@@ -235,6 +245,78 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
    */
   get buffered(): number {
     return this.#framed.buffered;
+  }
+
+  /**
+   * Bytes read and not yet decoded: the inbound queue, which reading ahead
+   * keeps under `inboundHighWaterMark`.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedDriver } from "@weir/weir/net";
+   * import { LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new FramedDriver(a, new LinesCodec());
+   * assert.equal(driver.inboundBuffered, 0);
+   * driver.abort();
+   * b.close();
+   * await driver.closed.catch(() => {});
+   * ```
+   */
+  get inboundBuffered(): number {
+    return this.#framed.inboundBuffered;
+  }
+
+  /**
+   * Frames received (decoded) so far.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedDriver } from "@weir/weir/net";
+   * import { LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const left = new FramedDriver(a, new LinesCodec());
+   * const right = new FramedDriver(b, new LinesCodec());
+   * await left.send("hi");
+   * await right.recv();
+   * assert.deepEqual([left.framesWritten, right.framesRead], [1, 1]);
+   * await left.close();
+   * await right.close();
+   * await Promise.all([left.closed, right.closed]);
+   * ```
+   */
+  get framesRead(): number {
+    return this.#framed.framesRead;
+  }
+
+  /**
+   * Frames sent so far: counted when queued (encoded), before their bytes
+   * are written.
+   *
+   * @example Usage
+   * ```ts
+   * import { FramedDriver } from "@weir/weir/net";
+   * import { LinesCodec } from "@weir/weir/framing";
+   * import { duplex } from "@weir/weir/io";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = duplex();
+   * const driver = new FramedDriver(a, new LinesCodec());
+   * driver.trySend("x");
+   * assert.equal(driver.framesWritten, 1);
+   * driver.abort();
+   * b.close();
+   * await driver.closed.catch(() => {});
+   * ```
+   */
+  get framesWritten(): number {
+    return this.#framed.framesWritten;
   }
 
   /**

@@ -6,7 +6,11 @@
  * for replies matched by id) and {@linkcode reconnecting} connections, UDP
  * without silent truncation, and multi-core serving. Add `tls` to an address to `connect` or `serve`
  * over TLS (ALPN, a bounded server handshake), or `upgradeTls` a plain
- * connection (STARTTLS): the same `Connection` either way.
+ * connection (STARTTLS): the same `Connection` either way. Connections,
+ * servers (`server.stats`) and UDP sockets count what they do; with
+ * `OTEL_DENO=true` (or a `meter` / `tracer` option) the counts go out as
+ * OpenTelemetry metrics (`weir.server.*`, `weir.client.*`, `weir.udp.*`)
+ * and spans.
  *
  * ```ts
  * import { connect, serve } from "@weir/weir/net";
@@ -29,6 +33,7 @@ export * from "./connect.ts";
 export * from "./split.ts";
 export * from "./reunite_error.ts";
 export * from "./serve.ts";
+export * from "./server_stats.ts";
 export * from "./udp_socket.ts";
 export * from "./datagram_too_large_error.ts";
 export * from "./framed_driver.ts";

@@ -4,6 +4,9 @@ import { idleTimeoutChanged } from "./_server_hooks.ts";
 import { requireUnstableNet } from "./_unstable_net.ts";
 import type { TcpListenAddress, TlsListenAddress, UnixAddress } from "./addresses.ts";
 import { Connection } from "./connection.ts";
+import { otelMeter, otelTracer, type TelemetryOptions } from "../sync/otel.ts";
+import type { ServerStats } from "./server_stats.ts";
+import { type ConnectionTrace, ServerCounters, ServerTelemetry } from "./_server_telemetry.ts";
 
 /** An already open listener for {@linkcode serve} to accept from. */
 export interface ListenerTarget<A extends Deno.Addr = Deno.Addr> {
@@ -53,7 +56,7 @@ export type ConnectionHandler<A extends Deno.Addr = Deno.Addr> = (
 ) => void | Promise<void>;
 
 /** Options for {@linkcode serve}. */
-export interface ServeOptions<A extends Deno.Addr = Deno.Addr> {
+export interface ServeOptions<A extends Deno.Addr = Deno.Addr> extends TelemetryOptions {
   /**
    * At most this many sockets are open at once (TLS sockets count until
    * Deno has let go of them: see {@linkcode TlsListenAddress}). What
@@ -199,6 +202,10 @@ interface Tracked {
   handshakeDone: boolean;
   closing: boolean;
   closedByServer: boolean;
+  /** Only with a meter or a tracer. */
+  trace: ConnectionTrace | undefined;
+  /** What ended the connection badly (a reported error, an idle timeout), for its telemetry. */
+  error: unknown;
 }
 
 function checkDuration(name: string, value: number): void {
@@ -259,7 +266,6 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
   #conns = new Map<ServedConnection<A>, Tracked>();
   /** Connections being turned away (`whenFull: "reject"`). */
   #rejecting = new Set<ServedConnection<A>>();
-  #rejected = 0;
   #cancelSweep: (() => void) | undefined;
   /** The step of the scheduled sweep, and when it fires. */
   #sweepStep = Infinity;
@@ -270,6 +276,8 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
   #accepting: Promise<void>;
   #shutdown: Promise<void> | undefined;
   #closed = Promise.withResolvers<void>();
+  #stats: ServerCounters = new ServerCounters(this.#conns);
+  #telemetry: ServerTelemetry | undefined;
 
   /**
    * Starts serving connections accepted from `listener` (see
@@ -334,6 +342,11 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
     this.#noDelay = noDelay;
     this.#keepAlive = keepAlive;
     this.#clock = clock;
+    const meter = otelMeter(options.meter);
+    const tracer = otelTracer(options.tracer);
+    if (meter !== undefined || tracer !== undefined) {
+      this.#telemetry = new ServerTelemetry(meter, tracer, listener.addr, this.#stats);
+    }
     this.#accepting = this.#acceptLoop();
     if (signal !== undefined) {
       if (signal.aborted) this.shutdown();
@@ -412,7 +425,38 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
    * ```
    */
   get rejected(): number {
-    return this.#rejected;
+    return this.#stats.rejected;
+  }
+
+  /**
+   * The server's counters and gauges, live (the same object every time):
+   * connections accepted, open, rejected, closed idle, failed TLS
+   * handshakes, errors, bytes each way, and TLS handshake durations.
+   * With a `meter` (or Deno's OpenTelemetry on), the same counts are
+   * exported as `weir.server.*` metrics.
+   *
+   * @example Usage
+   * ```ts
+   * import { connect, serve } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = serve({ hostname: "127.0.0.1", port: 0 }, async (conn) => {
+   *   await conn.readable.pipeTo(conn.writable);
+   * });
+   * {
+   *   await using conn = await connect(server.addr);
+   *   await conn.writeAll(new TextEncoder().encode("ping"));
+   *   await conn.closeWrite();
+   *   await new Response(conn.readable).arrayBuffer();
+   * }
+   * while (server.stats.active > 0) await new Promise((r) => setTimeout(r, 1));
+   * assert.equal(server.stats.accepted, 1);
+   * assert.equal(server.stats.bytesRead, 4);
+   * assert.equal(server.stats.bytesWritten, 4);
+   * ```
+   */
+  get stats(): ServerStats {
+    return this.#stats;
   }
 
   /**
@@ -516,6 +560,7 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
         });
         continue;
       }
+      this.#stats.accepted++;
       if (this.#conns.size >= this.#maxConnections) this.#turnAway(this.#wrap(raw));
       else this.#start(this.#wrap(raw));
     }
@@ -540,6 +585,8 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
       handshakeDone: !tls,
       closing: false,
       closedByServer: false,
+      trace: this.#telemetry?.opened(conn),
+      error: undefined,
     };
     this.#conns.set(conn, tracked);
     idleTimeoutChanged.set(conn, () => this.#idleTimeoutChanged(conn));
@@ -553,7 +600,10 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
       if (tls) await this.#handshake(conn, tracked, signal);
       await this.#handler(conn, { signal });
     } catch (error) {
-      if (!tracked.closedByServer && !isOwnAbort(error, signal)) this.#report(error, conn);
+      if (!tracked.closedByServer && !isOwnAbort(error, signal)) {
+        tracked.error = error;
+        this.#report(error, conn);
+      }
     } finally {
       this.#close(conn, tracked, false);
     }
@@ -570,7 +620,8 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
       () => tracked.handshakeDone = true,
       () => tracked.handshakeDone = true,
     );
-    return new Promise((resolve, reject) => {
+    const started = this.#clock.now();
+    const done = new Promise((resolve, reject) => {
       const timeout = this.#handshakeTimeout;
       const cancelTimer = timeout === Infinity ? undefined : this.#clock.setTimer(() => {
         signal.removeEventListener("abort", onAbort);
@@ -587,11 +638,25 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
         signal.removeEventListener("abort", onAbort);
       });
     });
+    done.then(
+      () => this.#handshook(this.#clock.now() - started, undefined),
+      // One the server cut short (shutdown, idle) is not the peer's failure.
+      (error) => {
+        if (!signal.aborted) this.#handshook(this.#clock.now() - started, error);
+      },
+    );
+    return done;
+  }
+
+  #handshook(ms: number, error: unknown): void {
+    this.#stats.handshakeDuration.record(ms);
+    if (error !== undefined) this.#stats.handshakeFailures++;
+    this.#telemetry?.handshake(ms, error);
   }
 
   /** Turns a connection away at the limit (`whenFull: "reject"`). */
   async #turnAway(conn: ServedConnection<A>): Promise<void> {
-    this.#rejected++;
+    this.#stats.rejected++;
     this.#rejecting.add(conn);
     const controller = new AbortController();
     const tracked: Tracked = {
@@ -602,6 +667,8 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
       handshakeDone: true,
       closing: false,
       closedByServer: false,
+      trace: undefined,
+      error: undefined,
     };
     try {
       if ("handshake" in conn.raw) {
@@ -661,9 +728,10 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
         tracked.seen = activity;
         tracked.lastActive = now;
       } else if (now - tracked.lastActive >= timeout) {
-        tracked.controller.abort(
-          new DOMException(`Connection was idle for ${timeout} ms`, "TimeoutError"),
-        );
+        const reason = new DOMException(`Connection was idle for ${timeout} ms`, "TimeoutError");
+        tracked.error = reason;
+        this.#stats.idleClosed++;
+        tracked.controller.abort(reason);
         this.#close(conn, tracked, true);
         continue;
       }
@@ -691,9 +759,13 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
   }
 
   #release(conn: ServedConnection<A>): void {
-    if (!this.#conns.delete(conn)) return;
+    const tracked = this.#conns.get(conn);
+    if (tracked === undefined) return;
+    this.#stats.closing(conn);
+    this.#conns.delete(conn);
     idleTimeoutChanged.delete(conn);
     conn.close();
+    if (tracked.trace !== undefined) this.#telemetry!.closed(conn, tracked.trace, tracked.error);
     this.#wakeAcceptLoop();
     if (this.#conns.size === 0) {
       this.#cancelSweep?.();
@@ -710,6 +782,7 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
   }
 
   #report(error: unknown, conn: ServedConnection<A> | undefined): void {
+    this.#stats.errors++;
     try {
       this.#onError(error, conn);
     } catch (thrown) {
@@ -750,6 +823,7 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
       }
     }
     await this.#accepting;
+    this.#telemetry?.stop();
     this.#closed.resolve();
   }
 }

@@ -3,6 +3,8 @@ import { Waiter, WaitQueue } from "../sync/wait_queue.ts";
 import { requireUnstableNet } from "./_unstable_net.ts";
 import type { TcpAddress, UdpAddress } from "./addresses.ts";
 import { DatagramTooLargeError } from "./datagram_too_large_error.ts";
+import { otelMeter, otelTracer, type TelemetryOptions } from "../sync/otel.ts";
+import { UdpTelemetry } from "./_udp_telemetry.ts";
 
 /** A received datagram and its sender. */
 export interface Datagram {
@@ -12,8 +14,12 @@ export interface Datagram {
   addr: Deno.NetAddr;
 }
 
-/** Options for {@linkcode UdpSocket.bind}. */
-export interface UdpSocketOptions {
+/**
+ * Options for {@linkcode UdpSocket.bind}. With a `meter` (or Deno's
+ * OpenTelemetry on), the socket's counters are exported as `weir.udp.*`
+ * metrics; with a `tracer`, its life is one span.
+ */
+export interface UdpSocketOptions extends TelemetryOptions {
   /**
    * The largest datagram accepted, in bytes. Every datagram is received
    * whole into a buffer larger than any UDP payload, so nothing is ever cut
@@ -115,6 +121,11 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   #flushed: PromiseWithResolvers<void> | undefined;
   #peer: Deno.NetAddr | undefined;
   #closed = false;
+  #received = 0;
+  #sent = 0;
+  #truncated = 0;
+  #dropped = 0;
+  #telemetry: UdpTelemetry | undefined;
 
   /**
    * Use {@linkcode UdpSocket.bind}; this constructor wraps an open
@@ -151,6 +162,11 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
     this.#maxDatagramLength = maxDatagramLength;
     this.#onSendError = onSendError;
     [this.#tx, this.#rx] = mpsc<Datagram>(capacity);
+    const meter = otelMeter(options.meter);
+    const tracer = otelTracer(options.tracer);
+    if (meter !== undefined || tracer !== undefined) {
+      this.#telemetry = new UdpTelemetry(this, meter, tracer);
+    }
   }
 
   /**
@@ -242,6 +258,91 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
    */
   get sendErrors(): number {
     return this.#sendErrors;
+  }
+
+  /**
+   * Datagrams received whole (not counting those too large).
+   *
+   * @example Usage
+   * ```ts
+   * import { UdpSocket } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using a = UdpSocket.bind({ port: 0 });
+   * await using b = UdpSocket.bind({ port: 0 });
+   * await a.sendTo(new Uint8Array([1]), b.addr);
+   * await b.recvFrom();
+   * assert.equal(b.datagramsReceived, 1);
+   * ```
+   */
+  get datagramsReceived(): number {
+    return this.#received;
+  }
+
+  /**
+   * Datagrams handed to the system (queued ones count once sent).
+   *
+   * @example Usage
+   * ```ts
+   * import { UdpSocket } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using a = UdpSocket.bind({ port: 0 });
+   * await using b = UdpSocket.bind({ port: 0 });
+   * await a.sendTo(new Uint8Array([1]), b.addr);
+   * await a.flush();
+   * assert.equal(a.datagramsSent, 1);
+   * ```
+   */
+  get datagramsSent(): number {
+    return this.#sent;
+  }
+
+  /**
+   * Datagrams larger than `maxDatagramLength`, which a smaller buffer would
+   * have cut short: none is delivered in part, each rejects one receive
+   * with {@linkcode DatagramTooLargeError}.
+   *
+   * @example Usage
+   * ```ts
+   * import { DatagramTooLargeError, UdpSocket } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using a = UdpSocket.bind({ port: 0 });
+   * await using b = UdpSocket.bind({ port: 0 }, { maxDatagramLength: 4 });
+   * await a.sendTo(new Uint8Array(5), b.addr);
+   * await assert.rejects(b.recvFrom(), DatagramTooLargeError);
+   * assert.equal(b.datagramsTruncated, 1);
+   * ```
+   */
+  get datagramsTruncated(): number {
+    return this.#truncated;
+  }
+
+  /**
+   * Datagrams dropped by the socket: from others than the peer of a
+   * connected socket (skipped by {@linkcode UdpSocket.prototype.recv}),
+   * and, at close, those still queued for sending and one received that
+   * no call took.
+   *
+   * @example Usage
+   * ```ts
+   * import { UdpSocket } from "@weir/weir/net";
+   * import assert from "node:assert/strict";
+   *
+   * await using a = UdpSocket.bind({ port: 0 });
+   * await using b = UdpSocket.bind({ port: 0 });
+   * await using stranger = UdpSocket.bind({ port: 0 });
+   * b.connect(a.addr);
+   * await stranger.sendTo(new Uint8Array([0]), b.addr);
+   * await stranger.flush();
+   * await a.sendTo(new Uint8Array([1]), b.addr);
+   * await b.recv();
+   * assert.equal(b.datagramsDropped, 1);
+   * ```
+   */
+  get datagramsDropped(): number {
+    return this.#dropped;
   }
 
   /**
@@ -465,6 +566,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
     for (;;) {
       const { data, addr } = await this.recvFrom(options);
       if (addr.port === peer.port && addr.hostname === peer.hostname) return data;
+      this.#dropped++;
     }
   }
 
@@ -519,16 +621,19 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#dropped += this.#rx.length;
     this.#tx.close();
     this.#rx.close();
     this.#conn.close();
     for (let waiter; (waiter = this.#receivers.shift()) !== undefined;) {
       waiter.reject(closedError());
     }
+    if (this.#ready !== undefined && !("error" in this.#ready)) this.#dropped++;
     this.#ready = undefined;
     const flushed = this.#flushed;
     this.#flushed = undefined;
     flushed?.reject(closedError());
+    this.#telemetry?.closed(this);
   }
 
   /**
@@ -605,8 +710,11 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
     const buffer = this.#buffer ??= new Uint8Array(RECEIVE_BUFFER_SIZE);
     this.#conn.receive(buffer).then(([view, addr]) => {
       const size = view.length;
+      const tooLarge = size > this.#maxDatagramLength || size === RECEIVE_BUFFER_SIZE;
+      if (tooLarge) this.#truncated++;
+      else this.#received++;
       this.#deliver(
-        size > this.#maxDatagramLength || size === RECEIVE_BUFFER_SIZE
+        tooLarge
           ? {
             error: new DatagramTooLargeError(size, this.#maxDatagramLength, addr as Deno.NetAddr),
           }
@@ -641,6 +749,7 @@ export class UdpSocket implements AsyncIterable<Datagram>, AsyncDisposable {
       const datagram = next.value;
       try {
         await this.#conn.send(datagram.data, datagram.addr);
+        this.#sent++;
       } catch (error) {
         if (this.#closed) break;
         this.#sendErrors++;

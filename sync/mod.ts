@@ -6,7 +6,12 @@
  * and leaves no trace when aborted; guards and permits work with `using`.
  * `select` never loses an item to a losing branch: every source that takes
  * something claims its signal first ({@linkcode claimSignal}), a contract
- * your own sources can keep too.
+ * your own sources can keep too. The OpenTelemetry bridge every weir module
+ * shares lives here too: meter and tracer types shaped like OpenTelemetry's
+ * (`OtelMeter`, `OtelTracer`; nothing imported), `otelMeter()` /
+ * `otelTracer()` for the global API Deno registers under `OTEL_DENO=true`,
+ * and `OtelCensus`, which reports many objects' plain counters when the
+ * meter collects.
  *
  * ```ts
  * import { mpsc, Semaphore } from "@weir/weir/sync";
@@ -53,3 +58,6 @@ export * from "./select.ts";
 export * from "./join.ts";
 export * from "./pool.ts";
 export * from "./pool_drained_error.ts";
+// -- telemetry bridge --
+export * from "./otel.ts";
+export * from "./otel_census.ts";

@@ -1,4 +1,7 @@
 import { type Clock, systemClock } from "../time/clock.ts";
+import { DurationHistogram } from "../time/duration_histogram.ts";
+import { otelMeter, type OtelSpan, otelTracer, type TelemetryOptions } from "./otel.ts";
+import { PoolTelemetry } from "./_pool_telemetry.ts";
 import { claimSignal } from "./select_safety.ts";
 import { abortableWait, noop } from "./_task_abort.ts";
 import { callAsync } from "./_task_call.ts";
@@ -7,7 +10,7 @@ import { PoolDrainedError } from "./pool_drained_error.ts";
 import type { SyncWaitOptions } from "./wait_options.ts";
 
 /** How a {@linkcode Pool} makes, checks and disposes of its resources, and its limits. */
-export interface PoolOptions<T> {
+export interface PoolOptions<T> extends TelemetryOptions {
   /**
    * Makes a new resource. Its `signal` aborts when the pool is drained while
    * the creation is in flight. A rejection is handed to the longest-waiting
@@ -249,6 +252,8 @@ export class Pool<T> implements AsyncDisposable {
   #cancelReaper: (() => void) | undefined;
   #reaperAt = Infinity;
   #drained: PromiseWithResolvers<void> | undefined;
+  #waitTime = new DurationHistogram();
+  #telemetry: PoolTelemetry | undefined;
 
   /**
    * Creates the pool and starts creating `min` resources in the background.
@@ -302,6 +307,11 @@ export class Pool<T> implements AsyncDisposable {
       release: (entry) => this.#release(entry),
       discard: (entry) => this.#discard(entry),
     };
+    const meter = otelMeter(options.meter);
+    const tracer = otelTracer(options.tracer);
+    if (meter !== undefined || tracer !== undefined) {
+      this.#telemetry = new PoolTelemetry(this, meter, tracer);
+    }
     this.#fill();
   }
 
@@ -387,6 +397,33 @@ export class Pool<T> implements AsyncDisposable {
   }
 
   /**
+   * How long `acquire()` calls waited for a resource, in milliseconds (by
+   * the pool's clock): one entry per call that got one, 0 when a resource
+   * was idle. Calls that gave up are not in it.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "@weir/weir/sync";
+   * import { FakeClock } from "@weir/weir/time";
+   * import assert from "node:assert/strict";
+   *
+   * const clock = new FakeClock();
+   * const pool = new Pool({ create: () => ({}), max: 1, clock });
+   * const lease = await pool.acquire();
+   * const next = pool.acquire();
+   * await clock.tick(30);
+   * lease.release();
+   * (await next).release();
+   * assert.equal(pool.waitTime.count, 2);
+   * assert.equal(pool.waitTime.max, 30);
+   * await pool.drain();
+   * ```
+   */
+  get waitTime(): DurationHistogram {
+    return this.#waitTime;
+  }
+
+  /**
    * Borrows a resource: an idle one (checked by `validate` first), a new one
    * if the pool has room, or else the next one returned, waiting in FIFO
    * order. With an idle resource and no `validate`, the lease is ready
@@ -430,8 +467,13 @@ export class Pool<T> implements AsyncDisposable {
         return Promise.reject(signal.reason);
       }
       const entry = this.#takeIdle();
-      if (entry !== undefined) return Promise.resolve(this.#lend(entry));
+      if (entry !== undefined) {
+        this.#waited(0);
+        return Promise.resolve(this.#lend(entry));
+      }
     }
+    const start = this.#clock.now();
+    const span = this.#telemetry?.waiting();
     const waiter = new Borrower<T>(signal);
     this.#waiters.push(waiter);
     if (this.#acquireTimeout !== Infinity) {
@@ -442,6 +484,10 @@ export class Pool<T> implements AsyncDisposable {
       }, ms);
     }
     this.#dispatch();
+    waiter.promise.then(
+      () => this.#waited(this.#clock.now() - start, span),
+      (error) => this.#telemetry?.acquired(this.#clock.now() - start, span, error),
+    );
     return waiter.promise;
   }
 
@@ -517,6 +563,8 @@ export class Pool<T> implements AsyncDisposable {
         w.reject(new PoolDrainedError());
       }
       for (const entry of this.#idle.splice(0)) this.#dispose(entry);
+      const telemetry = this.#telemetry;
+      if (telemetry !== undefined) this.#drained.promise.then(() => telemetry.drained(this));
       this.#settleDrain();
     }
     const drained = this.#drained.promise;
@@ -543,6 +591,11 @@ export class Pool<T> implements AsyncDisposable {
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.drain();
+  }
+
+  #waited(ms: number, span?: OtelSpan): void {
+    this.#waitTime.record(ms);
+    this.#telemetry?.acquired(ms, span);
   }
 
   #lend(entry: Entry<T>): PoolLease<T> {

@@ -55,3 +55,4 @@ export * from "./interval.ts";
 export * from "./retry.ts";
 export * from "./rate_limiter.ts";
 export * from "./delay_queue.ts";
+export * from "./duration_histogram.ts";

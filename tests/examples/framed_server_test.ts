@@ -165,6 +165,7 @@ Deno.test("framed_server rejects bad flags", () => {
     interval: 100,
     heartbeats: 99,
     echo: false,
+    stats: false,
     quiet: false,
   });
 });
