@@ -1,5 +1,5 @@
 /**
- * The seed's length-delimited heartbeat server (B5s) on weir: every frame is
+ * A length-delimited heartbeat server on weir: every frame is
  * a 4-byte big-endian length and a payload (tokio-util's
  * `LengthDelimitedCodec` defaults), so Tokio clients work against it
  * unchanged.
@@ -24,6 +24,10 @@
  * and the framers' own counters (no exporter needed; with
  * `OTEL_DENO=true` the same counts also go to OpenTelemetry).
  *
+ * It holds up to `--max-connections` connections (default 65,536; further
+ * ones wait in the listen backlog), more than `serve`'s general-purpose
+ * default, because a heartbeat server's clients are many and mostly idle.
+ *
  * With `--cert` and `--key` (PEM files) it runs the same protocol over TLS
  * (`examples/framed_client.ts --ca` talks to it); a peer whose handshake
  * fails or stalls is logged and closed, and the server goes on.
@@ -31,6 +35,7 @@
  * ```sh
  * deno run -A examples/framed_server.ts [--hostname 127.0.0.1] [--port 8080] \
  *   [--interval 100] [--heartbeats 99] [--echo] [--quiet] [--stats] \
+ *   [--max-connections 65536] \
  *   [--cert tests/fixtures/server.pem --key tests/fixtures/server.key]
  * ```
  *
@@ -62,6 +67,8 @@ export interface FramedServerConfig extends EndpointConfig {
   echo: boolean;
   /** Print a line of counters every second. */
   stats: boolean;
+  /** Connections served at once. */
+  maxConnections: number;
   /** Paths of the PEM certificate chain and key, to serve TLS. */
   tls?: { cert: string; key: string };
 }
@@ -83,6 +90,7 @@ export function parseFramedServerArgs(args: string[]): FramedServerConfig {
       heartbeats: { type: "string", default: "99" },
       echo: { type: "boolean", default: false },
       stats: { type: "boolean", default: false },
+      "max-connections": { type: "string", default: "65536" },
       cert: { type: "string" },
       key: { type: "string" },
     },
@@ -97,6 +105,7 @@ export function parseFramedServerArgs(args: string[]): FramedServerConfig {
     heartbeats: integerFlag("heartbeats", values.heartbeats, 0),
     echo: values.echo,
     stats: values.stats,
+    maxConnections: integerFlag("max-connections", values["max-connections"], 1),
     ...(cert !== undefined && key !== undefined ? { tls: { cert, key } } : {}),
   };
 }
@@ -266,6 +275,7 @@ export async function main(args: string[], options: RunOptions = {}): Promise<vo
       signal.aborted ? undefined : new Session(conn, config, log, sessions, ended).run(signal),
     {
       signal,
+      maxConnections: config.maxConnections,
       gracePeriod: 5_000,
       onError: (error, conn) => {
         if (!config.quiet) {

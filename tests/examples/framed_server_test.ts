@@ -159,6 +159,8 @@ Deno.test("framed_server rejects bad flags", () => {
   assert.throws(() => parseFramedServerArgs(["--port", "x"]), RangeError);
   assert.throws(() => parseFramedServerArgs(["--interval", "0"]), RangeError);
   assert.throws(() => parseFramedServerArgs(["--bogus"]));
+  assert.throws(() => parseFramedServerArgs(["--max-connections", "0"]), RangeError);
+  assert.equal(parseFramedServerArgs(["--max-connections", "3"]).maxConnections, 3);
   assert.deepEqual(parseFramedServerArgs([]), {
     hostname: "127.0.0.1",
     port: 8080,
@@ -166,6 +168,7 @@ Deno.test("framed_server rejects bad flags", () => {
     heartbeats: 99,
     echo: false,
     stats: false,
+    maxConnections: 65536,
     quiet: false,
   });
 });
