@@ -324,3 +324,48 @@ Deno.test("4x maxConnections clients at once, a quarter of them idle hogs: the l
     clearInterval(sampler);
   }
 });
+
+Deno.test("large frames to a busy FramedDriver handler over TCP: the driver holds at most inboundHighWaterMark plus one frame", async () => {
+  const frameLength = 1 << 20;
+  const highWaterMark = 256 * 1024;
+  const busy = Promise.withResolvers<void>();
+  const buffered: number[] = [];
+  const received = Promise.withResolvers<number>();
+  const server = serve(LOOPBACK, async (conn) => {
+    const driver = new FramedDriver(
+      conn,
+      new LengthDelimitedCodec({ maxFrameLength: frameLength }),
+      { inboundHighWaterMark: highWaterMark },
+    );
+    await busy.promise; // busy elsewhere while the peer keeps sending
+    buffered.push(driver.inboundBuffered);
+    let frames = 0;
+    for await (const frame of driver) if (frame.length === frameLength) frames++;
+    received.resolve(frames);
+    await driver.close();
+  }, { idleTimeout: 0 });
+  const frames = 32; // 32 MiB: far more than the kernel's socket buffers
+  const frame = new Uint8Array(4 + frameLength);
+  new DataView(frame.buffer).setUint32(0, frameLength);
+  const client = await connect(server.addr);
+  let sent = 0;
+  const sending = (async () => {
+    for (; sent < frames; sent++) await client.writeAll(frame);
+    await client.closeWrite();
+  })();
+  await waitFor(() => sent >= 2, "the first frames to go out");
+  // Give the socket time to fill: the sender stalls once the driver stops reading.
+  for (let i = 0; i < 20 && sent < frames; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.ok(sent < frames, "every frame went out while the handler was busy");
+  busy.resolve();
+  await sending;
+  assert.equal(await received.promise, frames);
+  assert.ok(
+    buffered[0]! <= highWaterMark + frameLength + 4,
+    `${buffered[0]} bytes buffered by the driver for a busy handler`,
+  );
+  client.close();
+  await server.shutdown();
+});
