@@ -92,6 +92,16 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 const SHRINK_AFTER = 16;
 
 /**
+ * Memory taken at once for reads of `readSize`: small reads come from the
+ * shared slabs of `ByteBuffer`; larger ones take four reads' worth, as
+ * creating memory costs per allocation as much as per byte and frames
+ * taken from the buffer keep it from being reused.
+ */
+function chunkFor(readSize: number): number {
+  return readSize > 4096 ? 4 * readSize : readSize;
+}
+
+/**
  * The read side: an adaptive read buffer filled by `read(p)` straight into
  * its spare room, decoded on demand (`poll`, synchronous) and refilled when
  * the decoder needs more (`wait`). With `inboundHighWaterMark` above 0 it
@@ -396,7 +406,7 @@ export class FrameReader<T> {
     let buf = this.buf;
     const readSize = this.#readSize;
     // Quiet again after a burst (or a large frame): back to small memory.
-    if (buf.length === 0 && buf.capacity > 2 * readSize) {
+    if (buf.length === 0 && buf.capacity > 2 * chunkFor(readSize)) {
       buf = this.buf = new ByteBuffer(readSize);
     }
     let spare = buf.spare();
@@ -406,7 +416,7 @@ export class FrameReader<T> {
     if (
       spare.length < Math.max(1, readSize >>> 2) && !(spare.length > 0 && buf.length >= readSize)
     ) {
-      buf.reserve(readSize);
+      buf.reserve(chunkFor(readSize));
       spare = buf.spare().subarray(0, readSize);
     } else if (spare.length > readSize && buf.length < readSize) {
       spare = spare.subarray(0, readSize);

@@ -286,12 +286,9 @@ export class LengthDelimitedCodec implements Decoder<Uint8Array>, Encoder<Uint8A
     }
     const n = this.#fieldLength;
     out.reserve(n + length);
-    if (n === 4 && !this.#littleEndian) {
-      out.appendByte(value >>> 24);
-      out.appendByte((value >>> 16) & 0xff);
-      out.appendByte((value >>> 8) & 0xff);
-      out.appendByte(value & 0xff);
-    } else {
+    if (n === 4) out.putUint32(value, this.#littleEndian);
+    else if (n === 2) out.putUint16(value, this.#littleEndian);
+    else {
       for (let i = 0; i < n; i++) {
         const shift = this.#littleEndian ? i : n - 1 - i;
         out.appendByte(Math.floor(value / 2 ** (8 * shift)) % 256);

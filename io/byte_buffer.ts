@@ -1,3 +1,4 @@
+import { allocate } from "./_slab.ts";
 import { InvalidUtf8Error } from "./invalid_utf8_error.ts";
 import { UnexpectedEofError } from "./unexpected_eof_error.ts";
 
@@ -41,7 +42,12 @@ const I64_MAX = (1n << 63n) - 1n;
  * are borrowed: valid until the next call that changes the buffer.
  *
  * The backing memory is allocated lazily, on the first `reserve`, so an idle
- * buffer costs nothing.
+ * buffer costs nothing. Memory of up to 8 KiB is carved from slabs shared
+ * by all buffers (as Node's `Buffer` pool does: allocating costs about as
+ * much per call as per byte), each region handed out once: a view's
+ * `byteOffset` is then not 0, and its `buffer` must not be transferred
+ * (detaching it would take other buffers' memory too). Copy a view with
+ * `slice()` before transferring it.
  *
  * @example Usage
  * ```ts
@@ -223,13 +229,7 @@ export class ByteBuffer {
       ? Math.max(this.#initial, needed)
       : Math.max(this.#initial, this.#buf.length) || 64;
     while (cap < needed) cap *= 2;
-    const next = new Uint8Array(cap);
-    if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
-    this.#buf = next;
-    this.#view = new DataView(next.buffer);
-    this.#start = 0;
-    this.#end = len;
-    this.#shared = false;
+    this.#move(cap);
   }
 
   /**
@@ -253,11 +253,16 @@ export class ByteBuffer {
    */
   reserveExact(additional: number): void {
     if (this.#buf.length - this.#end >= additional) return;
+    this.#move(this.#end - this.#start + additional);
+  }
+
+  /** Moves the buffered bytes to fresh memory of `capacity` bytes. */
+  #move(capacity: number): void {
     const len = this.#end - this.#start;
-    const next = new Uint8Array(len + additional);
+    const next = allocate(capacity);
     if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
     this.#buf = next;
-    this.#view = new DataView(next.buffer);
+    this.#view = new DataView(next.buffer, next.byteOffset, capacity);
     this.#start = 0;
     this.#end = len;
     this.#shared = false;
@@ -405,7 +410,9 @@ export class ByteBuffer {
       throw new RangeError(`Cannot take ${n} bytes: only ${this.length} bytes buffered`);
     }
     if (n === 0) return new Uint8Array(0);
-    const out = this.#buf.subarray(this.#start, this.#start + n);
+    const buf = this.#buf;
+    // A view made directly: `subarray` looks up a species constructor.
+    const out = new Uint8Array(buf.buffer, buf.byteOffset + this.#start, n);
     this.#start += n;
     this.#shared = true;
     return out;

@@ -40,13 +40,19 @@ Deno.test("ByteBuffer compacts in place when nothing was taken", () => {
   assert.deepEqual([...buf.bytes()], [1, 1]);
 });
 
+/** The two views share memory. */
+function overlaps(a: Uint8Array, b: Uint8Array): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.length &&
+    b.byteOffset < a.byteOffset + a.length;
+}
+
 Deno.test("ByteBuffer never reuses taken memory; reserveExact allocates exactly what is asked", () => {
   const buf = new ByteBuffer(16);
   buf.append(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
-  const memory = buf.bytes().buffer;
   const taken = buf.take(10);
   buf.reserve(10); // the taken bytes are the caller's: fresh memory
-  assert.notEqual(buf.bytes().buffer, memory);
+  assert.equal(overlaps(buf.spare(), taken), false);
+  assert.equal(overlaps(buf.bytes(), taken), false);
   assert.deepEqual([...buf.bytes()], [11, 12]);
   buf.append(new Uint8Array(14).fill(0xff));
   assert.deepEqual([...taken], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -138,4 +144,62 @@ Deno.test("ByteBuffer.indexOf() ignores stale bytes past the end after a consume
   assert.equal(buf.indexOf(3), -1);
   buf.append(new Uint8Array([0x0a]));
   assert.equal(buf.indexOf(0x0a), 1);
+});
+
+Deno.test("ByteBuffer: views taken from many buffers keep their bytes while the others grow and write", () => {
+  // Small buffers share slabs of memory: no region may be handed out twice.
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          buffer: fc.nat(7),
+          bytes: fc.integer({ min: 1, max: 3000 }),
+          take: fc.nat(3000),
+        }),
+        { minLength: 1, maxLength: 120 },
+      ),
+      (steps) => {
+        const buffers = Array.from({ length: 8 }, (_, i) => new ByteBuffer(i * 64));
+        const kept: { view: Uint8Array; fill: number }[] = [];
+        let fill = 0;
+        for (const step of steps) {
+          const buf = buffers[step.buffer]!;
+          fill = (fill + 1) & 0xff;
+          buf.append(new Uint8Array(step.bytes).fill(fill));
+          const n = Math.min(step.take, buf.length);
+          if (n > 0) {
+            const view = buf.take(n);
+            kept.push({ view, fill: view[view.length - 1]! });
+          }
+        }
+        for (const { view, fill } of kept) assert.equal(view[view.length - 1], fill);
+        for (const a of kept) {
+          for (const b of kept) if (a !== b) assert.equal(overlaps(a.view, b.view), false);
+        }
+      },
+    ),
+  );
+});
+
+Deno.test("ByteBuffer number fields read and write at the buffer's own offset in shared memory", () => {
+  const before = new ByteBuffer(8);
+  before.putUint32(0xdeadbeef);
+  const buf = new ByteBuffer(8);
+  buf.putFloat64(1.5);
+  buf.putUint16(0x0102, true);
+  assert.equal(before.getUint32(), 0xdeadbeef);
+  assert.equal(buf.getFloat64(), 1.5);
+  assert.equal(buf.getUint16(true), 0x0102);
+});
+
+Deno.test("ByteBuffer keeps working after a caller transfers the memory behind a taken view", () => {
+  const buf = new ByteBuffer(16);
+  buf.append(new Uint8Array([1, 2, 3]));
+  const taken = buf.take(3);
+  (taken.buffer as ArrayBuffer).transfer(); // detaches the slab it came from
+  const fresh = new ByteBuffer(16);
+  fresh.append(new Uint8Array([4, 5]));
+  assert.deepEqual([...fresh.bytes()], [4, 5]);
+  buf.append(new Uint8Array([6])); // moved on: the taken region is never written again
+  assert.deepEqual([...buf.bytes()], [6]);
 });
