@@ -410,12 +410,12 @@ export class FrameReader<T> {
       buf = this.buf = new ByteBuffer(readSize);
     }
     let spare = buf.spare();
-    // Move to fresh room once less than a quarter of a read is left, unless
-    // a large frame is being completed: its decoder reserved what it needs,
-    // and growing here would copy it again.
-    if (
-      spare.length < Math.max(1, readSize >>> 2) && !(spare.length > 0 && buf.length >= readSize)
-    ) {
+    // Every read gets a whole read's room, so it takes all the peer sent: a
+    // shorter one splits a burst over two reads (and two writes of the
+    // replies). With less left, move to fresh memory (cheap: see
+    // `chunkFor`), unless a large frame is being completed: its decoder
+    // reserved what it needs, and growing here would copy it again.
+    if (spare.length < readSize && !(spare.length > 0 && buf.length >= readSize)) {
       buf.reserve(chunkFor(readSize));
       spare = buf.spare().subarray(0, readSize);
     } else if (spare.length > readSize && buf.length < readSize) {
