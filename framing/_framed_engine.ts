@@ -3,7 +3,6 @@
 // decoding everything buffered without awaiting, the coalescing
 // double-buffered write, flush, half-close and the error states. The public
 // classes are thin layers over `FrameReader` and `FrameWriter`.
-import { abortable } from "../sync/abortable.ts";
 import { closeWrite } from "../io/close_write.ts";
 import { ByteBuffer } from "../io/byte_buffer.ts";
 import { checkReadResult } from "../io/invalid_read_error.ts";
@@ -14,7 +13,6 @@ import { writeAll } from "../io/write_all.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { decodeEof } from "./_decode_eof.ts";
 import { HeldFrame } from "./_held_frame.ts";
-import { Serial } from "./_serial.ts";
 import { checkCount, checkLimit } from "./_validate.ts";
 import type { Decoder, Encoder } from "./types.ts";
 
@@ -88,6 +86,14 @@ function positive(name: string, value: number): number {
 const RESOLVED = Promise.resolve();
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
+/** A `next` call waiting for bytes. */
+interface Waiter<T> {
+  resolve: (result: IteratorResult<T, undefined>) => void;
+  reject: (error: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
 /** Small reads in a row after which the read size halves. */
 const SHRINK_AFTER = 16;
 
@@ -124,13 +130,16 @@ export class FrameReader<T> {
   #error: { value: unknown } | undefined;
   /** A read in flight; it commits its bytes itself, so an aborted waiter loses nothing. */
   #reading: Promise<void> | undefined;
-  /** Woken when a read lands or the frame timeout fires. */
-  #wake: PromiseWithResolvers<void> | undefined;
+  /**
+   * The `next` calls waiting for bytes, served in call order whenever a
+   * read lands (one promise per waiting call: no task, wake-up or queue
+   * promise between the read and the caller).
+   */
+  readonly #waiters: Waiter<T>[] = [];
   /** When the incomplete frame at the front of the buffer began, if timed. */
   #frameStart: number | undefined;
   #cancelTimer: (() => void) | undefined;
   readonly #closed = Promise.withResolvers<void>();
-  readonly #serial = new Serial();
   readonly #held = new HeldFrame<T>();
   /** The `readable` stream's controller, once made (its queue counts as buffered frames). */
   #queued: ReadableStreamDefaultController<T> | undefined;
@@ -184,10 +193,14 @@ export class FrameReader<T> {
     return queued !== undefined && queued.desiredSize !== null && queued.desiredSize < 0;
   }
 
-  /** The iterator protocol's `next`, served in call order, cancel safe. */
+  /**
+   * The iterator protocol's `next`, served in call order, cancel safe: a
+   * call whose `signal` aborts while it waits is rejected with the reason
+   * and loses nothing (the read goes on and keeps its bytes).
+   */
   next(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
-    if (this.#serial.idle) {
-      if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#waiters.length === 0) {
       let frame: T | undefined;
       try {
         frame = this.#take(signal);
@@ -197,12 +210,25 @@ export class FrameReader<T> {
       if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
       if (this.done) return Promise.resolve(DONE);
     }
-    return this.#serial.run(() => this.#fill(signal), signal);
+    const { promise, resolve, reject } = Promise.withResolvers<IteratorResult<T, undefined>>();
+    const waiter: Waiter<T> = { resolve, reject, signal, onAbort: undefined };
+    if (signal !== undefined) {
+      waiter.onAbort = () => {
+        const at = this.#waiters.indexOf(waiter);
+        if (at < 0) return;
+        this.#waiters.splice(at, 1);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", waiter.onAbort, { once: true });
+    }
+    // The first waiter needs bytes now; later ones queue behind it.
+    if (this.#waiters.push(waiter) === 1) this.#needBytes();
+    return promise;
   }
 
   /** A frame if one can be decoded now; `DONE` at the end; `undefined` when it must wait. */
   tryNext(): IteratorResult<T, undefined> | undefined {
-    if (!this.#serial.idle) return undefined;
+    if (this.#waiters.length !== 0) return undefined;
     const frame = this.#take(undefined);
     if (frame !== undefined) return { value: frame, done: false };
     return this.done ? DONE : undefined;
@@ -217,7 +243,7 @@ export class FrameReader<T> {
 
   /** No `next` is pending and no frame is held back for one. */
   get idle(): boolean {
-    return this.#serial.idle && !this.#held.holding;
+    return this.#waiters.length === 0 && !this.#held.holding;
   }
 
   /** Starts from bytes read elsewhere (a handover), decoded before anything new. */
@@ -306,12 +332,29 @@ export class FrameReader<T> {
     return this.#held.claim(held !== undefined ? held : this.poll(), signal);
   }
 
-  async #fill(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
-    for (;;) {
-      const frame = this.#take(signal);
-      if (frame !== undefined) return { value: frame, done: false };
-      if (this.done) return DONE;
-      await this.wait(signal);
+  /**
+   * Something changed (a read landed or failed, the source ended, the
+   * frame timeout fired): serves the waiting calls in order, until one
+   * needs more bytes.
+   */
+  #serve(): void {
+    const waiters = this.#waiters;
+    while (waiters.length > 0) {
+      const waiter = waiters[0]!;
+      let result: IteratorResult<T, undefined> | undefined;
+      let failed: { value: unknown } | undefined;
+      try {
+        const frame = this.#take(waiter.signal);
+        if (frame !== undefined) result = { value: frame, done: false };
+        else if (this.done) result = DONE;
+      } catch (error) {
+        failed = { value: error };
+      }
+      if (result === undefined && failed === undefined) return this.#needBytes();
+      waiters.shift();
+      if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener("abort", waiter.onAbort);
+      if (failed !== undefined) waiter.reject(failed.value);
+      else waiter.resolve(result!);
     }
   }
 
@@ -352,17 +395,11 @@ export class FrameReader<T> {
     return undefined;
   }
 
-  /**
-   * Waits until a read brings bytes (starting one if none is in flight),
-   * the source ends or fails, or `signal` aborts (the read goes on and
-   * keeps its bytes).
-   */
-  wait(signal: AbortSignal | undefined): Promise<void> {
-    if (this.#done || this.#error !== undefined) return Promise.resolve();
+  /** A caller is about to wait for the source: the flush hook runs, and a read starts. */
+  #needBytes(): void {
+    if (this.#done || this.#error !== undefined) return;
     this.beforeWait?.();
     if (this.#reading === undefined) this.#startRead();
-    const wake = this.#wake ??= Promise.withResolvers<void>();
-    return abortable(wake.promise, signal);
   }
 
   /** Stops: nothing more is decoded; a stream source is cancelled. */
@@ -388,12 +425,17 @@ export class FrameReader<T> {
   }
 
   #notify(): void {
-    const wake = this.#wake;
-    if (wake !== undefined) {
-      this.#wake = undefined;
-      wake.resolve();
+    // Not from within `#serve` (ending the reader notifies): its loop goes on.
+    if (this.#waiters.length === 0 || this.#serving) return;
+    this.#serving = true;
+    try {
+      this.#serve();
+    } finally {
+      this.#serving = false;
     }
   }
+
+  #serving = false;
 
   #maybeReadAhead(): void {
     if (
@@ -410,12 +452,17 @@ export class FrameReader<T> {
       buf = this.buf = new ByteBuffer(readSize);
     }
     let spare = buf.spare();
-    // Every read gets a whole read's room, so it takes all the peer sent: a
-    // shorter one splits a burst over two reads (and two writes of the
-    // replies). With less left, move to fresh memory (cheap: see
-    // `chunkFor`), unless a large frame is being completed: its decoder
-    // reserved what it needs, and growing here would copy it again.
-    if (spare.length < readSize && !(spare.length > 0 && buf.length >= readSize)) {
+    const room = spare.length;
+    const quarter = Math.max(1, readSize >>> 2);
+    // A read should get a whole read's room, so it takes all the peer sent:
+    // a shorter one splits a burst over two reads (and two writes of the
+    // replies). So the buffer moves to fresh memory (cheap: see `chunkFor`)
+    // when less is left and little is buffered; with more buffered (a
+    // read-ahead) moving would copy it all, so only under a quarter of a
+    // read. Never while a large frame is being completed: its decoder
+    // reserved what it needs, and moving would copy it again.
+    const completing = room > 0 && buf.length >= readSize;
+    if (!completing && (room < quarter || (room < readSize && buf.length <= quarter))) {
       buf.reserve(chunkFor(readSize));
       spare = buf.spare().subarray(0, readSize);
     } else if (spare.length > readSize && buf.length < readSize) {
@@ -706,7 +753,10 @@ export class FrameWriter<T> {
 
   #pumpOn = (): void => {
     this.#pumping = false;
-    this.kick();
+    // What was fed meanwhile waits for its flush when one is deferred (the
+    // reader is in a burst): writing it now would split the burst's replies
+    // into a write per reply, and the peer's next burst into a read per frame.
+    if (!this.#deferred) this.kick();
   };
 
   /** Flushes, then ends the write direction, once. */

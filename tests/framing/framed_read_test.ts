@@ -181,6 +181,64 @@ Deno.test("FramedRead.next() aborted while queued rejects at once and keeps the 
   assert.equal((await third).value, "b");
 });
 
+Deno.test("FramedRead: concurrent next() calls, some aborted at any point, get every frame once and in order", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.constantFrom("plain", "abort-at-once", "abort-after-first-read"), {
+        minLength: 1,
+        maxLength: 12,
+      }),
+      fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 6 }),
+      async (calls, pushes) => {
+        // Bytes pushed while no read waits are kept for the next read.
+        const queued: Uint8Array[] = [];
+        const manual = new ManualReader();
+        const reader = {
+          read: (p: Uint8Array) => {
+            const next = queued.shift();
+            if (next === undefined) return manual.read(p);
+            p.set(next);
+            return Promise.resolve(next.length);
+          },
+          push: (bytes: Uint8Array) => manual.waiting > 0 ? manual.push(bytes) : queued.push(bytes),
+        };
+        const framed = new FramedRead(reader, new LinesCodec());
+        const controllers = calls.map(() => new AbortController());
+        const outcomes = calls.map((kind, i) =>
+          framed.next(kind === "plain" ? undefined : { signal: controllers[i]!.signal }).then(
+            (result) => ({ value: result.value }),
+            (error: Error) => ({ reason: error.message }),
+          )
+        );
+        const abort = (when: string) =>
+          calls.forEach((kind, i) => {
+            if (kind === when) controllers[i]!.abort(new Error(`abort ${i}`));
+          });
+        abort("abort-at-once");
+        // Enough frames for every call, whatever was aborted.
+        const counts = [...pushes, calls.length];
+        let sent = 0;
+        for (const count of counts) {
+          await settle();
+          reader.push(text(Array.from({ length: count }, (_, k) => `f${sent + k}\n`).join("")));
+          sent += count;
+          if (count === counts[0]) abort("abort-after-first-read");
+        }
+        const settled = await Promise.all(outcomes);
+        const taken: string[] = [];
+        settled.forEach((outcome, i) => {
+          if ("reason" in outcome) assert.equal(outcome.reason, `abort ${i}`);
+          else taken.push(outcome.value!);
+        });
+        while (taken.length < sent) taken.push((await framed.next()).value!);
+        // Calls got frames in call order, and what aborted calls left is still there, in order.
+        assert.deepEqual(taken, Array.from({ length: sent }, (_, k) => `f${k}`));
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
 Deno.test("FramedRead.return() ends the iteration and cancels a stream source", async () => {
   let cancelled = false;
   const source = new ReadableStream<Uint8Array>({
