@@ -119,6 +119,8 @@ export class FrameReader<T> {
   readonly #reader: Reader & Partial<StreamReader>;
   readonly #settings: ReadSettings;
   #readSize: number;
+  /** Bytes the last read brought. */
+  #lastRead = 0;
   #smallReads = 0;
   /** The source reported its end: `decodeEof` drains what is left. */
   #eof = false;
@@ -454,15 +456,17 @@ export class FrameReader<T> {
     let spare = buf.spare();
     const room = spare.length;
     const quarter = Math.max(1, readSize >>> 2);
-    // A read should get a whole read's room, so it takes all the peer sent:
-    // a shorter one splits a burst over two reads (and two writes of the
-    // replies). So the buffer moves to fresh memory (cheap: see `chunkFor`)
-    // when less is left and little is buffered; with more buffered (a
-    // read-ahead) moving would copy it all, so only under a quarter of a
-    // read. Never while a large frame is being completed: its decoder
-    // reserved what it needs, and moving would copy it again.
+    // A read should have room for all the peer sent: a shorter one splits a
+    // burst over two reads (and two writes of the replies). So the buffer
+    // moves to fresh memory (cheap: see `chunkFor`) when what is left is
+    // under a read and under twice the last read, if little is buffered;
+    // with more buffered (a read-ahead) moving would copy it all, so only
+    // under a quarter of a read. Never while a large frame is being
+    // completed: its decoder reserved what it needs, and moving would copy
+    // it again.
     const completing = room > 0 && buf.length >= readSize;
-    if (!completing && (room < quarter || (room < readSize && buf.length <= quarter))) {
+    const short = room < readSize && room < 2 * this.#lastRead && buf.length <= quarter;
+    if (!completing && (room < quarter || short)) {
       buf.reserve(chunkFor(readSize));
       spare = buf.spare().subarray(0, readSize);
     } else if (spare.length > readSize && buf.length < readSize) {
@@ -521,6 +525,7 @@ export class FrameReader<T> {
       } else {
         this.buf.append(spare.subarray(0, n));
       }
+      this.#lastRead = n;
       const readSize = this.#readSize;
       if (n >= readSize) {
         // Reads fill their room: the peer sends in bulk, read more at once.
