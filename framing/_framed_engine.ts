@@ -12,6 +12,7 @@ import type { Reader, Writer } from "../io/types.ts";
 import { writeAll } from "../io/write_all.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { decodeEof } from "./_decode_eof.ts";
+import { FramesStream, type PipeSource } from "./_framed_pipe.ts";
 import { HeldFrame } from "./_held_frame.ts";
 import { checkCount, checkLimit } from "./_validate.ts";
 import type { Decoder, Encoder } from "./types.ts";
@@ -113,7 +114,7 @@ function chunkFor(readSize: number): number {
  * the decoder needs more (`wait`). With `inboundHighWaterMark` above 0 it
  * keeps reading in the background until that many bytes wait undecoded.
  */
-export class FrameReader<T> {
+export class FrameReader<T> implements PipeSource<T> {
   decoder: Decoder<T>;
   buf: ByteBuffer;
   readonly #reader: Reader & Partial<StreamReader>;
@@ -191,8 +192,7 @@ export class FrameReader<T> {
    */
   get mayHaveFrames(): boolean {
     if (!this.#done && !this.#stale && (this.buf.length > 0 || this.#eof)) return true;
-    const queued = this.#queued;
-    return queued !== undefined && queued.desiredSize !== null && queued.desiredSize < 0;
+    return this.streamQueued;
   }
 
   /**
@@ -277,7 +277,7 @@ export class FrameReader<T> {
 
   /** The frames as a `ReadableStream` sharing this reader's position. */
   readable(): ReadableStream<T> {
-    return new ReadableStream<T>({
+    return new FramesStream<T>(this, {
       start: (controller) => {
         this.#queued = controller;
       },
@@ -285,13 +285,21 @@ export class FrameReader<T> {
         // Every frame decodable now goes in at once: one pull per read
         // batch, not a pull (and its promises) per frame. An error after
         // some frames waits for the next pull, so they are delivered first.
-        const failed = this.#pullError;
-        if (failed !== undefined) {
-          this.#pullError = undefined;
-          throw failed.value;
+        let result: IteratorResult<T, undefined> | undefined;
+        try {
+          const failed = this.takeStreamError();
+          if (failed !== undefined) throw failed.value;
+          result = this.tryNext();
+        } catch (error) {
+          this.streamSettled = true; // the stream errors with it
+          throw error;
         }
-        let result = this.tryNext();
-        if (result === undefined) return this.next(undefined).then((next) => this.#pulled(next));
+        if (result === undefined) {
+          return this.next(undefined).then((next) => this.#pulled(next), (error) => {
+            this.streamSettled = true;
+            throw error;
+          });
+        }
         while (result !== undefined && !result.done) {
           controller.enqueue(result.value);
           try {
@@ -301,18 +309,45 @@ export class FrameReader<T> {
             return;
           }
         }
-        if (result !== undefined) controller.close();
+        if (result !== undefined) this.#closeStream();
       },
       cancel: async () => {
+        this.streamSettled = true;
         await this.return();
       },
-    }, { highWaterMark: 0 });
+    });
   }
 
   #pulled(result: IteratorResult<T, undefined>): void {
-    const controller = this.#queued!;
-    if (result.done) controller.close();
-    else controller.enqueue(result.value);
+    if (result.done) this.#closeStream();
+    else this.#queued!.enqueue(result.value);
+  }
+
+  #closeStream(): void {
+    this.streamSettled = true;
+    this.#queued!.close();
+  }
+
+  /** The `readable` stream was closed, cancelled or errored. */
+  streamSettled = false;
+
+  /** Frames wait in the `readable` stream's queue. */
+  get streamQueued(): boolean {
+    const queued = this.#queued;
+    return queued !== undefined && queued.desiredSize !== null && queued.desiredSize < 0;
+  }
+
+  /** The error met while filling the stream's queue, once. */
+  takeStreamError(): { value: unknown } | undefined {
+    const error = this.#pullError;
+    this.#pullError = undefined;
+    return error;
+  }
+
+  /** Errors the `readable` stream (a pipe from it met a source error). */
+  errorStream(error: unknown): void {
+    this.streamSettled = true;
+    this.#queued?.error(error);
   }
 
   /** An iterator whose every wait stops when `signal` aborts. */
@@ -783,6 +818,22 @@ export class FrameWriter<T> {
     if (this.#error !== undefined) return;
     this.#error = { value: error };
     this.#buf.clear();
+    const listeners = this.#failListeners;
+    this.#failListeners = undefined;
+    listeners?.forEach((listener) => listener(error));
+  }
+
+  #failListeners: Set<(error: unknown) => void> | undefined;
+
+  /** Calls `listener` if writing fails (at once if it has); returns the undo. */
+  onFail(listener: (error: unknown) => void): () => void {
+    const failed = this.#error;
+    if (failed !== undefined) {
+      listener(failed.value);
+      return () => {};
+    }
+    (this.#failListeners ??= new Set()).add(listener);
+    return () => this.#failListeners?.delete(listener);
   }
 
   /** Writes out `#buf` while encoding goes on into the spare buffer; never rejects. */

@@ -1,6 +1,7 @@
 import type { ByteBuffer } from "../io/byte_buffer.ts";
 import type { Reader, Writer } from "../io/types.ts";
 import { engines, type FrameReader, type FrameWriter } from "./_framed_engine.ts";
+import { pipeTargets } from "./_framed_pipe.ts";
 import { FramedRead, type FramedReadNextOptions, type FramedReadOptions } from "./framed_read.ts";
 import { type FramedSendOptions, FramedWrite, type FramedWriteOptions } from "./framed_write.ts";
 import type { Codec } from "./types.ts";
@@ -706,7 +707,8 @@ export class Framed<In, Out = In>
    * ```
    */
   get writable(): WritableStream<Out> {
-    return this.#writable ??= new WritableStream<Out>({
+    if (this.#writable !== undefined) return this.#writable;
+    const writable = this.#writable = new WritableStream<Out>({
       write: (item) => this.feed(item),
       close: () => this.close(),
       abort: (reason) => {
@@ -714,6 +716,13 @@ export class Framed<In, Out = In>
         return this.#writer.abort(reason);
       },
     });
+    // A framer's `readable` piped here feeds this framer directly.
+    pipeTargets.set(writable, {
+      tryFeed: (item: Out) => this.tryFeed(item),
+      feed: (item: Out, options?: FramedSendOptions) => this.feed(item, options),
+      onFail: (listener) => this.#writer.onFail(listener),
+    });
+    return writable;
   }
 
   /**

@@ -2,6 +2,7 @@ import { abortable } from "../sync/abortable.ts";
 import { toWriter } from "../io/to_writer.ts";
 import type { ByteSink } from "../io/types.ts";
 import { engines, FrameWriter, writeSettings } from "./_framed_engine.ts";
+import { pipeTargets } from "./_framed_pipe.ts";
 import { Serial } from "./_serial.ts";
 import type { Encoder } from "./types.ts";
 
@@ -322,18 +323,32 @@ export class FramedWrite<T> implements AsyncDisposable {
    * ```
    */
   get writable(): WritableStream<T> {
-    return this.#writable ??= new WritableStream<T>({
-      write: (item) => {
-        const fed = this.feed(item);
-        if (fed === resolved) {
-          this.#engine.kick();
-          return resolved;
-        }
-        return fed.then(() => this.#engine.kick());
-      },
+    if (this.#writable !== undefined) return this.#writable;
+    const engine = this.#engine;
+    const feed = (item: T, options?: FramedSendOptions) => {
+      const fed = this.feed(item, options);
+      if (fed === resolved) {
+        engine.kick();
+        return resolved;
+      }
+      return fed.then(() => engine.kick());
+    };
+    const writable = this.#writable = new WritableStream<T>({
+      write: (item) => feed(item),
       close: () => this.close(),
-      abort: (reason) => this.#engine.abort(reason),
+      abort: (reason) => engine.abort(reason),
     });
+    // A framer's `readable` piped here feeds this framer directly.
+    pipeTargets.set(writable, {
+      tryFeed: (item: T) => {
+        if (!this.tryFeed(item)) return false;
+        engine.kick();
+        return true;
+      },
+      feed,
+      onFail: (listener) => engine.onFail(listener),
+    });
+    return writable;
   }
 
   /**
