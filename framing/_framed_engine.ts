@@ -14,6 +14,7 @@ import { type Clock, systemClock } from "../time/clock.ts";
 import { decodeEof } from "./_decode_eof.ts";
 import { FramesStream, type PipeSource } from "./_framed_pipe.ts";
 import { HeldFrame } from "./_held_frame.ts";
+import { Outcome } from "./_outcome.ts";
 import { checkCount, checkLimit } from "./_validate.ts";
 import type { Decoder, Encoder } from "./types.ts";
 
@@ -142,7 +143,7 @@ export class FrameReader<T> implements PipeSource<T> {
   /** When the incomplete frame at the front of the buffer began, if timed. */
   #frameStart: number | undefined;
   #cancelTimer: (() => void) | undefined;
-  readonly #closed = Promise.withResolvers<void>();
+  readonly #closed = new Outcome();
   readonly #held = new HeldFrame<T>();
   /** The `readable` stream's controller, once made (its queue counts as buffered frames). */
   #queued: ReadableStreamDefaultController<T> | undefined;
@@ -163,7 +164,6 @@ export class FrameReader<T> implements PipeSource<T> {
     this.#settings = settings;
     this.#readSize = settings.minReadSize;
     this.buf = new ByteBuffer(settings.minReadSize);
-    this.#closed.promise.catch(() => {});
     if (settings.inboundHighWaterMark > 0) this.#startRead();
   }
 
@@ -661,7 +661,10 @@ export class FrameWriter<T> {
   /** Write buffers up to this size are reused; larger ones (a burst) are let go. */
   readonly #keep: number;
   #buf = new ByteBuffer(INITIAL_WRITE_BUFFER);
-  #spare = new ByteBuffer(INITIAL_WRITE_BUFFER);
+  /** The buffer being written, while a write is in flight. */
+  #out: ByteBuffer | undefined;
+  /** A cleared buffer kept for the next write: items were encoded during the last one. */
+  #spare: ByteBuffer | undefined;
   #writing: Promise<void> | undefined;
   #encoded = 0;
   #written = 0;
@@ -838,10 +841,9 @@ export class FrameWriter<T> {
 
   /** Writes out `#buf` while encoding goes on into the spare buffer; never rejects. */
   #write(): Promise<void> {
-    // The buffer being written is `#spare` until the write settles.
-    const out = this.#buf;
-    this.#buf = this.#spare;
-    this.#spare = out;
+    const out = this.#out = this.#buf;
+    this.#buf = this.#spare ?? new ByteBuffer(INITIAL_WRITE_BUFFER);
+    this.#spare = undefined;
     const bytes = out.bytes();
     this.#outLength = bytes.length;
     let written: Promise<number>;
@@ -864,7 +866,7 @@ export class FrameWriter<T> {
         new Deno.errors.WriteZero(`Writer accepted 0 of ${this.#outLength} remaining bytes`),
       );
     }
-    return writeAll(this.#writer, this.#spare.bytes().subarray(n)).then(
+    return writeAll(this.#writer, this.#out!.bytes().subarray(n)).then(
       this.#writeDone,
       this.#writeFailed,
     );
@@ -872,20 +874,23 @@ export class FrameWriter<T> {
 
   #writeDone = (): void => {
     this.#written += this.#outLength;
-    this.#settle(this.#spare);
+    this.#settle(this.#out!);
   };
 
   #writeFailed = (error: unknown): void => {
     this.fail(error);
-    this.#settle(this.#spare);
+    this.#settle(this.#out!);
   };
 
   #settle(out: ByteBuffer): void {
     out.clear();
+    this.#out = undefined;
     this.#writing = undefined;
-    // A burst made this buffer large: do not hold on to it while idle.
-    if (out.capacity > this.#keep && this.#buf.length === 0) {
-      this.#spare = new ByteBuffer(INITIAL_WRITE_BUFFER);
-    }
+    // A burst made this buffer large: it is let go.
+    if (out.capacity > this.#keep) return;
+    // Nothing encoded meanwhile: one buffer is enough, the one with memory
+    // (an idle connection holds one); else it waits for the next write.
+    if (this.#buf.length === 0) this.#buf = out;
+    else this.#spare = out;
   }
 }

@@ -2,6 +2,7 @@ import type { ByteBuffer } from "../io/byte_buffer.ts";
 import type { Reader, Writer } from "../io/types.ts";
 import { engines, type FrameReader, type FrameWriter } from "./_framed_engine.ts";
 import { pipeTargets } from "./_framed_pipe.ts";
+import { Outcome } from "./_outcome.ts";
 import { FramedRead, type FramedReadNextOptions, type FramedReadOptions } from "./framed_read.ts";
 import { type FramedSendOptions, FramedWrite, type FramedWriteOptions } from "./framed_write.ts";
 import type { Codec } from "./types.ts";
@@ -137,8 +138,8 @@ export class Framed<In, Out = In>
   #reader: FrameReader<In>;
   #writer: FrameWriter<Out>;
   #writable: WritableStream<Out> | undefined;
-  #writeClosed = Promise.withResolvers<void>();
-  #closed: Promise<void>;
+  readonly #writeClosed = new Outcome();
+  #closed: Promise<void> | undefined;
 
   /**
    * Creates a framed transport.
@@ -161,15 +162,6 @@ export class Framed<In, Out = In>
     this.#reader = engines.get(this.#read) as FrameReader<In>;
     this.#writer = engines.get(this.#write) as FrameWriter<Out>;
     this.#reader.beforeWait = () => this.#flushNow();
-    this.#writeClosed.promise.catch(() => {});
-    // Both directions end on their own (an error reading leaves writing open).
-    this.#closed = Promise.allSettled([this.#reader.closed, this.#writeClosed.promise]).then(
-      ([read, write]) => {
-        if (read.status === "rejected") throw read.reason;
-        if (write.status === "rejected") throw write.reason;
-      },
-    );
-    this.#closed.catch(() => {});
   }
 
   /**
@@ -561,6 +553,15 @@ export class Framed<In, Out = In>
    * ```
    */
   get closed(): Promise<void> {
+    if (this.#closed !== undefined) return this.#closed;
+    // Both directions end on their own (an error reading leaves writing open).
+    this.#closed = Promise.allSettled([this.#reader.closed, this.#writeClosed.promise]).then(
+      ([read, write]) => {
+        if (read.status === "rejected") throw read.reason;
+        if (write.status === "rejected") throw write.reason;
+      },
+    );
+    this.#closed.catch(() => {});
     return this.#closed;
   }
 

@@ -3,7 +3,6 @@ import { InvalidUtf8Error } from "./invalid_utf8_error.ts";
 import { UnexpectedEofError } from "./unexpected_eof_error.ts";
 
 const EMPTY = new Uint8Array(0);
-const EMPTY_VIEW = new DataView(EMPTY.buffer);
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
@@ -64,8 +63,8 @@ const I64_MAX = (1n << 63n) - 1n;
  */
 export class ByteBuffer {
   #buf: Uint8Array = EMPTY;
-  /** A DataView over `#buf`, for the binary field methods. */
-  #view: DataView = EMPTY_VIEW;
+  /** A DataView over `#buf` for the binary field methods, made on first use. */
+  #view: DataView | undefined;
   #start = 0;
   #end = 0;
   #shared = false;
@@ -262,7 +261,7 @@ export class ByteBuffer {
     const next = allocate(capacity);
     if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
     this.#buf = next;
-    this.#view = new DataView(next.buffer, next.byteOffset, capacity);
+    this.#view = undefined;
     this.#start = 0;
     this.#end = len;
     this.#shared = false;
@@ -421,7 +420,12 @@ export class ByteBuffer {
   /** The DataView, with room for `n` more bytes at `#end`. */
   #room(n: number): DataView {
     if (this.#buf.length - this.#end < n) this.reserve(n);
-    return this.#view;
+    return this.#dataView();
+  }
+
+  #dataView(): DataView {
+    const buf = this.#buf;
+    return this.#view ??= new DataView(buf.buffer, buf.byteOffset, buf.length);
   }
 
   /** Offset of the first unread byte, consuming `n`; throws when fewer are buffered. */
@@ -746,7 +750,7 @@ export class ByteBuffer {
    * ```
    */
   getUint8(): number {
-    return this.#view.getUint8(this.#front(1, "getUint8"));
+    return this.#dataView().getUint8(this.#front(1, "getUint8"));
   }
 
   /**
@@ -766,7 +770,7 @@ export class ByteBuffer {
    * ```
    */
   getInt8(): number {
-    return this.#view.getInt8(this.#front(1, "getInt8"));
+    return this.#dataView().getInt8(this.#front(1, "getInt8"));
   }
 
   /**
@@ -790,7 +794,7 @@ export class ByteBuffer {
    * ```
    */
   getUint16(littleEndian = false): number {
-    return this.#view.getUint16(this.#front(2, "getUint16"), littleEndian);
+    return this.#dataView().getUint16(this.#front(2, "getUint16"), littleEndian);
   }
 
   /**
@@ -812,7 +816,7 @@ export class ByteBuffer {
    * ```
    */
   getInt16(littleEndian = false): number {
-    return this.#view.getInt16(this.#front(2, "getInt16"), littleEndian);
+    return this.#dataView().getInt16(this.#front(2, "getInt16"), littleEndian);
   }
 
   /**
@@ -834,7 +838,7 @@ export class ByteBuffer {
    * ```
    */
   getUint32(littleEndian = false): number {
-    return this.#view.getUint32(this.#front(4, "getUint32"), littleEndian);
+    return this.#dataView().getUint32(this.#front(4, "getUint32"), littleEndian);
   }
 
   /**
@@ -856,7 +860,7 @@ export class ByteBuffer {
    * ```
    */
   getInt32(littleEndian = false): number {
-    return this.#view.getInt32(this.#front(4, "getInt32"), littleEndian);
+    return this.#dataView().getInt32(this.#front(4, "getInt32"), littleEndian);
   }
 
   /**
@@ -878,7 +882,7 @@ export class ByteBuffer {
    * ```
    */
   getBigUint64(littleEndian = false): bigint {
-    return this.#view.getBigUint64(this.#front(8, "getBigUint64"), littleEndian);
+    return this.#dataView().getBigUint64(this.#front(8, "getBigUint64"), littleEndian);
   }
 
   /**
@@ -900,7 +904,7 @@ export class ByteBuffer {
    * ```
    */
   getBigInt64(littleEndian = false): bigint {
-    return this.#view.getBigInt64(this.#front(8, "getBigInt64"), littleEndian);
+    return this.#dataView().getBigInt64(this.#front(8, "getBigInt64"), littleEndian);
   }
 
   /**
@@ -922,7 +926,7 @@ export class ByteBuffer {
    * ```
    */
   getFloat32(littleEndian = false): number {
-    return this.#view.getFloat32(this.#front(4, "getFloat32"), littleEndian);
+    return this.#dataView().getFloat32(this.#front(4, "getFloat32"), littleEndian);
   }
 
   /**
@@ -944,7 +948,7 @@ export class ByteBuffer {
    * ```
    */
   getFloat64(littleEndian = false): number {
-    return this.#view.getFloat64(this.#front(8, "getFloat64"), littleEndian);
+    return this.#dataView().getFloat64(this.#front(8, "getFloat64"), littleEndian);
   }
 
   /**
