@@ -246,7 +246,11 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
 
   /**
    * The frames as a `ReadableStream`, for `pipeTo`/`pipeThrough`. It shares
-   * this reader's position; cancelling it ends the iteration.
+   * this reader's position; cancelling it ends the iteration. Piped into a
+   * framer's `writable` (a `Framed`'s or a `FramedWrite`'s, on this
+   * connection or another), frames go straight from this reader to that
+   * writer, as a `for await` + `feed` loop moves them, with `pipeTo`'s
+   * contract (locks, the `prevent*` options, `signal`, errors both ways).
    *
    * @example Usage
    * ```ts
