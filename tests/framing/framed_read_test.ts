@@ -239,6 +239,35 @@ Deno.test("FramedRead: concurrent next() calls, some aborted at any point, get e
   );
 });
 
+Deno.test("FramedRead: calls waiting when the read fails get the frames before it, then the error once, then the end", async () => {
+  const reader = new ManualReader();
+  const framed = new FramedRead(reader, new LinesCodec());
+  const calls = Array.from({ length: 5 }, () =>
+    framed.next().then(
+      (result) => result.done ? "done" : result.value,
+      (error: Error) => `error: ${error.message}`,
+    ));
+  await settle();
+  reader.push(text("a\nb\npart"));
+  await settle();
+  reader.fail(new Error("reset"));
+  assert.deepEqual(await Promise.all(calls), ["a", "b", "error: reset", "done", "done"]);
+  await assert.rejects(framed.closed, /reset/);
+});
+
+Deno.test("FramedRead: calls waiting at end of stream with a partial frame get UnexpectedEofError once", async () => {
+  const reader = new ManualReader();
+  const framed = new FramedRead(reader, new LengthDelimitedCodec());
+  const calls = [framed.next(), framed.next(), framed.next()].map((call) =>
+    call.then((result) => result.done ? "done" : "frame", (error) => error.constructor.name)
+  );
+  await settle();
+  reader.push(new Uint8Array([0, 0, 0, 9, 1, 2]));
+  await settle();
+  reader.push(null);
+  assert.deepEqual(await Promise.all(calls), ["UnexpectedEofError", "done", "done"]);
+});
+
 Deno.test("FramedRead.return() ends the iteration and cancels a stream source", async () => {
   let cancelled = false;
   const source = new ReadableStream<Uint8Array>({
