@@ -789,18 +789,10 @@ export class FrameWriter<T> {
   kick(): void {
     if (this.#pumping || this.#buf.length === 0 || this.#error !== undefined) return;
     // With nothing in flight (the common case) the write starts now; the
-    // pump looks again when it lands.
+    // pump looks again when a write settles (see `#settle`).
     this.#pumping = true;
-    (this.#writing ?? this.#write()).then(this.#pumpOn);
+    if (this.#writing === undefined) this.#write();
   }
-
-  #pumpOn = (): void => {
-    this.#pumping = false;
-    // What was fed meanwhile waits for its flush when one is deferred (the
-    // reader is in a burst): writing it now would split the burst's replies
-    // into a write per reply, and the peer's next burst into a read per frame.
-    if (!this.#deferred) this.kick();
-  };
 
   /** Flushes, then ends the write direction, once. */
   close(): Promise<void> {
@@ -886,11 +878,20 @@ export class FrameWriter<T> {
     out.clear();
     this.#out = undefined;
     this.#writing = undefined;
-    // A burst made this buffer large: it is let go.
-    if (out.capacity > this.#keep) return;
-    // Nothing encoded meanwhile: one buffer is enough, the one with memory
-    // (an idle connection holds one); else it waits for the next write.
-    if (this.#buf.length === 0) this.#buf = out;
-    else this.#spare = out;
+    // A burst made this buffer large: it is let go. Nothing encoded
+    // meanwhile: one buffer is enough, the one with memory (an idle
+    // connection holds one); else it waits for the next write.
+    if (out.capacity <= this.#keep) {
+      if (this.#buf.length === 0) this.#buf = out;
+      else this.#spare = out;
+    }
+    if (this.#pumping) {
+      this.#pumping = false;
+      // What was fed meanwhile waits for its flush when one is deferred (the
+      // reader is in a burst): writing it now would split the burst's
+      // replies into a write per reply, and the peer's next burst into a
+      // read per frame.
+      if (!this.#deferred) this.kick();
+    }
   }
 }
