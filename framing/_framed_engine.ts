@@ -413,7 +413,7 @@ export class FrameReader<T> implements PipeSource<T> {
       if (frame !== undefined) {
         this.framesRead++;
         if (this.#frameStart !== undefined) this.#frameStart = undefined;
-        if (this.#settings.inboundHighWaterMark > 0) this.#maybeReadAhead();
+        if (this.#settings.inboundHighWaterMark > 0) this.#readAheadLater();
         return frame;
       }
       if (this.#eof) {
@@ -473,6 +473,26 @@ export class FrameReader<T> implements PipeSource<T> {
   }
 
   #serving = false;
+
+  #readAheadQueued = false;
+
+  /**
+   * Reads ahead from the next macrotask on, if frames still wait then: a
+   * consumer that keeps up takes them all first and its wait starts the
+   * read, so a read-ahead started at once would only add a read that finds
+   * the socket empty.
+   */
+  #readAheadLater(): void {
+    if (this.#readAheadQueued || this.#reading !== undefined) return;
+    this.#readAheadQueued = true;
+    atNextTurn(this as FrameReader<unknown>);
+  }
+
+  /** The next macrotask came: the read-ahead starts if it is still due. */
+  afterTurn(): void {
+    this.#readAheadQueued = false;
+    this.#maybeReadAhead();
+  }
 
   #maybeReadAhead(): void {
     if (
@@ -575,7 +595,7 @@ export class FrameReader<T> implements PipeSource<T> {
         this.#smallReads = 0;
         this.#readSize = Math.max(this.#settings.minReadSize, readSize >>> 1);
       }
-      this.#maybeReadAhead();
+      if (this.#settings.inboundHighWaterMark > 0) this.#readAheadLater();
     }
     this.#stale = false;
     this.#notify();
@@ -638,15 +658,37 @@ const KEEP_WRITE_BUFFER = 65536;
  */
 const MAX_KEEP_WRITE_BUFFER = 128 * 1024;
 
-/** Writers that deferred their kick to the next macrotask, in order. */
-let deferredWriters: FrameWriter<unknown>[] = [];
-let deferredTimerArmed = false;
+/** Engines waiting for the next macrotask (a deferred flush, a read-ahead), in order. */
+let nextTurn: { afterTurn(): void }[] = [];
+let nextTurnArmed = false;
 
-function kickDeferred(): void {
-  const writers = deferredWriters;
-  deferredWriters = [];
-  deferredTimerArmed = false;
-  for (const writer of writers) writer.kickIfDeferred();
+function runNextTurn(): void {
+  const engines = nextTurn;
+  nextTurn = [];
+  nextTurnArmed = false;
+  for (const engine of engines) {
+    try {
+      engine.afterTurn();
+    } catch (error) {
+      // Not expected; reported without starving the engines after it.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}
+
+/**
+ * Calls `engine.afterTurn()` from the next macrotask. One timer serves
+ * every engine queued meanwhile: a timer per read batch would cost more
+ * than the batch's frames.
+ */
+function atNextTurn(engine: { afterTurn(): void }): void {
+  nextTurn.push(engine);
+  if (!nextTurnArmed) {
+    nextTurnArmed = true;
+    setTimeout(runNextTurn, 0);
+  }
 }
 
 /**
@@ -760,17 +802,12 @@ export class FrameWriter<T> {
 
   /**
    * Writes what is buffered by the next macrotask unless `kick` or
-   * `undefer` comes first. One timer serves every writer deferred meanwhile:
-   * a timer per read batch would cost more than the batch's frames.
+   * `undefer` comes first (see `atNextTurn`).
    */
   defer(): void {
     if (this.#deferred) return;
     this.#deferred = true;
-    deferredWriters.push(this as FrameWriter<unknown>);
-    if (!deferredTimerArmed) {
-      deferredTimerArmed = true;
-      setTimeout(kickDeferred, 0);
-    }
+    atNextTurn(this as FrameWriter<unknown>);
   }
 
   /** Drops a pending `defer` (the shared timer then skips this writer). */
@@ -779,7 +816,7 @@ export class FrameWriter<T> {
   }
 
   /** The shared timer fired: kicks this writer if it is still deferred. */
-  kickIfDeferred(): void {
+  afterTurn(): void {
     if (!this.#deferred) return;
     this.#deferred = false;
     this.kick();

@@ -201,7 +201,8 @@ Deno.test("FramedRead frames before an invalid read are delivered first", async 
   const framed = new FramedRead(reader, new LinesCodec(), { inboundHighWaterMark: 1024 });
   await settle();
   reader.push(text("a\nb\n"));
-  await settle();
+  await settle(); // the read lands
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the read-ahead starts from the next macrotask
   reader.push(new Uint8Array(0)); // resolves 0 for a non-empty buffer
   assert.equal((await framed.next()).value, "a");
   assert.equal((await framed.next()).value, "b");
