@@ -52,7 +52,7 @@ export class FramesStream<T> extends ReadableStream<T> {
       target === undefined || this.locked || destination.locked || this.#source.streamSettled ||
       (signal !== undefined && !(signal instanceof AbortSignal))
     ) return super.pipeTo(destination, options);
-    return pipe(this, this.#source, destination, target, options);
+    return pipe(this, this.#source, destination, target, options ?? {});
   }
 }
 

@@ -2,8 +2,15 @@
 // these tests hold it to pipeTo's contract, next to the standard pipe.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Framed, FramedRead, FramedWrite, LinesCodec } from "@weir/weir/framing";
-import { duplex, LineTooLongError } from "@weir/weir/io";
+import {
+  Framed,
+  FramedRead,
+  FramedWrite,
+  FrameTooLargeError,
+  LengthDelimitedCodec,
+  LinesCodec,
+} from "@weir/weir/framing";
+import { duplex, LineTooLongError, UnexpectedEofError } from "@weir/weir/io";
 import { text } from "./_codec_util.ts";
 import { ChunkReader, RecordingWriter, settle } from "./_io_util.ts";
 
@@ -216,4 +223,34 @@ Deno.test("pipeTo into a writable that is not a framer's is the standard pipe", 
   await source.readable.pipeTo(new WritableStream({ write: (line) => void seen.push(line) }));
   await settle();
   assert.deepEqual(seen, ["x", "y"]);
+});
+
+Deno.test("pipeTo: a frame the destination's encoder refuses rejects the pipe and cancels the source", async () => {
+  const wire = new Uint8Array([0, 0, 0, 1, 7, 0, 0, 0, 5, 1, 2, 3, 4, 5, 0, 0, 0, 1, 9]);
+  let cancelled = false;
+  const source = new FramedRead(
+    new ReadableStream<Uint8Array>({
+      start: (c) => c.enqueue(wire), // then silence: only a cancel ends it
+      cancel: () => void (cancelled = true),
+    }),
+    new LengthDelimitedCodec(),
+  );
+  const out = new RecordingWriter();
+  const target = new FramedWrite(out, new LengthDelimitedCodec({ maxFrameLength: 2 }));
+  await assert.rejects(source.readable.pipeTo(target.writable), FrameTooLargeError);
+  assert.equal(cancelled, true);
+  await target.flush().catch(() => {});
+  assert.deepEqual([...out.bytes], [0, 0, 0, 1, 7]); // the frame before it went through
+});
+
+Deno.test("pipeTo: a source cut off mid-frame rejects with UnexpectedEofError and aborts the destination", async () => {
+  const source = new FramedRead(
+    new ChunkReader([new Uint8Array([0, 0, 0, 1, 7, 0, 0, 0, 9, 1, 2])]),
+    new LengthDelimitedCodec(),
+  );
+  const out = new RecordingWriter();
+  const target = new FramedWrite(out, new LengthDelimitedCodec());
+  await assert.rejects(source.readable.pipeTo(target.writable), UnexpectedEofError);
+  assert.equal(out.closedWrite, false, "no FIN after a truncated source");
+  await assert.rejects(target.writable.getWriter().write(new Uint8Array([1])), UnexpectedEofError);
 });
