@@ -16,13 +16,26 @@ import { FramesStream, type PipeSource } from "./_framed_pipe.ts";
 import { HeldFrame } from "./_held_frame.ts";
 import { Outcome } from "./_outcome.ts";
 import { checkCount, checkLimit } from "./_validate.ts";
+import type { FramedRead } from "./framed_read.ts";
+import type { FramedWrite } from "./framed_write.ts";
 import type { Decoder, Encoder } from "./types.ts";
 
 /**
- * The engine behind each public framer, for `Framed` to link its halves
- * (the flush policy) and hand over their buffers.
+ * The engine inside a `FramedRead` or `FramedWrite`, for `Framed` to link
+ * its halves (the flush policy) and hand over their buffers. Their classes
+ * fill it in from a static block: a field read, and no map entry per framer.
  */
-export const engines: WeakMap<object, FrameReader<unknown> | FrameWriter<unknown>> = new WeakMap();
+export const engineOf: {
+  reader<T>(read: FramedRead<T>): FrameReader<T>;
+  writer<T>(write: FramedWrite<T>): FrameWriter<T>;
+} = {
+  reader: () => {
+    throw new Error("FramedRead is not loaded");
+  },
+  writer: () => {
+    throw new Error("FramedWrite is not loaded");
+  },
+};
 
 /** The read side's settings, validated. */
 export interface ReadSettings {
@@ -137,20 +150,24 @@ export class FrameReader<T> implements PipeSource<T> {
   /**
    * The `next` calls waiting for bytes, served in call order whenever a
    * read lands (one promise per waiting call: no task, wake-up or queue
-   * promise between the read and the caller).
+   * promise between the read and the caller). The first is held on its
+   * own, the rest (concurrent calls, rare) in an array made when needed:
+   * an idle connection has one waiting call and no array.
    */
-  readonly #waiters: Waiter<T>[] = [];
+  #waiter: Waiter<T> | undefined;
+  #moreWaiters: Waiter<T>[] | undefined;
   /** When the incomplete frame at the front of the buffer began, if timed. */
   #frameStart: number | undefined;
   #cancelTimer: (() => void) | undefined;
-  readonly #closed = new Outcome();
+  /** Made when `closed` is asked for or decoding ends, not before (idle memory). */
+  #closed: Outcome | undefined;
   readonly #held = new HeldFrame<T>();
   /** The `readable` stream's controller, once made (its queue counts as buffered frames). */
   #queued: ReadableStreamDefaultController<T> | undefined;
   /** An error met after frames were queued in one pull, for the next pull. */
   #pullError: { value: unknown } | undefined;
-  /** Called when a caller is about to wait for the source (the flush policy's hook). */
-  beforeWait: (() => void) | undefined;
+  /** The writer to flush when a caller is about to wait for the source (the flush policy; `Framed` pairs them). */
+  flushBeforeWait: { flushNow(): void } | undefined;
   /** Frames decoded so far (a plain count: telemetry reads it when it collects). */
   framesRead = 0;
 
@@ -173,7 +190,7 @@ export class FrameReader<T> implements PipeSource<T> {
 
   /** Settles when decoding has ended: rejects with the error that ended it. */
   get closed(): Promise<void> {
-    return this.#closed.promise;
+    return (this.#closed ??= new Outcome()).promise;
   }
 
   /** No frame will come any more (and no error is left to report). */
@@ -202,7 +219,7 @@ export class FrameReader<T> implements PipeSource<T> {
    */
   next(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#waiters.length === 0) {
+    if (this.#waiter === undefined) {
       let frame: T | undefined;
       try {
         frame = this.#take(signal);
@@ -216,21 +233,34 @@ export class FrameReader<T> implements PipeSource<T> {
     const waiter: Waiter<T> = { resolve, reject, signal, onAbort: undefined };
     if (signal !== undefined) {
       waiter.onAbort = () => {
-        const at = this.#waiters.indexOf(waiter);
-        if (at < 0) return;
-        this.#waiters.splice(at, 1);
-        reject(signal.reason);
+        if (this.#removeWaiter(waiter)) reject(signal.reason);
       };
       signal.addEventListener("abort", waiter.onAbort, { once: true });
     }
-    // The first waiter needs bytes now; later ones queue behind it.
-    if (this.#waiters.push(waiter) === 1) this.#needBytes();
+    if (this.#waiter === undefined) {
+      // The first waiter needs bytes now; later ones queue behind it.
+      this.#waiter = waiter;
+      this.#needBytes();
+    } else (this.#moreWaiters ??= []).push(waiter);
     return promise;
+  }
+
+  /** Takes `waiter` out of the queue (its signal aborted); `false` if it was served already. */
+  #removeWaiter(waiter: Waiter<T>): boolean {
+    const more = this.#moreWaiters;
+    if (this.#waiter === waiter) {
+      this.#waiter = more?.shift();
+      return true;
+    }
+    const at = more === undefined ? -1 : more.indexOf(waiter);
+    if (at < 0) return false;
+    more!.splice(at, 1);
+    return true;
   }
 
   /** A frame if one can be decoded now; `DONE` at the end; `undefined` when it must wait. */
   tryNext(): IteratorResult<T, undefined> | undefined {
-    if (this.#waiters.length !== 0) return undefined;
+    if (this.#waiter !== undefined) return undefined;
     const frame = this.#take(undefined);
     if (frame !== undefined) return { value: frame, done: false };
     return this.done ? DONE : undefined;
@@ -245,7 +275,7 @@ export class FrameReader<T> implements PipeSource<T> {
 
   /** No `next` is pending and no frame is held back for one. */
   get idle(): boolean {
-    return this.#waiters.length === 0 && !this.#held.holding;
+    return this.#waiter === undefined && !this.#held.holding;
   }
 
   /** Starts from bytes read elsewhere (a handover), decoded before anything new. */
@@ -375,9 +405,7 @@ export class FrameReader<T> implements PipeSource<T> {
    * needs more bytes.
    */
   #serve(): void {
-    const waiters = this.#waiters;
-    while (waiters.length > 0) {
-      const waiter = waiters[0]!;
+    for (let waiter = this.#waiter; waiter !== undefined; waiter = this.#waiter) {
       let result: IteratorResult<T, undefined> | undefined;
       let failed: { value: unknown } | undefined;
       try {
@@ -388,7 +416,7 @@ export class FrameReader<T> implements PipeSource<T> {
         failed = { value: error };
       }
       if (result === undefined && failed === undefined) return this.#needBytes();
-      waiters.shift();
+      this.#waiter = this.#moreWaiters?.shift();
       if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener("abort", waiter.onAbort);
       if (failed !== undefined) waiter.reject(failed.value);
       else waiter.resolve(result!);
@@ -435,7 +463,7 @@ export class FrameReader<T> implements PipeSource<T> {
   /** A caller is about to wait for the source: the flush hook runs, and a read starts. */
   #needBytes(): void {
     if (this.#done || this.#error !== undefined) return;
-    this.beforeWait?.();
+    this.flushBeforeWait?.flushNow();
     if (this.#reading === undefined) this.#startRead();
   }
 
@@ -454,16 +482,17 @@ export class FrameReader<T> implements PipeSource<T> {
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
     this.#notify();
-    if (error === undefined) this.#closed.resolve();
+    const closed = this.#closed ??= new Outcome();
+    if (error === undefined) closed.resolve();
     else {
-      this.#closed.reject(error.value);
+      closed.reject(error.value);
       this.#reader.cancel?.(error.value).catch(() => {});
     }
   }
 
   #notify(): void {
     // Not from within `#serve` (ending the reader notifies): its loop goes on.
-    if (this.#waiters.length === 0 || this.#serving) return;
+    if (this.#waiter === undefined || this.#serving) return;
     this.#serving = true;
     try {
       this.#serve();
@@ -485,7 +514,7 @@ export class FrameReader<T> implements PipeSource<T> {
   #readAheadLater(): void {
     if (this.#readAheadQueued || this.#reading !== undefined) return;
     this.#readAheadQueued = true;
-    atNextTurn(this as FrameReader<unknown>);
+    nextTurn.add(this as FrameReader<unknown>);
   }
 
   /** The next macrotask came: the read-ahead starts if it is still due. */
@@ -508,7 +537,10 @@ export class FrameReader<T> implements PipeSource<T> {
     if (buf.length === 0 && buf.capacity > 2 * chunkFor(readSize)) {
       buf = this.buf = new ByteBuffer(readSize);
     }
-    let spare = buf.spare();
+    // A read takes at most a read's worth, unless a large frame being
+    // completed needs more (its decoder reserved it).
+    const large = buf.length >= readSize;
+    let spare = large ? buf.spare() : buf.spare(readSize);
     const room = spare.length;
     const quarter = Math.max(1, readSize >>> 2);
     // A read should have room for all the peer sent: a shorter one splits a
@@ -519,13 +551,11 @@ export class FrameReader<T> implements PipeSource<T> {
     // under a quarter of a read. Never while a large frame is being
     // completed: its decoder reserved what it needs, and moving would copy
     // it again.
-    const completing = room > 0 && buf.length >= readSize;
+    const completing = room > 0 && large;
     const short = room < readSize && room < 2 * this.#lastRead && buf.length <= quarter;
     if (!completing && (room < quarter || short)) {
       buf.reserve(chunkFor(readSize));
-      spare = buf.spare().subarray(0, readSize);
-    } else if (spare.length > readSize && buf.length < readSize) {
-      spare = spare.subarray(0, readSize);
+      spare = buf.spare(readSize);
     }
     let read: Promise<number | null>;
     try {
@@ -648,8 +678,11 @@ export class FrameReader<T> implements PipeSource<T> {
   }
 }
 
-/** Where each encode buffer starts; it grows with the batches. */
-const INITIAL_WRITE_BUFFER = 512;
+/**
+ * Where each encode buffer starts; it grows with the batches and is kept
+ * between writes, so it starts small: an idle connection holds little.
+ */
+const INITIAL_WRITE_BUFFER = 64;
 /** A write buffer at most this large (or twice the high-water mark) is kept between writes. */
 const KEEP_WRITE_BUFFER = 65536;
 /**
@@ -658,38 +691,57 @@ const KEEP_WRITE_BUFFER = 65536;
  */
 const MAX_KEEP_WRITE_BUFFER = 128 * 1024;
 
-/** Engines waiting for the next macrotask (a deferred flush, a read-ahead), in order. */
-let nextTurn: { afterTurn(): void }[] = [];
-let nextTurnArmed = false;
+/**
+ * Calls `run` on each item added until `schedule` fires, in order: one
+ * timer (or microtask) serves every engine queued meanwhile, as one per
+ * read batch would cost more than the batch's frames.
+ */
+class Batch<T> {
+  #items: T[] = [];
+  #armed = false;
+  readonly #schedule: (callback: () => void) => void;
+  readonly #run: (item: T) => void;
 
-function runNextTurn(): void {
-  const engines = nextTurn;
-  nextTurn = [];
-  nextTurnArmed = false;
-  for (const engine of engines) {
-    try {
-      engine.afterTurn();
-    } catch (error) {
-      // Not expected; reported without starving the engines after it.
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
+  constructor(schedule: (callback: () => void) => void, run: (item: T) => void) {
+    this.#schedule = schedule;
+    this.#run = run;
   }
+
+  add(item: T): void {
+    this.#items.push(item);
+    if (this.#armed) return;
+    this.#armed = true;
+    this.#schedule(this.#fire);
+  }
+
+  #fire = (): void => {
+    const items = this.#items;
+    this.#items = [];
+    this.#armed = false;
+    for (const item of items) {
+      try {
+        this.#run(item);
+      } catch (error) {
+        // Not expected; reported without starving the items after it.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  };
 }
 
 /**
- * Calls `engine.afterTurn()` from the next macrotask. One timer serves
- * every engine queued meanwhile: a timer per read batch would cost more
- * than the batch's frames.
+ * Engines waiting for the next macrotask (a deferred flush, a read-ahead):
+ * `afterTurn()` is called from one shared timer.
  */
-function atNextTurn(engine: { afterTurn(): void }): void {
-  nextTurn.push(engine);
-  if (!nextTurnArmed) {
-    nextTurnArmed = true;
-    setTimeout(runNextTurn, 0);
-  }
-}
+const nextTurn = new Batch<{ afterTurn(): void }>(
+  (callback) => setTimeout(callback, 0),
+  (engine) => engine.afterTurn(),
+);
+
+/** Writers to kick from a microtask (see `FrameWriter.kickSoon`). */
+const soon = new Batch<FrameWriter<unknown>>(queueMicrotask, (writer) => writer.afterMicrotask());
 
 /**
  * The write side: items are encoded into one buffer while the other is
@@ -784,7 +836,9 @@ export class FrameWriter<T> {
     if (this.#written === this.#encoded) return RESOLVED;
     // Nothing in flight (the usual `send`): the one write started now
     // takes everything encoded, so its settling is this flush's.
-    if (this.#writing === undefined) return this.#write().then(this.#checkWritten);
+    if (this.#writing === undefined) {
+      return this.#write().then(this.#checkWritten ??= () => this.#throwIfFailed());
+    }
     return this.#flushAfterWrites();
   }
 
@@ -793,21 +847,24 @@ export class FrameWriter<T> {
     while (this.#written < target && this.#error === undefined) {
       await (this.#writing ?? this.#write());
     }
-    this.#checkWritten();
+    this.#throwIfFailed();
   }
 
-  #checkWritten = (): void => {
+  /** `flush`'s reaction to its write, made on the first flush (a framer only fed never needs it). */
+  #checkWritten: (() => void) | undefined;
+
+  #throwIfFailed(): void {
     if (this.#error !== undefined) throw this.#error.value;
-  };
+  }
 
   /**
    * Writes what is buffered by the next macrotask unless `kick` or
-   * `undefer` comes first (see `atNextTurn`).
+   * `undefer` comes first (see `nextTurn`).
    */
   defer(): void {
     if (this.#deferred) return;
     this.#deferred = true;
-    atNextTurn(this as FrameWriter<unknown>);
+    nextTurn.add(this as FrameWriter<unknown>);
   }
 
   /** Drops a pending `defer` (the shared timer then skips this writer). */
@@ -819,6 +876,30 @@ export class FrameWriter<T> {
   afterTurn(): void {
     if (!this.#deferred) return;
     this.#deferred = false;
+    this.kick();
+  }
+
+  /** The reader is about to wait for bytes: what is buffered is written now. */
+  flushNow(): void {
+    this.#deferred = false;
+    this.kick();
+  }
+
+  #kickQueued = false;
+
+  /**
+   * Kicks from a microtask: what more is fed within this microtask turn (a
+   * burst of sends) goes out in the same write.
+   */
+  kickSoon(): void {
+    if (this.#kickQueued) return;
+    this.#kickQueued = true;
+    soon.add(this as FrameWriter<unknown>);
+  }
+
+  /** The microtask of `kickSoon` came. */
+  afterMicrotask(): void {
+    this.#kickQueued = false;
     this.kick();
   }
 
@@ -896,15 +977,15 @@ export class FrameWriter<T> {
       );
     }
     return writeAll(this.#writer, this.#out!.bytes().subarray(n)).then(
-      this.#writeDone,
+      () => this.#writeDone(),
       this.#writeFailed,
     );
   };
 
-  #writeDone = (): void => {
+  #writeDone(): void {
     this.#written += this.#outLength;
     this.#settle(this.#out!);
-  };
+  }
 
   #writeFailed = (error: unknown): void => {
     this.fail(error);

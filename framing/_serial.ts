@@ -12,10 +12,8 @@ export class Serial {
   #ticket = 0;
   /** The task started with nobody ahead, while it runs. */
   #alone: Promise<unknown> | undefined;
-  #clearAlone = (): void => {
-    if (this.#tail === this.#alone) this.#tail = undefined;
-    this.#alone = undefined;
-  };
+  /** Made on the first task (a line never used holds no function). */
+  #clearAlone: (() => void) | undefined;
 
   /** No task is running or waiting: a caller may act synchronously. */
   get idle(): boolean {
@@ -36,7 +34,11 @@ export class Serial {
         return Promise.reject(error);
       }
       this.#tail = this.#alone = work;
-      work.then(this.#clearAlone, this.#clearAlone);
+      const clear = this.#clearAlone ??= () => {
+        if (this.#tail === this.#alone) this.#tail = undefined;
+        this.#alone = undefined;
+      };
+      work.then(clear, clear);
       return work;
     }
     const ticket = ++this.#ticket;

@@ -1,6 +1,6 @@
 import type { ByteBuffer } from "../io/byte_buffer.ts";
 import type { Reader, Writer } from "../io/types.ts";
-import { engines, type FrameReader, type FrameWriter } from "./_framed_engine.ts";
+import { engineOf, type FrameReader, type FrameWriter } from "./_framed_engine.ts";
 import { pipeTargets } from "./_framed_pipe.ts";
 import { Outcome } from "./_outcome.ts";
 import { FramedRead, type FramedReadNextOptions, type FramedReadOptions } from "./framed_read.ts";
@@ -138,7 +138,8 @@ export class Framed<In, Out = In>
   #reader: FrameReader<In>;
   #writer: FrameWriter<Out>;
   #writable: WritableStream<Out> | undefined;
-  readonly #writeClosed = new Outcome();
+  /** Made when `closed` is asked for or the write side ends, not before (idle memory). */
+  #writeClosed: Outcome | undefined;
   #closed: Promise<void> | undefined;
 
   /**
@@ -159,9 +160,10 @@ export class Framed<In, Out = In>
     };
     this.#read = new FramedRead(direct ? transport as Reader : streams.readable, codec, options);
     this.#write = new FramedWrite(direct ? transport as Writer : streams.writable, codec, options);
-    this.#reader = engines.get(this.#read) as FrameReader<In>;
-    this.#writer = engines.get(this.#write) as FrameWriter<Out>;
-    this.#reader.beforeWait = () => this.#flushNow();
+    this.#reader = engineOf.reader(this.#read);
+    this.#writer = engineOf.writer(this.#write);
+    // The flush policy: what was fed is written before the reader waits.
+    this.#reader.flushBeforeWait = this.#writer as FrameWriter<unknown>;
   }
 
   /**
@@ -234,7 +236,7 @@ export class Framed<In, Out = In>
     this.#cancelFallback();
     const readBuffer = this.#reader.detach();
     const writeBuffer = this.#writer.detach();
-    this.#writeClosed.resolve();
+    (this.#writeClosed ??= new Outcome()).resolve();
     return { transport: this.#transport, codec: this.codec, readBuffer, writeBuffer };
   }
 
@@ -529,7 +531,10 @@ export class Framed<In, Out = In>
   close(): Promise<void> {
     this.#cancelFallback();
     const closing = this.#write.close();
-    closing.then(() => this.#writeClosed.resolve(), (error) => this.#writeClosed.reject(error));
+    closing.then(
+      () => (this.#writeClosed ??= new Outcome()).resolve(),
+      (error) => (this.#writeClosed ??= new Outcome()).reject(error),
+    );
     return closing;
   }
 
@@ -555,7 +560,10 @@ export class Framed<In, Out = In>
   get closed(): Promise<void> {
     if (this.#closed !== undefined) return this.#closed;
     // Both directions end on their own (an error reading leaves writing open).
-    this.#closed = Promise.allSettled([this.#reader.closed, this.#writeClosed.promise]).then(
+    this.#closed = Promise.allSettled([
+      this.#reader.closed,
+      (this.#writeClosed ??= new Outcome()).promise,
+    ]).then(
       ([read, write]) => {
         if (read.status === "rejected") throw read.reason;
         if (write.status === "rejected") throw write.reason;
@@ -734,26 +742,12 @@ export class Framed<In, Out = In>
     if (!this.#reader.mayHaveFrames) {
       // Within this microtask turn more may be fed (a burst of sends): they
       // all go out in the one write started after it.
-      if (!this.#kickQueued) {
-        this.#kickQueued = true;
-        queueMicrotask(this.#queuedKick);
-      }
+      this.#writer.kickSoon();
     } else {
       // Deferred to the reader's next wait, and written anyway by the next
       // macrotask if the consumer stops taking frames meanwhile.
       this.#writer.defer();
     }
-  }
-
-  #kickQueued = false;
-  #queuedKick = () => {
-    this.#kickQueued = false;
-    this.#writer.kick();
-  };
-
-  #flushNow(): void {
-    this.#cancelFallback();
-    this.#writer.kick();
   }
 
   #cancelFallback(): void {

@@ -1,7 +1,7 @@
 import { toReader } from "../io/to_reader.ts";
 import type { ByteSource } from "../io/types.ts";
 import type { Clock } from "../time/clock.ts";
-import { engines, FrameReader, readSettings } from "./_framed_engine.ts";
+import { engineOf, FrameReader, readSettings } from "./_framed_engine.ts";
 import type { Decoder } from "./types.ts";
 
 /** Options for {@linkcode FramedRead} (and the read side of `Framed`). */
@@ -116,7 +116,10 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
   constructor(source: ByteSource, decoder: Decoder<T>, options: FramedReadOptions = {}) {
     const settings = readSettings(options, { minReadSize: 4096, inboundHighWaterMark: 0 });
     this.#engine = new FrameReader(toReader(source), decoder, settings);
-    engines.set(this, this.#engine as FrameReader<unknown>);
+  }
+
+  static {
+    engineOf.reader = (read) => read.#engine;
   }
 
   /**

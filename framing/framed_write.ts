@@ -1,7 +1,7 @@
 import { abortable } from "../sync/abortable.ts";
 import { toWriter } from "../io/to_writer.ts";
 import type { ByteSink } from "../io/types.ts";
-import { engines, FrameWriter, writeSettings } from "./_framed_engine.ts";
+import { engineOf, FrameWriter, writeSettings } from "./_framed_engine.ts";
 import { pipeTargets } from "./_framed_pipe.ts";
 import { Serial } from "./_serial.ts";
 import type { Encoder } from "./types.ts";
@@ -75,7 +75,8 @@ const resolved = Promise.resolve();
  */
 export class FramedWrite<T> implements AsyncDisposable {
   #engine: FrameWriter<T>;
-  #serial = new Serial();
+  /** Queues `feed`/`flush`/`close` calls that must wait; made on first need (idle memory). */
+  #serial: Serial | undefined;
   #closing: Promise<void> | undefined;
   #writable: WritableStream<T> | undefined;
 
@@ -89,7 +90,19 @@ export class FramedWrite<T> implements AsyncDisposable {
    */
   constructor(sink: ByteSink, encoder: Encoder<T>, options: FramedWriteOptions = {}) {
     this.#engine = new FrameWriter(toWriter(sink), encoder, writeSettings(options));
-    engines.set(this, this.#engine as FrameWriter<unknown>);
+  }
+
+  static {
+    engineOf.writer = (write) => write.#engine;
+  }
+
+  /** No call waits in line: one may act synchronously. */
+  get #idle(): boolean {
+    return this.#serial === undefined || this.#serial.idle;
+  }
+
+  #line(): Serial {
+    return this.#serial ??= new Serial();
   }
 
   /**
@@ -156,7 +169,7 @@ export class FramedWrite<T> implements AsyncDisposable {
    */
   feed(item: T, options?: FramedSendOptions): Promise<void> {
     const engine = this.#engine;
-    if (this.#serial.idle && engine.hasRoom) {
+    if (this.#idle && engine.hasRoom) {
       try {
         engine.encode(item);
       } catch (error) {
@@ -165,7 +178,7 @@ export class FramedWrite<T> implements AsyncDisposable {
       return resolved;
     }
     const signal = options?.signal;
-    return this.#serial.run(async () => {
+    return this.#line().run(async () => {
       while (!engine.hasRoom) await abortable(engine.flush(), signal);
       engine.encode(item);
     }, signal);
@@ -195,7 +208,7 @@ export class FramedWrite<T> implements AsyncDisposable {
    */
   tryFeed(item: T): boolean {
     const engine = this.#engine;
-    if (!this.#serial.idle || !engine.hasRoom) return false;
+    if (!this.#idle || !engine.hasRoom) return false;
     engine.encode(item);
     return true;
   }
@@ -256,8 +269,8 @@ export class FramedWrite<T> implements AsyncDisposable {
    */
   flush(options?: FramedSendOptions): Promise<void> {
     const signal = options?.signal;
-    if (this.#serial.idle) return abortable(this.#engine.flush(), signal);
-    return this.#serial.run(() => abortable(this.#engine.flush(), signal), signal);
+    if (this.#idle) return abortable(this.#engine.flush(), signal);
+    return this.#line().run(() => abortable(this.#engine.flush(), signal), signal);
   }
 
   /**
@@ -280,7 +293,7 @@ export class FramedWrite<T> implements AsyncDisposable {
    * ```
    */
   close(): Promise<void> {
-    return this.#closing ??= this.#serial.run(() => this.#engine.close(), undefined);
+    return this.#closing ??= this.#line().run(() => this.#engine.close(), undefined);
   }
 
   /**

@@ -134,7 +134,7 @@ export class ByteBuffer {
    * ```
    */
   bytes(): Uint8Array {
-    return this.#buf.subarray(this.#start, this.#end);
+    return this.#slice(this.#start, this.#end);
   }
 
   /**
@@ -271,7 +271,10 @@ export class ByteBuffer {
    * The spare capacity after the unread bytes, as a borrowed view to write
    * into; follow with {@linkcode ByteBuffer.prototype.commit}.
    *
+   * @param maxLength At most this many bytes of it (a read that should not
+   * take more); all of it when omitted.
    * @returns A writable view of the spare capacity (may be empty).
+   * @throws {RangeError} When `maxLength` is given and is not a non-negative integer.
    *
    * @example Usage
    * ```ts
@@ -279,14 +282,30 @@ export class ByteBuffer {
    * import assert from "node:assert/strict";
    *
    * const buf = new ByteBuffer();
-   * buf.reserve(2);
+   * buf.reserve(4);
+   * assert.equal(buf.spare(2).length, 2);
    * buf.spare().set([9, 9]);
    * buf.commit(2);
    * assert.deepEqual([...buf.bytes()], [9, 9]);
    * ```
    */
-  spare(): Uint8Array {
-    return this.#buf.subarray(this.#end);
+  spare(maxLength?: number): Uint8Array {
+    const end = this.#end;
+    const room = this.#buf.length - end;
+    if (maxLength === undefined || maxLength >= room) return this.#slice(end, end + room);
+    if (!(Number.isInteger(maxLength) && maxLength >= 0)) {
+      throw new RangeError(`'maxLength' must be a non-negative integer: received ${maxLength}`);
+    }
+    return this.#slice(end, end + maxLength);
+  }
+
+  /**
+   * A view of `#buf[from, to)`, made directly: `subarray` looks up a
+   * species constructor, which costs more than the view on a per-read path.
+   */
+  #slice(from: number, to: number): Uint8Array {
+    const buf = this.#buf;
+    return new Uint8Array(buf.buffer, buf.byteOffset + from, to - from);
   }
 
   /**
@@ -409,17 +428,21 @@ export class ByteBuffer {
       throw new RangeError(`Cannot take ${n} bytes: only ${this.length} bytes buffered`);
     }
     if (n === 0) return new Uint8Array(0);
-    const buf = this.#buf;
-    // A view made directly: `subarray` looks up a species constructor.
-    const out = new Uint8Array(buf.buffer, buf.byteOffset + this.#start, n);
+    const out = this.#slice(this.#start, this.#start + n);
     this.#start += n;
     this.#shared = true;
     return out;
   }
 
+  /** Makes room for `n` more bytes; returns where they go (`#end`). */
+  #reserveAt(n: number): number {
+    if (this.#buf.length - this.#end < n) this.reserve(n);
+    return this.#end;
+  }
+
   /** The DataView, with room for `n` more bytes at `#end`. */
   #room(n: number): DataView {
-    if (this.#buf.length - this.#end < n) this.reserve(n);
+    this.#reserveAt(n);
     return this.#dataView();
   }
 
@@ -506,8 +529,13 @@ export class ByteBuffer {
    */
   putUint16(value: number, littleEndian = false): void {
     checkInteger(value, 0, 0xffff);
-    this.#room(2).setUint16(this.#end, value, littleEndian);
-    this.#end += 2;
+    // Byte stores, not the DataView: a buffer that only ever gets length
+    // prefixes (a framer's write buffer) never makes one.
+    const at = this.#reserveAt(2);
+    const b = this.#buf;
+    b[at + (littleEndian ? 1 : 0)] = value >>> 8;
+    b[at + (littleEndian ? 0 : 1)] = value;
+    this.#end = at + 2;
   }
 
   /**
@@ -552,8 +580,21 @@ export class ByteBuffer {
    */
   putUint32(value: number, littleEndian = false): void {
     checkInteger(value, 0, 0xffffffff);
-    this.#room(4).setUint32(this.#end, value, littleEndian);
-    this.#end += 4;
+    // Byte stores, as in `putUint16`.
+    const at = this.#reserveAt(4);
+    const b = this.#buf;
+    if (littleEndian) {
+      b[at] = value;
+      b[at + 1] = value >>> 8;
+      b[at + 2] = value >>> 16;
+      b[at + 3] = value >>> 24;
+    } else {
+      b[at] = value >>> 24;
+      b[at + 1] = value >>> 16;
+      b[at + 2] = value >>> 8;
+      b[at + 3] = value;
+    }
+    this.#end = at + 4;
   }
 
   /**

@@ -5,4 +5,4 @@ import type { Connection } from "./connection.ts";
  * sweep sooner for a shorter timeout. Set by the server for each connection
  * it runs; a connection outside a server has no entry.
  */
-export const idleTimeoutChanged: WeakMap<Connection, () => void> = new WeakMap();
+export const idleTimeoutChanged: WeakMap<Connection, (conn: Connection) => void> = new WeakMap();

@@ -64,7 +64,9 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
   #activity = 0;
   #writeClosed = false;
   #closed = false;
-  #closedPromise = Promise.withResolvers<void>();
+  /** `closed`, made when asked for (an idle connection holds no promise). */
+  #closedPromise: Promise<void> | undefined;
+  #resolveClosed: (() => void) | undefined;
   #idleTimeout: number | undefined;
   /** A `writeAll` is writing its bytes; later ones wait in `#queue`. */
   #busy = false;
@@ -91,8 +93,15 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
   };
   #bytesRead = 0;
   #bytesWritten = 0;
+  /**
+   * The `writeAll` fast path's reactions, made on its first use (a
+   * connection written only through `write` holds neither).
+   */
+  #wrote: ((n: number) => Promise<void> | undefined) | undefined;
+  #writeFailed: ((error: unknown) => never) | undefined;
+
   /** Ends the `writeAll` fast path: counts it, and writes the rest after a short write. */
-  #wrote = (n: number): Promise<void> | undefined => {
+  #wroteAll(n: number): Promise<void> | undefined {
     this.#activity++;
     this.#bytesWritten += n;
     const p = this.#writing!;
@@ -102,12 +111,13 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
       return undefined;
     }
     return this.#writeRest(p.subarray(n));
-  };
-  #writeFailed = (error: unknown): never => {
+  }
+
+  #writeAllFailed(error: unknown): never {
     this.#writing = undefined;
     this.#next();
     throw error;
-  };
+  }
 
   /**
    * Wraps an open Deno connection; the `Connection` now owns it.
@@ -150,7 +160,15 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
    * ```
    */
   get closed(): Promise<void> {
-    return this.#closedPromise.promise;
+    if (this.#closedPromise === undefined) {
+      if (this.#closed) this.#closedPromise = RESOLVED;
+      else {
+        const { promise, resolve } = Promise.withResolvers<void>();
+        this.#closedPromise = promise;
+        this.#resolveClosed = resolve;
+      }
+    }
+    return this.#closedPromise;
   }
 
   /**
@@ -188,7 +206,7 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
       );
     }
     this.#idleTimeout = value;
-    idleTimeoutChanged.get(this)?.();
+    idleTimeoutChanged.get(this)?.(this);
   }
 
   /**
@@ -420,7 +438,10 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
       // no async frame, no closure.
       this.#busy = true;
       this.#writing = p;
-      return this.#conn.write(p).then(this.#wrote, this.#writeFailed);
+      return this.#conn.write(p).then(
+        this.#wrote ??= (n) => this.#wroteAll(n),
+        this.#writeFailed ??= (error) => this.#writeAllFailed(error),
+      );
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (p.length === 0) return RESOLVED;
@@ -451,11 +472,10 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
   /** Writes all of `p` (the caller holds the write turn), then hands the turn on. */
   #writeRest(p: Uint8Array): Promise<void> {
     const written = writeAll(this, p);
-    written.then(this.#nextAfter, this.#nextAfter);
+    const next = () => this.#next();
+    written.then(next, next);
     return written;
   }
-
-  #nextAfter = (): void => this.#next();
 
   /** Passes the write turn to the oldest queued `writeAll`, or frees it. */
   #next(): void {
@@ -515,7 +535,8 @@ export class Connection<C extends Deno.Conn = Deno.Conn>
       // Already closed by someone holding `raw`: nothing left to release.
       if (!(error instanceof Deno.errors.BadResource)) throw error;
     } finally {
-      this.#closedPromise.resolve();
+      this.#resolveClosed?.();
+      this.#resolveClosed = undefined;
     }
   }
 

@@ -589,7 +589,7 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
       error: undefined,
     };
     this.#conns.set(conn, tracked);
-    idleTimeoutChanged.set(conn, () => this.#idleTimeoutChanged(conn));
+    idleTimeoutChanged.set(conn, this.#onIdleTimeoutChanged);
     this.#idleTimeoutChanged(conn);
     this.#serveOne(conn, tracked, tls);
   }
@@ -686,6 +686,11 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
       this.#wakeAcceptLoop();
     }
   }
+
+  /** The hook a served connection calls when its idle timeout changes: one function per server, not per connection. */
+  #onIdleTimeoutChanged = (conn: Connection): void => {
+    this.#idleTimeoutChanged(conn as ServedConnection<A>);
+  };
 
   /** Schedules (or brings forward) the idle sweep for `conn`'s timeout. */
   #idleTimeoutChanged(conn: ServedConnection<A>): void {
