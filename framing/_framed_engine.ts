@@ -15,27 +15,10 @@ import { decodeEof } from "./_decode_eof.ts";
 import { FramesStream, type PipeSource } from "./_framed_pipe.ts";
 import { HeldFrame } from "./_held_frame.ts";
 import { Outcome } from "./_outcome.ts";
+import { Serial } from "./_serial.ts";
+import { abortable } from "../sync/abortable.ts";
 import { checkCount, checkLimit } from "./_validate.ts";
-import type { FramedRead } from "./framed_read.ts";
-import type { FramedWrite } from "./framed_write.ts";
 import type { Decoder, Encoder } from "./types.ts";
-
-/**
- * The engine inside a `FramedRead` or `FramedWrite`, for `Framed` to link
- * its halves (the flush policy) and hand over their buffers. Their classes
- * fill it in from a static block: a field read, and no map entry per framer.
- */
-export const engineOf: {
-  reader<T>(read: FramedRead<T>): FrameReader<T>;
-  writer<T>(write: FramedWrite<T>): FrameWriter<T>;
-} = {
-  reader: () => {
-    throw new Error("FramedRead is not loaded");
-  },
-  writer: () => {
-    throw new Error("FramedWrite is not loaded");
-  },
-};
 
 /** The read side's settings, validated. */
 export interface ReadSettings {
@@ -59,7 +42,7 @@ export interface ReadSettingsInput {
 export function readSettings(options: ReadSettingsInput, defaults: {
   minReadSize: number;
   inboundHighWaterMark: number;
-}): ReadSettings {
+}): Readonly<ReadSettings> {
   const minReadSize = positive("minReadSize", options.minReadSize ?? defaults.minReadSize);
   const maxReadSize = positive("maxReadSize", options.maxReadSize ?? Math.max(65536, minReadSize));
   if (maxReadSize < minReadSize) {
@@ -77,14 +60,30 @@ export function readSettings(options: ReadSettingsInput, defaults: {
       `'frameTimeout' must be a positive number of milliseconds or Infinity: received ${frameTimeout}`,
     );
   }
-  return {
+  const clock = options.clock ?? systemClock;
+  const last = lastSettings;
+  if (
+    last !== undefined && last.minReadSize === minReadSize && last.maxReadSize === maxReadSize &&
+    last.inboundHighWaterMark === inboundHighWaterMark && last.frameTimeout === frameTimeout &&
+    last.clock === clock
+  ) return last;
+  return lastSettings = Object.freeze({
     minReadSize,
     maxReadSize,
     inboundHighWaterMark,
     frameTimeout,
-    clock: options.clock ?? systemClock,
-  };
+    clock,
+  });
 }
+
+/**
+ * The settings last made: a server's framers all take the same options,
+ * so they share one frozen object instead of holding one each.
+ */
+let lastSettings: Readonly<ReadSettings> | undefined;
+
+/** The read defaults of `FramedRead` and `Framed`. */
+export const FRAMED_READ_DEFAULTS = { minReadSize: 4096, inboundHighWaterMark: 0 } as const;
 
 /** Validates a write buffer limit. */
 export function writeSettings(options: { highWaterMark?: number | undefined }): number {
@@ -132,7 +131,7 @@ export class FrameReader<T> implements PipeSource<T> {
   decoder: Decoder<T>;
   buf: ByteBuffer;
   readonly #reader: Reader & Partial<StreamReader>;
-  readonly #settings: ReadSettings;
+  readonly #settings: Readonly<ReadSettings>;
   #readSize: number;
   /** Bytes the last read brought. */
   #lastRead = 0;
@@ -174,7 +173,7 @@ export class FrameReader<T> implements PipeSource<T> {
   constructor(
     reader: Reader & Partial<StreamReader>,
     decoder: Decoder<T>,
-    settings: ReadSettings,
+    settings: Readonly<ReadSettings>,
   ) {
     this.#reader = reader;
     this.decoder = decoder;
@@ -305,9 +304,11 @@ export class FrameReader<T> implements PipeSource<T> {
     this.#stale = false;
   }
 
-  /** The frames as a `ReadableStream` sharing this reader's position. */
+  #stream: ReadableStream<T> | undefined;
+
+  /** The frames as a `ReadableStream` sharing this reader's position (made once). */
   readable(): ReadableStream<T> {
-    return new FramesStream<T>(this, {
+    return this.#stream ??= new FramesStream<T>(this, {
       start: (controller) => {
         this.#queued = controller;
       },
@@ -571,16 +572,24 @@ export class FrameReader<T> implements PipeSource<T> {
   /** Where the read in flight lands, and the buffer that memory belongs to. */
   #readInto: Uint8Array | undefined;
   #readBuf: ByteBuffer | undefined;
-  #onRead = (n: number | null): void => {
+  /**
+   * The reactions to every read: bound once per reader (bound functions,
+   * not arrow fields: no context object, less memory per connection).
+   */
+  readonly #onRead: (n: number | null) => void = this.#readLanded.bind(this);
+  readonly #onReadError: (error: unknown) => void = this.#readFailed.bind(this);
+
+  #readLanded(n: number | null): void {
     const spare = this.#readInto!;
     const buf = this.#readBuf!;
     this.#readInto = this.#readBuf = undefined;
     this.#landed(n, spare, buf);
-  };
-  #onReadError = (error: unknown): void => {
+  }
+
+  #readFailed(error: unknown): void {
     this.#readInto = this.#readBuf = undefined;
     this.#failed(error);
-  };
+  }
 
   #landed(n: number | null, spare: Uint8Array, buf: ByteBuffer): void {
     const room = spare.length;
@@ -819,6 +828,64 @@ export class FrameWriter<T> {
     return buf;
   }
 
+  /**
+   * `feed`/`flushInLine`/`closeInLine` calls that must wait (for room, or
+   * behind one that waits), in call order; made on first need.
+   */
+  #line: Serial | undefined;
+  #closingInLine: Promise<void> | undefined;
+
+  /** No call waits in line: one may act synchronously. */
+  get #lineIdle(): boolean {
+    return this.#line === undefined || this.#line.idle;
+  }
+
+  /**
+   * Encodes `item` once there is room below the high-water mark (flushing
+   * until there is), after the calls already waiting: `FramedWrite.feed`.
+   */
+  feed(item: T, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#lineIdle && this.hasRoom) {
+      try {
+        this.encode(item);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return RESOLVED;
+    }
+    return (this.#line ??= new Serial()).run(async () => {
+      while (!this.hasRoom) await abortable(this.flush(), signal);
+      this.encode(item);
+    }, signal);
+  }
+
+  /** Encodes `item` if it can be now (room, nobody waiting): `FramedWrite.tryFeed`. */
+  tryFeed(item: T): boolean {
+    if (!this.#lineIdle || !this.hasRoom) return false;
+    this.encode(item);
+    return true;
+  }
+
+  /** `feed`, then flush: `FramedWrite.send`. */
+  send(item: T, signal: AbortSignal | undefined): Promise<void> {
+    const fed = this.feed(item, signal);
+    if (fed === RESOLVED && signal === undefined) return this.flush();
+    return fed.then(() => this.flushInLine(signal));
+  }
+
+  /** Flushes after the calls waiting in line: `FramedWrite.flush`. */
+  flushInLine(signal: AbortSignal | undefined): Promise<void> {
+    if (this.#lineIdle) return abortable(this.flush(), signal);
+    return this.#line!.run(() => abortable(this.flush(), signal), signal);
+  }
+
+  /** Closes after the calls waiting in line, once: `FramedWrite.close`. */
+  closeInLine(): Promise<void> {
+    return this.#closingInLine ??= this.#lineIdle
+      ? this.close()
+      : this.#line!.run(() => this.close(), undefined);
+  }
+
   /** Encodes `item` into the write buffer (synchronously). */
   encode(item: T): void {
     if (this.#closing) throw new TypeError("Cannot write to a closed FramedWrite");
@@ -968,8 +1035,12 @@ export class FrameWriter<T> {
   /** Bytes in the write in flight. */
   #outLength = 0;
 
+  /** The reactions to every write, bound once (see `FrameReader`'s). */
+  readonly #wrote: (n: number) => Promise<void> | void = this.#writeLanded.bind(this);
+  readonly #writeFailed: (error: unknown) => void = this.#writeError.bind(this);
+
   /** One write took everything (the usual case), or the rest follows. */
-  #wrote = (n: number): Promise<void> | void => {
+  #writeLanded(n: number): Promise<void> | void {
     if (n === this.#outLength) return this.#writeDone();
     if (n === 0) {
       return this.#writeFailed(
@@ -980,17 +1051,17 @@ export class FrameWriter<T> {
       () => this.#writeDone(),
       this.#writeFailed,
     );
-  };
+  }
 
   #writeDone(): void {
     this.#written += this.#outLength;
     this.#settle(this.#out!);
   }
 
-  #writeFailed = (error: unknown): void => {
+  #writeError(error: unknown): void {
     this.fail(error);
     this.#settle(this.#out!);
-  };
+  }
 
   #settle(out: ByteBuffer): void {
     out.clear();

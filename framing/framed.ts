@@ -1,10 +1,18 @@
 import type { ByteBuffer } from "../io/byte_buffer.ts";
+import { toReader } from "../io/to_reader.ts";
+import { toWriter } from "../io/to_writer.ts";
 import type { Reader, Writer } from "../io/types.ts";
-import { engineOf, type FrameReader, type FrameWriter } from "./_framed_engine.ts";
+import {
+  FRAMED_READ_DEFAULTS,
+  FrameReader,
+  FrameWriter,
+  readSettings,
+  writeSettings,
+} from "./_framed_engine.ts";
 import { pipeTargets } from "./_framed_pipe.ts";
 import { Outcome } from "./_outcome.ts";
-import { FramedRead, type FramedReadNextOptions, type FramedReadOptions } from "./framed_read.ts";
-import { type FramedSendOptions, FramedWrite, type FramedWriteOptions } from "./framed_write.ts";
+import type { FramedReadNextOptions, FramedReadOptions } from "./framed_read.ts";
+import type { FramedSendOptions, FramedWriteOptions } from "./framed_write.ts";
 import type { Codec } from "./types.ts";
 /**
  * A two-way byte transport: a reader and writer in one object (`Deno.Conn`,
@@ -133,8 +141,6 @@ const resolved = Promise.resolve();
 export class Framed<In, Out = In>
   implements AsyncIterableIterator<In, undefined, undefined>, AsyncDisposable {
   #transport: FramedTransport;
-  #read: FramedRead<In>;
-  #write: FramedWrite<Out>;
   #reader: FrameReader<In>;
   #writer: FrameWriter<Out>;
   #writable: WritableStream<Out> | undefined;
@@ -158,10 +164,18 @@ export class Framed<In, Out = In>
       readable: ReadableStream<Uint8Array>;
       writable: WritableStream<Uint8Array>;
     };
-    this.#read = new FramedRead(direct ? transport as Reader : streams.readable, codec, options);
-    this.#write = new FramedWrite(direct ? transport as Writer : streams.writable, codec, options);
-    this.#reader = engineOf.reader(this.#read);
-    this.#writer = engineOf.writer(this.#write);
+    // The engines themselves, as `FramedRead` and `FramedWrite` make them
+    // (no wrapper objects: less memory per connection).
+    this.#reader = new FrameReader(
+      toReader(direct ? transport as Reader : streams.readable),
+      codec,
+      readSettings(options, FRAMED_READ_DEFAULTS),
+    );
+    this.#writer = new FrameWriter(
+      toWriter(direct ? transport as Writer : streams.writable),
+      codec,
+      writeSettings(options),
+    );
     // The flush policy: what was fed is written before the reader waits.
     this.#reader.flushBeforeWait = this.#writer as FrameWriter<unknown>;
   }
@@ -311,7 +325,7 @@ export class Framed<In, Out = In>
    * ```
    */
   next(options?: FramedReadNextOptions): Promise<IteratorResult<In, undefined>> {
-    return this.#read.next(options);
+    return this.#reader.next(options?.signal);
   }
 
   /**
@@ -332,7 +346,7 @@ export class Framed<In, Out = In>
    * ```
    */
   tryNext(): IteratorResult<In, undefined> | undefined {
-    return this.#read.tryNext();
+    return this.#reader.tryNext();
   }
 
   /**
@@ -357,7 +371,7 @@ export class Framed<In, Out = In>
    * ```
    */
   frames(options?: FramedReadNextOptions): AsyncIterableIterator<In, undefined, undefined> {
-    return this.#read.frames(options);
+    return this.#reader.frames(options?.signal);
   }
 
   /**
@@ -378,7 +392,7 @@ export class Framed<In, Out = In>
    * ```
    */
   return(): Promise<IteratorResult<In, undefined>> {
-    return this.#read.return();
+    return this.#reader.return();
   }
 
   /**
@@ -425,14 +439,14 @@ export class Framed<In, Out = In>
    */
   feed(item: Out, options?: FramedSendOptions): Promise<void> {
     try {
-      if (this.#write.tryFeed(item)) {
+      if (this.#writer.tryFeed(item)) {
         this.#fed();
         return resolved;
       }
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#write.feed(item, options).then(() => this.#fed());
+    return this.#writer.feed(item, options?.signal).then(() => this.#fed());
   }
 
   /**
@@ -459,7 +473,7 @@ export class Framed<In, Out = In>
    * ```
    */
   tryFeed(item: Out): boolean {
-    if (!this.#write.tryFeed(item)) return false;
+    if (!this.#writer.tryFeed(item)) return false;
     this.#fed();
     return true;
   }
@@ -484,7 +498,7 @@ export class Framed<In, Out = In>
    * ```
    */
   send(item: Out, options?: FramedSendOptions): Promise<void> {
-    return this.#write.send(item, options);
+    return this.#writer.send(item, options?.signal);
   }
 
   /**
@@ -508,7 +522,7 @@ export class Framed<In, Out = In>
    */
   flush(options?: FramedSendOptions): Promise<void> {
     this.#cancelFallback();
-    return this.#write.flush(options);
+    return this.#writer.flushInLine(options?.signal);
   }
 
   /**
@@ -530,7 +544,7 @@ export class Framed<In, Out = In>
    */
   close(): Promise<void> {
     this.#cancelFallback();
-    const closing = this.#write.close();
+    const closing = this.#writer.closeInLine();
     closing.then(
       () => (this.#writeClosed ??= new Outcome()).resolve(),
       (error) => (this.#writeClosed ??= new Outcome()).reject(error),
@@ -592,7 +606,7 @@ export class Framed<In, Out = In>
     try {
       await this.close();
     } finally {
-      await this.#read.return();
+      await this.#reader.return();
     }
   }
 
@@ -693,7 +707,7 @@ export class Framed<In, Out = In>
    * ```
    */
   get readable(): ReadableStream<In> {
-    return this.#read.readable;
+    return this.#reader.readable();
   }
 
   /**

@@ -1,7 +1,7 @@
 import { toReader } from "../io/to_reader.ts";
 import type { ByteSource } from "../io/types.ts";
 import type { Clock } from "../time/clock.ts";
-import { engineOf, FrameReader, readSettings } from "./_framed_engine.ts";
+import { FRAMED_READ_DEFAULTS, FrameReader, readSettings } from "./_framed_engine.ts";
 import type { Decoder } from "./types.ts";
 
 /** Options for {@linkcode FramedRead} (and the read side of `Framed`). */
@@ -103,7 +103,6 @@ export interface FramedReadNextOptions {
  */
 export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefined> {
   #engine: FrameReader<T>;
-  #readable: ReadableStream<T> | undefined;
 
   /**
    * Creates a framed reader.
@@ -114,12 +113,11 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
    * @throws {RangeError} When an option is out of range, naming it.
    */
   constructor(source: ByteSource, decoder: Decoder<T>, options: FramedReadOptions = {}) {
-    const settings = readSettings(options, { minReadSize: 4096, inboundHighWaterMark: 0 });
-    this.#engine = new FrameReader(toReader(source), decoder, settings);
-  }
-
-  static {
-    engineOf.reader = (read) => read.#engine;
+    this.#engine = new FrameReader(
+      toReader(source),
+      decoder,
+      readSettings(options, FRAMED_READ_DEFAULTS),
+    );
   }
 
   /**
@@ -269,7 +267,7 @@ export class FramedRead<T> implements AsyncIterableIterator<T, undefined, undefi
    * ```
    */
   get readable(): ReadableStream<T> {
-    return this.#readable ??= this.#engine.readable();
+    return this.#engine.readable();
   }
 
   /**

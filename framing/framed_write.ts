@@ -1,9 +1,7 @@
-import { abortable } from "../sync/abortable.ts";
 import { toWriter } from "../io/to_writer.ts";
 import type { ByteSink } from "../io/types.ts";
-import { engineOf, FrameWriter, writeSettings } from "./_framed_engine.ts";
+import { FrameWriter, writeSettings } from "./_framed_engine.ts";
 import { pipeTargets } from "./_framed_pipe.ts";
-import { Serial } from "./_serial.ts";
 import type { Encoder } from "./types.ts";
 
 /** Options for {@linkcode FramedWrite}. */
@@ -75,9 +73,6 @@ const resolved = Promise.resolve();
  */
 export class FramedWrite<T> implements AsyncDisposable {
   #engine: FrameWriter<T>;
-  /** Queues `feed`/`flush`/`close` calls that must wait; made on first need (idle memory). */
-  #serial: Serial | undefined;
-  #closing: Promise<void> | undefined;
   #writable: WritableStream<T> | undefined;
 
   /**
@@ -90,19 +85,6 @@ export class FramedWrite<T> implements AsyncDisposable {
    */
   constructor(sink: ByteSink, encoder: Encoder<T>, options: FramedWriteOptions = {}) {
     this.#engine = new FrameWriter(toWriter(sink), encoder, writeSettings(options));
-  }
-
-  static {
-    engineOf.writer = (write) => write.#engine;
-  }
-
-  /** No call waits in line: one may act synchronously. */
-  get #idle(): boolean {
-    return this.#serial === undefined || this.#serial.idle;
-  }
-
-  #line(): Serial {
-    return this.#serial ??= new Serial();
   }
 
   /**
@@ -168,20 +150,7 @@ export class FramedWrite<T> implements AsyncDisposable {
    * ```
    */
   feed(item: T, options?: FramedSendOptions): Promise<void> {
-    const engine = this.#engine;
-    if (this.#idle && engine.hasRoom) {
-      try {
-        engine.encode(item);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      return resolved;
-    }
-    const signal = options?.signal;
-    return this.#line().run(async () => {
-      while (!engine.hasRoom) await abortable(engine.flush(), signal);
-      engine.encode(item);
-    }, signal);
+    return this.#engine.feed(item, options?.signal);
   }
 
   /**
@@ -207,10 +176,7 @@ export class FramedWrite<T> implements AsyncDisposable {
    * ```
    */
   tryFeed(item: T): boolean {
-    const engine = this.#engine;
-    if (!this.#idle || !engine.hasRoom) return false;
-    engine.encode(item);
-    return true;
+    return this.#engine.tryFeed(item);
   }
 
   /**
@@ -238,9 +204,7 @@ export class FramedWrite<T> implements AsyncDisposable {
    * ```
    */
   send(item: T, options?: FramedSendOptions): Promise<void> {
-    const fed = this.feed(item, options);
-    if (fed === resolved && options?.signal === undefined) return this.#engine.flush();
-    return fed.then(() => this.flush(options));
+    return this.#engine.send(item, options?.signal);
   }
 
   /**
@@ -268,9 +232,7 @@ export class FramedWrite<T> implements AsyncDisposable {
    * ```
    */
   flush(options?: FramedSendOptions): Promise<void> {
-    const signal = options?.signal;
-    if (this.#idle) return abortable(this.#engine.flush(), signal);
-    return this.#line().run(() => abortable(this.#engine.flush(), signal), signal);
+    return this.#engine.flushInLine(options?.signal);
   }
 
   /**
@@ -293,7 +255,7 @@ export class FramedWrite<T> implements AsyncDisposable {
    * ```
    */
   close(): Promise<void> {
-    return this.#closing ??= this.#line().run(() => this.#engine.close(), undefined);
+    return this.#engine.closeInLine();
   }
 
   /**
@@ -339,12 +301,15 @@ export class FramedWrite<T> implements AsyncDisposable {
     if (this.#writable !== undefined) return this.#writable;
     const engine = this.#engine;
     const feed = (item: T, options?: FramedSendOptions) => {
-      const fed = this.feed(item, options);
-      if (fed === resolved) {
-        engine.kick();
-        return resolved;
+      try {
+        if (engine.tryFeed(item)) {
+          engine.kick();
+          return resolved;
+        }
+      } catch (error) {
+        return Promise.reject(error);
       }
-      return fed.then(() => engine.kick());
+      return engine.feed(item, options?.signal).then(() => engine.kick());
     };
     const writable = this.#writable = new WritableStream<T>({
       write: (item) => feed(item),
@@ -354,7 +319,7 @@ export class FramedWrite<T> implements AsyncDisposable {
     // A framer's `readable` piped here feeds this framer directly.
     pipeTargets.set(writable, {
       tryFeed: (item: T) => {
-        if (!this.tryFeed(item)) return false;
+        if (!engine.tryFeed(item)) return false;
         engine.kick();
         return true;
       },
