@@ -433,6 +433,7 @@ export class FrameReader<T> implements PipeSource<T> {
     if (!this.#done && !this.#stale) {
       let frame: T | undefined;
       const buf = this.buf;
+      if (this.#reading !== undefined) this.#decodedDuringRead = true;
       try {
         frame = this.#eof ? decodeEof(this.decoder, buf) : this.decoder.decode(buf);
       } catch (error) {
@@ -566,9 +567,12 @@ export class FrameReader<T> implements PipeSource<T> {
     }
     this.#readInto = spare;
     this.#readBuf = buf;
+    this.#decodedDuringRead = false;
     this.#reading = read.then(this.#onRead, this.#onReadError);
   }
 
+  /** The decoder ran while the read in flight was pending (it may have moved the buffer's end). */
+  #decodedDuringRead = false;
   /** Where the read in flight lands, and the buffer that memory belongs to. */
   #readInto: Uint8Array | undefined;
   #readBuf: ByteBuffer | undefined;
@@ -612,12 +616,17 @@ export class FrameReader<T> implements PipeSource<T> {
     } else {
       // The decoder may have moved the buffer's end while the read was in
       // flight (consumed everything, or moved to fresh memory): then the
-      // bytes are copied from where they landed.
-      const at = buf.spare();
-      if (buf === this.buf && at.buffer === spare.buffer && at.byteOffset === spare.byteOffset) {
-        buf.commit(n);
-      } else {
-        this.buf.append(spare.subarray(0, n));
+      // bytes are copied from where they landed. With no decoding since the
+      // read started (the usual case: the caller waited for it), nothing
+      // moved and no view is needed to check.
+      if (buf === this.buf && !this.#decodedDuringRead) buf.commit(n);
+      else {
+        const at = buf.spare();
+        if (buf === this.buf && at.buffer === spare.buffer && at.byteOffset === spare.byteOffset) {
+          buf.commit(n);
+        } else {
+          this.buf.append(spare.subarray(0, n));
+        }
       }
       this.#lastRead = n;
       const readSize = this.#readSize;
@@ -707,6 +716,8 @@ const MAX_KEEP_WRITE_BUFFER = 128 * 1024;
  */
 class Batch<T> {
   #items: T[] = [];
+  /** The other array, swapped in when the batch runs (no array made per batch). */
+  #running: T[] = [];
   #armed = false;
   readonly #schedule: (callback: () => void) => void;
   readonly #run: (item: T) => void;
@@ -725,7 +736,7 @@ class Batch<T> {
 
   #fire = (): void => {
     const items = this.#items;
-    this.#items = [];
+    this.#items = this.#running;
     this.#armed = false;
     for (const item of items) {
       try {
@@ -737,6 +748,8 @@ class Batch<T> {
         });
       }
     }
+    items.length = 0;
+    this.#running = items;
   };
 }
 
@@ -763,7 +776,12 @@ export class FrameWriter<T> {
   readonly highWaterMark: number;
   /** Write buffers up to this size are reused; larger ones (a burst) are let go. */
   readonly #keep: number;
-  #buf = new ByteBuffer(INITIAL_WRITE_BUFFER);
+  /**
+   * The buffer items are encoded into; `undefined` while its bytes are
+   * being written and nothing was encoded since (the next `encode` takes
+   * `#spare` or a new one: no second buffer per write when none is needed).
+   */
+  #buf: ByteBuffer | undefined = new ByteBuffer(INITIAL_WRITE_BUFFER);
   /** The buffer being written, while a write is in flight. */
   #out: ByteBuffer | undefined;
   /** A cleared buffer kept for the next write: items were encoded during the last one. */
@@ -802,7 +820,7 @@ export class FrameWriter<T> {
 
   /** There is room below the high-water mark. */
   get hasRoom(): boolean {
-    return this.#buf.length < this.highWaterMark;
+    return this.#buf === undefined || this.#buf.length < this.highWaterMark;
   }
 
   get writing(): boolean {
@@ -822,7 +840,7 @@ export class FrameWriter<T> {
 
   /** The bytes encoded and not yet handed to a write (for a handover). */
   detach(): ByteBuffer {
-    const buf = this.#buf;
+    const buf = this.#buf ?? new ByteBuffer(0);
     this.#buf = new ByteBuffer(0);
     this.#closing = true;
     return buf;
@@ -890,7 +908,11 @@ export class FrameWriter<T> {
   encode(item: T): void {
     if (this.#closing) throw new TypeError("Cannot write to a closed FramedWrite");
     if (this.#error !== undefined) throw this.#error.value;
-    const buf = this.#buf;
+    let buf = this.#buf;
+    if (buf === undefined) {
+      buf = this.#buf = this.#spare ?? new ByteBuffer(INITIAL_WRITE_BUFFER);
+      this.#spare = undefined;
+    }
     const before = buf.length;
     this.encoder.encode(item, buf);
     this.#encoded += buf.length - before;
@@ -972,7 +994,8 @@ export class FrameWriter<T> {
 
   /** Starts writing what is buffered, and keeps writing until nothing is; returns nothing to wait on. */
   kick(): void {
-    if (this.#pumping || this.#buf.length === 0 || this.#error !== undefined) return;
+    const buf = this.#buf;
+    if (this.#pumping || buf === undefined || buf.length === 0 || this.#error !== undefined) return;
     // With nothing in flight (the common case) the write starts now; the
     // pump looks again when a write settles (see `#settle`).
     this.#pumping = true;
@@ -997,7 +1020,7 @@ export class FrameWriter<T> {
   fail(error: unknown): void {
     if (this.#error !== undefined) return;
     this.#error = { value: error };
-    this.#buf.clear();
+    this.#buf?.clear();
     const listeners = this.#failListeners;
     this.#failListeners = undefined;
     listeners?.forEach((listener) => listener(error));
@@ -1018,9 +1041,8 @@ export class FrameWriter<T> {
 
   /** Writes out `#buf` while encoding goes on into the spare buffer; never rejects. */
   #write(): Promise<void> {
-    const out = this.#out = this.#buf;
-    this.#buf = this.#spare ?? new ByteBuffer(INITIAL_WRITE_BUFFER);
-    this.#spare = undefined;
+    const out = this.#out = this.#buf!;
+    this.#buf = undefined;
     const bytes = out.bytes();
     this.#outLength = bytes.length;
     let written: Promise<number>;
@@ -1071,7 +1093,7 @@ export class FrameWriter<T> {
     // meanwhile: one buffer is enough, the one with memory (an idle
     // connection holds one); else it waits for the next write.
     if (out.capacity <= this.#keep) {
-      if (this.#buf.length === 0) this.#buf = out;
+      if (this.#buf === undefined) this.#buf = out;
       else this.#spare = out;
     }
     if (this.#pumping) {
