@@ -20,6 +20,25 @@ Deno.test("ByteBuffer rejects a bad capacity and bad commit/take sizes", () => {
   assert.throws(() => buf.take(1), /only 0 bytes buffered/);
 });
 
+Deno.test("ByteBuffer.spare(maxLength) caps the view at the spare room; bad lengths are RangeErrors", () => {
+  const buf = new ByteBuffer(16);
+  buf.reserve(16);
+  buf.append(new Uint8Array([1, 2, 3]));
+  const room = buf.spare().length;
+  assert.equal(room, 13);
+  assert.equal(buf.spare(4).length, 4);
+  assert.equal(buf.spare(0).length, 0);
+  assert.equal(buf.spare(room + 100).length, room);
+  // The capped view starts where the full one does: writing into it and
+  // committing appends after the unread bytes.
+  buf.spare(2).set([8, 9]);
+  buf.commit(2);
+  assert.deepEqual([...buf.bytes()], [1, 2, 3, 8, 9]);
+  for (const bad of [-1, 1.5, Number.NaN]) {
+    assert.throws(() => buf.spare(bad), RangeError, String(bad));
+  }
+});
+
 Deno.test("ByteBuffer.take() views are never overwritten by later writes", () => {
   const buf = new ByteBuffer(8);
   const taken: Uint8Array[] = [];

@@ -242,6 +242,18 @@ Deno.test("Connection writeAll: an abort while queued writes nothing; a failed w
   assert.deepEqual(results.map((r) => r.status), ["rejected", "fulfilled"]);
 });
 
+Deno.test("Connection closed first asked for after close() is already resolved", async () => {
+  await using pair = await rawPair("tcp");
+  const conn = new Connection(pair.client);
+  conn.close();
+  conn.close();
+  let closed = false;
+  conn.closed.then(() => closed = true);
+  await Promise.resolve();
+  assert.equal(closed, true);
+  assert.equal(conn.closed, conn.closed);
+});
+
 Deno.test("Connection closed resolves once close() is called", async () => {
   await using pair = await rawPair("tcp");
   const conn = new Connection(pair.client);
