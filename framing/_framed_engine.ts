@@ -696,11 +696,15 @@ export class FrameReader<T> implements PipeSource<T> {
   }
 }
 
-/**
- * Where each encode buffer starts; it grows with the batches and is kept
- * between writes, so it starts small: an idle connection holds little.
- */
+/** Where the first encode buffer starts; later ones start at the last batch's size. */
 const INITIAL_WRITE_BUFFER = 64;
+/**
+ * Write buffers up to this size are let go once written: their memory
+ * comes from `ByteBuffer`'s shared slabs (memory up to 8 KiB), so taking it
+ * again for the next batch is cheap, and an idle connection holds no write
+ * buffer at all.
+ */
+const SMALL_WRITE_BUFFER = 8192;
 /** A write buffer at most this large (or twice the high-water mark) is kept between writes. */
 const KEEP_WRITE_BUFFER = 65536;
 /**
@@ -781,7 +785,9 @@ export class FrameWriter<T> {
    * being written and nothing was encoded since (the next `encode` takes
    * `#spare` or a new one: no second buffer per write when none is needed).
    */
-  #buf: ByteBuffer | undefined = new ByteBuffer(INITIAL_WRITE_BUFFER);
+  #buf: ByteBuffer | undefined;
+  /** The capacity a new write buffer starts with: the last small batch's. */
+  #nextCapacity = INITIAL_WRITE_BUFFER;
   /** The buffer being written, while a write is in flight. */
   #out: ByteBuffer | undefined;
   /** A cleared buffer kept for the next write: items were encoded during the last one. */
@@ -910,7 +916,7 @@ export class FrameWriter<T> {
     if (this.#error !== undefined) throw this.#error.value;
     let buf = this.#buf;
     if (buf === undefined) {
-      buf = this.#buf = this.#spare ?? new ByteBuffer(INITIAL_WRITE_BUFFER);
+      buf = this.#buf = this.#spare ?? new ByteBuffer(this.#nextCapacity);
       this.#spare = undefined;
     }
     const before = buf.length;
@@ -1089,10 +1095,12 @@ export class FrameWriter<T> {
     out.clear();
     this.#out = undefined;
     this.#writing = undefined;
-    // A burst made this buffer large: it is let go. Nothing encoded
-    // meanwhile: one buffer is enough, the one with memory (an idle
-    // connection holds one); else it waits for the next write.
-    if (out.capacity <= this.#keep) {
+    // A small buffer is let go (see `SMALL_WRITE_BUFFER`), and so is a
+    // burst's (over `#keep`). One between the two is kept: as the buffer to
+    // encode into when nothing was encoded meanwhile, else for the next write.
+    const capacity = out.capacity;
+    if (capacity <= SMALL_WRITE_BUFFER) this.#nextCapacity = capacity;
+    else if (capacity <= this.#keep) {
       if (this.#buf === undefined) this.#buf = out;
       else this.#spare = out;
     }
