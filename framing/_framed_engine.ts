@@ -515,6 +515,10 @@ export class FrameReader<T> implements PipeSource<T> {
    */
   #readAheadLater(): void {
     if (this.#readAheadQueued || this.#reading !== undefined) return;
+    // Nothing buffered: the consumer's next wait would start this very read
+    // (the peer's next bytes are not here yet), so it starts now, with no
+    // timer per read batch.
+    if (this.buf.length === 0) return this.#maybeReadAhead();
     this.#readAheadQueued = true;
     nextTurn.add(this as FrameReader<unknown>);
   }
@@ -643,10 +647,11 @@ export class FrameReader<T> implements PipeSource<T> {
         this.#smallReads = 0;
         this.#readSize = Math.max(this.#settings.minReadSize, readSize >>> 1);
       }
-      if (this.#settings.inboundHighWaterMark > 0) this.#readAheadLater();
     }
     this.#stale = false;
     this.#notify();
+    // After the waiting calls took their frames: what is left decides.
+    if (n !== null && this.#settings.inboundHighWaterMark > 0) this.#readAheadLater();
   }
 
   #drainEof(): void {
