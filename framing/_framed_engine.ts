@@ -701,15 +701,19 @@ export class FrameReader<T> implements PipeSource<T> {
   }
 }
 
-/** Where the first encode buffer starts; later ones start at the last batch's size. */
-const INITIAL_WRITE_BUFFER = 64;
+/** Where a new encode buffer starts; it grows with the batches. */
+const INITIAL_WRITE_BUFFER = 512;
 /**
- * Write buffers up to this size are let go once written: their memory
- * comes from `ByteBuffer`'s shared slabs (memory up to 8 KiB), so taking it
- * again for the next batch is cheap, and an idle connection holds no write
- * buffer at all.
+ * Write buffers up to this size go back to `writeBufferPool` once written:
+ * an idle connection holds no write buffer, and a busy one takes a warm
+ * buffer from the pool for its next batch instead of fresh memory (which
+ * costs far more than the batch's bytes).
  */
 const SMALL_WRITE_BUFFER = 8192;
+/** Cleared write buffers any writer may take; its bytes never reach a caller, only `write`. */
+const writeBufferPool: ByteBuffer[] = [];
+/** Buffers the pool keeps (at most half a MiB of memory). */
+const WRITE_BUFFER_POOL_SIZE = 64;
 /** A write buffer at most this large (or twice the high-water mark) is kept between writes. */
 const KEEP_WRITE_BUFFER = 65536;
 /**
@@ -791,8 +795,6 @@ export class FrameWriter<T> {
    * `#spare` or a new one: no second buffer per write when none is needed).
    */
   #buf: ByteBuffer | undefined;
-  /** The capacity a new write buffer starts with: the last small batch's. */
-  #nextCapacity = INITIAL_WRITE_BUFFER;
   /** The buffer being written, while a write is in flight. */
   #out: ByteBuffer | undefined;
   /** A cleared buffer kept for the next write: items were encoded during the last one. */
@@ -921,7 +923,8 @@ export class FrameWriter<T> {
     if (this.#error !== undefined) throw this.#error.value;
     let buf = this.#buf;
     if (buf === undefined) {
-      buf = this.#buf = this.#spare ?? new ByteBuffer(this.#nextCapacity);
+      buf = this.#buf = this.#spare ?? writeBufferPool.pop() ??
+        new ByteBuffer(INITIAL_WRITE_BUFFER);
       this.#spare = undefined;
     }
     const before = buf.length;
@@ -1100,12 +1103,14 @@ export class FrameWriter<T> {
     out.clear();
     this.#out = undefined;
     this.#writing = undefined;
-    // A small buffer is let go (see `SMALL_WRITE_BUFFER`), and so is a
-    // burst's (over `#keep`). One between the two is kept: as the buffer to
-    // encode into when nothing was encoded meanwhile, else for the next write.
+    // A small buffer goes back to the pool (see `SMALL_WRITE_BUFFER`); a
+    // burst's (over `#keep`) is let go. One between the two is kept: as the
+    // buffer to encode into when nothing was encoded meanwhile, else for the
+    // next write.
     const capacity = out.capacity;
-    if (capacity <= SMALL_WRITE_BUFFER) this.#nextCapacity = capacity;
-    else if (capacity <= this.#keep) {
+    if (capacity <= SMALL_WRITE_BUFFER) {
+      if (writeBufferPool.length < WRITE_BUFFER_POOL_SIZE) writeBufferPool.push(out);
+    } else if (capacity <= this.#keep) {
       if (this.#buf === undefined) this.#buf = out;
       else this.#spare = out;
     }

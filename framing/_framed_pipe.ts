@@ -98,6 +98,8 @@ async function pipe<T>(
   const why = (error: unknown, from: Halt["from"]): Halt =>
     halted !== undefined && error === halted ? halted : { from, reason: error };
   let failure: Halt | undefined;
+  /** The frames queued in the stream before the pipe were taken: no more queue checks per frame. */
+  let drained = false;
   try {
     try {
       await writer.ready; // writes queued on the stream before the pipe go first
@@ -111,9 +113,13 @@ async function pipe<T>(
       }
       let result: IteratorResult<T, undefined>;
       try {
-        if (source.streamQueued) {
+        if (drained) result = source.tryNext() ?? await source.next(waitSignal);
+        else if (source.streamQueued) {
           result = await reader.read() as IteratorResult<T, undefined>;
         } else {
+          // The stream's queue is empty, and stays so: only a read through
+          // the stream (the pipe holds its only reader) fills it.
+          drained = true;
           const queuedError = source.takeStreamError();
           if (queuedError !== undefined) throw queuedError.value;
           result = source.tryNext() ?? await source.next(waitSignal);
