@@ -511,7 +511,7 @@ export class FrameReader<T> implements PipeSource<T> {
    * Reads ahead from the next macrotask on, if frames still wait then: a
    * consumer that keeps up takes them all first and its wait starts the
    * read, so a read-ahead started at once would only add a read that finds
-   * the socket empty.
+   * the socket empty. With nothing buffered, at once.
    */
   #readAheadLater(): void {
     if (this.#readAheadQueued || this.#reading !== undefined) return;

@@ -24,10 +24,11 @@ export interface FramedReadOptions {
   /**
    * Bytes read ahead: while fewer than this many bytes wait undecoded, the
    * reader keeps reading in the background even when no frame is asked
-   * for, so frames are ready when the consumer comes back. A read-ahead
-   * starts from the next macrotask after a read lands or a frame is taken
-   * (a consumer that keeps up drains the buffer first, and its wait starts
-   * the read, so no read finds the socket empty). `0` reads only
+   * for, so frames are ready when the consumer comes back. While frames
+   * are still buffered, a read-ahead starts from the next macrotask after a
+   * read lands or a frame is taken (a consumer that keeps up drains the
+   * buffer first, and its wait starts the read, so no read finds the socket
+   * empty); once nothing is buffered it starts at once. `0` reads only
    * when a frame is asked for and none is buffered. A frame larger than
    * this is still read whole when asked for.
    *
