@@ -417,7 +417,10 @@ export class FrameReader<T> implements PipeSource<T> {
         failed = { value: error };
       }
       if (result === undefined && failed === undefined) return this.#needBytes();
-      this.#waiter = this.#moreWaiters?.shift();
+      // Its own abort listener may have taken it out already (a `select`
+      // arbiter refusing its claim aborts its signal): then the head is
+      // the call behind it, served next.
+      if (this.#waiter === waiter) this.#waiter = this.#moreWaiters?.shift();
       if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener("abort", waiter.onAbort);
       if (failed !== undefined) waiter.reject(failed.value);
       else waiter.resolve(result!);

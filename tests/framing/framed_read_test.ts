@@ -10,6 +10,7 @@ import {
   LinesCodec,
 } from "@weir/weir/framing";
 import { type ByteBuffer, LineTooLongError, toReadable, UnexpectedEofError } from "@weir/weir/io";
+import { arbitrateSignal } from "@weir/weir/sync";
 import { cuts, encodeAll, split, text } from "./_codec_util.ts";
 import { ChunkReader, ManualReader, settle } from "./_io_util.ts";
 import { TaggedCodec } from "./_tagged_codec.ts";
@@ -318,4 +319,25 @@ Deno.test("FramedRead.readable delivers every frame a read brought before that r
     for await (const frame of framed.readable) got.push(frame[0]!);
   }, FrameTooLargeError);
   assert.deepEqual(got, [7, 8, 9, 10]);
+});
+
+Deno.test("FramedRead: a waiting next() refused its frame while served (its select lost) leaves the calls behind it queued", async () => {
+  // The refusing arbiter aborts the first call's signal in the middle of
+  // serving it: that call rejects and its frame is held back; the calls
+  // behind it must still get frames, in order.
+  const source = new ManualReader();
+  const framed = new FramedRead(source, new LinesCodec());
+  const controller = new AbortController();
+  arbitrateSignal(controller.signal, () => {
+    controller.abort(new Error("another branch won"));
+    return false;
+  });
+  const first = framed.next({ signal: controller.signal });
+  const second = framed.next();
+  const third = framed.next();
+  await settle();
+  source.push(new TextEncoder().encode("a\nb\n"));
+  await assert.rejects(first, /another branch won/);
+  assert.deepEqual(await second, { value: "a", done: false });
+  assert.deepEqual(await third, { value: "b", done: false });
 });
