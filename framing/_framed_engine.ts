@@ -941,23 +941,19 @@ export class FrameWriter<T> {
     if (this.#error !== undefined) return Promise.reject(this.#error.value);
     if (this.#written === this.#encoded) return RESOLVED;
     // Nothing in flight (the usual `send`): the one write started now
-    // takes everything encoded, so its settling is this flush's.
-    if (this.#writing === undefined) {
-      return this.#write().then(this.#checkWritten ??= () => this.#throwIfFailed());
-    }
+    // takes everything encoded, so its promise is this flush's (it rejects
+    // on failure, unlike the pump's writes).
+    if (this.#writing === undefined) return this.#write(true);
     return this.#flushAfterWrites();
   }
 
   async #flushAfterWrites(): Promise<void> {
     const target = this.#encoded;
     while (this.#written < target && this.#error === undefined) {
-      await (this.#writing ?? this.#write());
+      await (this.#writing ?? this.#write(false));
     }
     this.#throwIfFailed();
   }
-
-  /** `flush`'s reaction to its write, made on the first flush (a framer only fed never needs it). */
-  #checkWritten: (() => void) | undefined;
 
   #throwIfFailed(): void {
     if (this.#error !== undefined) throw this.#error.value;
@@ -1016,7 +1012,7 @@ export class FrameWriter<T> {
     // With nothing in flight (the common case) the write starts now; the
     // pump looks again when a write settles (see `#settle`).
     this.#pumping = true;
-    if (this.#writing === undefined) this.#write();
+    if (this.#writing === undefined) this.#write(false);
   }
 
   /** Flushes, then ends the write direction, once. */
@@ -1056,8 +1052,9 @@ export class FrameWriter<T> {
     return () => this.#failListeners?.delete(listener);
   }
 
-  /** Writes out `#buf` while encoding goes on into the spare buffer; never rejects. */
-  #write(): Promise<void> {
+  /** Writes out `#buf` while encoding goes on into another; rejects only when `report`. */
+  #write(report: boolean): Promise<void> {
+    this.#report = report;
     const out = this.#out = this.#buf!;
     this.#buf = undefined;
     const bytes = out.bytes();
@@ -1073,6 +1070,11 @@ export class FrameWriter<T> {
 
   /** Bytes in the write in flight. */
   #outLength = 0;
+  /**
+   * The write in flight was started by `flush`: its promise rejects with
+   * this writer's error (the pump's writes never reject: nobody awaits them).
+   */
+  #report = false;
 
   /** The reactions to every write, bound once (see `FrameReader`'s). */
   readonly #wrote: (n: number) => Promise<void> | void = this.#writeLanded.bind(this);
@@ -1093,13 +1095,17 @@ export class FrameWriter<T> {
   }
 
   #writeDone(): void {
+    const report = this.#report; // (settling may start the next write)
     this.#written += this.#outLength;
     this.#settle(this.#out!);
+    if (report) this.#throwIfFailed(); // aborted meanwhile
   }
 
   #writeError(error: unknown): void {
+    const report = this.#report;
     this.fail(error);
     this.#settle(this.#out!);
+    if (report) this.#throwIfFailed(); // the first failure, as later calls see it
   }
 
   #settle(out: ByteBuffer): void {

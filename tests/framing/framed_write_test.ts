@@ -341,3 +341,32 @@ Deno.test("FramedWrite: many framers writing at once never mix their bytes (shar
     { numRuns: 30 },
   );
 });
+
+Deno.test("FramedWrite.send() whose write is in flight when the writer is aborted rejects with the abort's reason", async () => {
+  const sink = new GatedWriter();
+  const framed = new FramedWrite(sink, new LinesCodec());
+  const sending = framed.send("a");
+  await settle();
+  assert.equal(sink.waiting, 1);
+  const reason = new Error("stop");
+  await framed.writable.abort(reason);
+  sink.release(); // the write itself succeeds, but the writer was aborted meanwhile
+  await assert.rejects(sending, (error) => error === reason);
+  await assert.rejects(framed.send("b"), (error) => error === reason);
+  assert.deepEqual(sink.writes.map(str), ["a\n"]);
+});
+
+Deno.test("FramedWrite.send() rejects with the writer's error, and so does every later call", async () => {
+  const failure = new Error("socket gone");
+  let writes = 0;
+  const framed = new FramedWrite({
+    write: () => {
+      writes++;
+      return Promise.reject(failure);
+    },
+  }, new LinesCodec());
+  await assert.rejects(framed.send("a"), (error) => error === failure);
+  await assert.rejects(framed.send("b"), (error) => error === failure);
+  await assert.rejects(framed.flush(), (error) => error === failure);
+  assert.equal(writes, 1);
+});
