@@ -182,10 +182,10 @@ Deno.test("FramedRead.next() aborted while queued rejects at once and keeps the 
   assert.equal((await third).value, "b");
 });
 
-Deno.test("FramedRead: concurrent next() calls, some aborted at any point, get every frame once and in order", async () => {
+Deno.test("FramedRead: concurrent next() calls, some aborted at any point or refused when served, get every frame once and in order", async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.constantFrom("plain", "abort-at-once", "abort-after-first-read"), {
+      fc.array(fc.constantFrom("plain", "abort-at-once", "abort-after-first-read", "refused"), {
         minLength: 1,
         maxLength: 12,
       }),
@@ -205,6 +205,17 @@ Deno.test("FramedRead: concurrent next() calls, some aborted at any point, get e
         };
         const framed = new FramedRead(reader, new LinesCodec());
         const controllers = calls.map(() => new AbortController());
+        // A refused call's `select` lost just as its frame was decoded: the
+        // arbiter aborts its signal and refuses the claim, so the frame is
+        // held for the next call.
+        calls.forEach((kind, i) => {
+          if (kind !== "refused") return;
+          const controller = controllers[i]!;
+          arbitrateSignal(controller.signal, () => {
+            controller.abort(new Error(`abort ${i}`));
+            return false;
+          });
+        });
         const outcomes = calls.map((kind, i) =>
           framed.next(kind === "plain" ? undefined : { signal: controllers[i]!.signal }).then(
             (result) => ({ value: result.value }),
