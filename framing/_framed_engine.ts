@@ -800,6 +800,8 @@ export class FrameWriter<T> {
   #buf: ByteBuffer | undefined;
   /** The buffer being written, while a write is in flight. */
   #out: ByteBuffer | undefined;
+  /** A buffer a handover brought (`adopt`), until it is written. */
+  #adopted: ByteBuffer | undefined;
   /** A cleared buffer kept for the next write: items were encoded during the last one. */
   #spare: ByteBuffer | undefined;
   #writing: Promise<void> | undefined;
@@ -850,7 +852,7 @@ export class FrameWriter<T> {
   /** Starts from bytes encoded elsewhere (a handover), written before anything new. */
   adopt(buf: ByteBuffer): void {
     if (this.buffered !== 0) throw new TypeError("Cannot adopt a write buffer: bytes are pending");
-    this.#buf = buf;
+    this.#buf = this.#adopted = buf;
     this.#encoded = this.#written + buf.length;
   }
 
@@ -1117,7 +1119,11 @@ export class FrameWriter<T> {
     // buffer to encode into when nothing was encoded meanwhile, else for the
     // next write.
     const capacity = out.capacity;
-    if (capacity <= SMALL_WRITE_BUFFER) {
+    if (out === this.#adopted) {
+      // Handed over by a caller, who might still hold it: never pooled or
+      // reused.
+      this.#adopted = undefined;
+    } else if (capacity <= SMALL_WRITE_BUFFER) {
       if (writeBufferPool.length < WRITE_BUFFER_POOL_SIZE) writeBufferPool.push(out);
     } else if (capacity <= this.#keep) {
       if (this.#buf === undefined) this.#buf = out;

@@ -183,7 +183,8 @@ export class Framed<In, Out = In>
   /**
    * Resumes from parts another framer handed over (see
    * {@linkcode Framed.prototype.intoParts}): the buffered bytes are decoded
-   * and written before anything new.
+   * and written before anything new. The new framer owns both buffers from
+   * then on: do not use them afterwards.
    *
    * @param parts The transport, codec and buffers.
    * @param options As for the constructor.

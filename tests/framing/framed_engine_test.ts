@@ -6,10 +6,11 @@ import {
   type Decoder,
   Framed,
   FramedRead,
+  FramedWrite,
   LengthDelimitedCodec,
   LinesCodec,
 } from "@weir/weir/framing";
-import { type ByteBuffer, duplex, type DuplexStream, InvalidReadError } from "@weir/weir/io";
+import { ByteBuffer, duplex, type DuplexStream, InvalidReadError } from "@weir/weir/io";
 import { FakeClock } from "@weir/weir/time";
 import { encodeAll, split, text } from "./_codec_util.ts";
 import { ChunkReader, ManualReader, settle } from "./_io_util.ts";
@@ -281,6 +282,38 @@ Deno.test("Framed intoParts/fromParts hand over every buffered byte in both dire
   await resumed.close();
   const peer = new Framed(b, new LinesCodec());
   assert.deepEqual(await Array.fromAsync(peer), ["reply", "queued"]);
+});
+
+Deno.test("Framed.fromParts: the handed-over write buffer is written, then never lent to another framer", async () => {
+  // Small write buffers are shared between framers once written; one a
+  // caller handed over stays out of that sharing (the caller may hold it).
+  using pair = duplex();
+  const writeBuffer = new ByteBuffer(64);
+  writeBuffer.append(text("held\n"));
+  const framed = Framed.fromParts({
+    transport: pair[0],
+    codec: new LinesCodec(),
+    readBuffer: new ByteBuffer(0),
+    writeBuffer,
+  });
+  await framed.flush();
+  const peer = new Framed(pair[1], new LinesCodec());
+  assert.equal((await peer.next()).value, "held");
+  // Other framers write while holding their buffers in flight: none of
+  // them may be the handed-over one.
+  const writes: Uint8Array[] = [];
+  const sinks = Array.from({ length: 4 }, () =>
+    new FramedWrite({
+      write: async (p) => {
+        assert.equal(writeBuffer.length, 0, "another framer encoded into the handed-over buffer");
+        await settle();
+        writes.push(p.slice());
+        return p.length;
+      },
+    }, new LinesCodec()));
+  await Promise.all(sinks.map((sink, i) => sink.send(`from ${i}`)));
+  assert.equal(writes.length, 4);
+  await framed.close();
 });
 
 Deno.test("Framed intoParts refuses while a read is in flight", async () => {
