@@ -108,6 +108,12 @@ interface Waiter<T> {
   onAbort: (() => void) | undefined;
 }
 
+/** `buf`'s spare capacity still starts where `view` does (nothing moved its end). */
+function spareStartsAt(buf: ByteBuffer, view: Uint8Array): boolean {
+  const at = buf.spare(0);
+  return at.buffer === view.buffer && at.byteOffset === view.byteOffset;
+}
+
 /** Small reads in a row after which the read size halves. */
 const SHRINK_AFTER = 16;
 
@@ -181,10 +187,6 @@ export class FrameReader<T> implements PipeSource<T> {
     this.#readSize = settings.minReadSize;
     this.buf = new ByteBuffer(settings.minReadSize);
     if (settings.inboundHighWaterMark > 0) this.#startRead();
-  }
-
-  get reader(): Reader & Partial<StreamReader> {
-    return this.#reader;
   }
 
   /** Settles when decoding has ended: rejects with the error that ended it. */
@@ -626,15 +628,9 @@ export class FrameReader<T> implements PipeSource<T> {
       // bytes are copied from where they landed. With no decoding since the
       // read started (the usual case: the caller waited for it), nothing
       // moved and no view is needed to check.
-      if (buf === this.buf && !this.#decodedDuringRead) buf.commit(n);
-      else {
-        const at = buf.spare();
-        if (buf === this.buf && at.buffer === spare.buffer && at.byteOffset === spare.byteOffset) {
-          buf.commit(n);
-        } else {
-          this.buf.append(spare.subarray(0, n));
-        }
-      }
+      if (buf === this.buf && (!this.#decodedDuringRead || spareStartsAt(buf, spare))) {
+        buf.commit(n);
+      } else this.buf.append(spare.subarray(0, n));
       this.#lastRead = n;
       const readSize = this.#readSize;
       if (n >= readSize) {
@@ -800,8 +796,6 @@ export class FrameWriter<T> {
   #buf: ByteBuffer | undefined;
   /** The buffer being written, while a write is in flight. */
   #out: ByteBuffer | undefined;
-  /** A buffer a handover brought (`adopt`), until it is written. */
-  #adopted: ByteBuffer | undefined;
   /** A cleared buffer kept for the next write: items were encoded during the last one. */
   #spare: ByteBuffer | undefined;
   #writing: Promise<void> | undefined;
@@ -827,10 +821,6 @@ export class FrameWriter<T> {
     this.#keep = Math.min(MAX_KEEP_WRITE_BUFFER, Math.max(KEEP_WRITE_BUFFER, 2 * highWaterMark));
   }
 
-  get writer(): Writer & Partial<StreamWriter> {
-    return this.#writer;
-  }
-
   /** Bytes encoded and not yet written. */
   get buffered(): number {
     return this.#encoded - this.#written;
@@ -845,15 +835,19 @@ export class FrameWriter<T> {
     return this.#writing !== undefined;
   }
 
-  get closing(): boolean {
-    return this.#closing;
-  }
-
-  /** Starts from bytes encoded elsewhere (a handover), written before anything new. */
+  /**
+   * Starts from bytes encoded elsewhere (a handover), written before
+   * anything new. They move into a buffer of this writer's own (`buf` is
+   * left empty): write buffers are shared between writers once written,
+   * and the caller's buffer must not be.
+   */
   adopt(buf: ByteBuffer): void {
     if (this.buffered !== 0) throw new TypeError("Cannot adopt a write buffer: bytes are pending");
-    this.#buf = this.#adopted = buf;
-    this.#encoded = this.#written + buf.length;
+    const own = new ByteBuffer(Math.max(INITIAL_WRITE_BUFFER, buf.length));
+    own.append(buf.bytes());
+    buf.clear();
+    this.#buf = own;
+    this.#encoded = this.#written + own.length;
   }
 
   /** The bytes encoded and not yet handed to a write (for a handover). */
@@ -1119,11 +1113,7 @@ export class FrameWriter<T> {
     // buffer to encode into when nothing was encoded meanwhile, else for the
     // next write.
     const capacity = out.capacity;
-    if (out === this.#adopted) {
-      // Handed over by a caller, who might still hold it: never pooled or
-      // reused.
-      this.#adopted = undefined;
-    } else if (capacity <= SMALL_WRITE_BUFFER) {
+    if (capacity <= SMALL_WRITE_BUFFER) {
       if (writeBufferPool.length < WRITE_BUFFER_POOL_SIZE) writeBufferPool.push(out);
     } else if (capacity <= this.#keep) {
       if (this.#buf === undefined) this.#buf = out;

@@ -212,9 +212,9 @@ Deno.test("FramedWrite is AsyncDisposable and rejects bad options", async () => 
 });
 
 Deno.test("FramedWrite writes every item once, in order, whatever the sizes and the timing of writes (property)", async () => {
-  // Items from tiny to past the size where write buffers are let go rather
-  // than kept (8 KiB), fed and sent while writes are in flight, short and
-  // slow: the bytes on the wire are the items' encodings, in call order.
+  // Items from tiny to past the size up to which write buffers go back to
+  // the shared pool (8 KiB), fed and sent while writes are in flight, short
+  // and slow: the bytes on the wire are the items' encodings, in call order.
   const step = fc.record({
     size: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 4000, max: 12000 })),
     op: fc.constantFrom("feed", "send", "tryFeed", "flush"),
@@ -225,18 +225,12 @@ Deno.test("FramedWrite writes every item once, in order, whatever the sizes and 
       fc.array(step, { minLength: 1, maxLength: 16 }),
       fc.integer({ min: 256, max: 9000 }),
       async (steps, limit) => {
-        const written: Uint8Array[] = [];
-        let delays = 0;
-        const sink: Writer = {
-          write: async (p) => {
-            // Short writes, and a macrotask now and then, so items arrive
-            // while a write is in flight.
-            const n = Math.min(p.length, limit);
-            written.push(p.slice(0, n));
-            if (++delays % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
-            return n;
-          },
-        };
+        // A macrotask every fifth write, so items arrive while one is in flight.
+        let writes = 0;
+        const { sink, wire } = shortWriteSink(
+          limit,
+          () => ++writes % 5 === 0 ? new Promise((resolve) => setTimeout(resolve, 0)) : undefined,
+        );
         const codec = new LengthDelimitedCodec({ maxFrameLength: 1 << 20 });
         const framed = new FramedWrite(sink, codec, { highWaterMark: 16384 });
         const expected = new WireLog();
@@ -254,13 +248,32 @@ Deno.test("FramedWrite writes every item once, in order, whatever the sizes and 
         }
         await Promise.all(pending);
         await framed.close();
-        const wire = concat(written);
-        assert.deepEqual(wire, expected.bytes());
+        assert.deepEqual(wire(), expected.bytes());
       },
     ),
     { numRuns: 25 },
   );
 });
+
+/**
+ * A sink taking at most `limit` bytes a write, after `pause` (when it
+ * returns a promise); `wire()` is everything it took, in order.
+ */
+function shortWriteSink(
+  limit: number,
+  pause: () => Promise<unknown> | undefined,
+): { sink: Writer; wire(): Uint8Array } {
+  const written: Uint8Array[] = [];
+  const sink: Writer = {
+    write: async (p) => {
+      const n = Math.min(p.length, limit);
+      written.push(p.slice(0, n));
+      await pause();
+      return n;
+    },
+  };
+  return { sink, wire: () => concat(written) };
+}
 
 /** The expected wire bytes: each item behind a 4-byte big-endian length. */
 class WireLog {
@@ -384,15 +397,7 @@ Deno.test("FramedWrite: concurrent feeds, some aborted at any moment, put exactl
       fc.array(call, { minLength: 1, maxLength: 14 }),
       fc.integer({ min: 8, max: 64 }),
       async (calls, highWaterMark) => {
-        const written: Uint8Array[] = [];
-        const sink: Writer = {
-          write: async (p) => {
-            await settle();
-            const n = Math.min(p.length, 17); // short writes too
-            written.push(p.slice(0, n));
-            return n;
-          },
-        };
+        const { sink, wire } = shortWriteSink(17, settle);
         const framed = new FramedWrite(sink, new LengthDelimitedCodec(), { highWaterMark });
         const controllers = calls.map(() => new AbortController());
         const items = calls.map(({ size }, i) => new Uint8Array(size).fill(i + 1));
@@ -417,7 +422,7 @@ Deno.test("FramedWrite: concurrent feeds, some aborted at any moment, put exactl
         await framed.close();
         const expected = new WireLog();
         items.forEach((item, i) => fed[i] && expected.push(item));
-        assert.deepEqual(concat(written), expected.bytes());
+        assert.deepEqual(wire(), expected.bytes());
       },
     ),
     { numRuns: 150 },
