@@ -727,9 +727,10 @@ const MAX_KEEP_WRITE_BUFFER = 128 * 1024;
  * read batch would cost more than the batch's frames.
  */
 class Batch<T> {
-  #items: T[] = [];
+  #items: (T | undefined)[] = [];
   /** The other array, swapped in when the batch runs (no array made per batch). */
-  #running: T[] = [];
+  #running: (T | undefined)[] = [];
+  #count = 0;
   #armed = false;
   readonly #schedule: (callback: () => void) => void;
   readonly #run: (item: T) => void;
@@ -740,7 +741,7 @@ class Batch<T> {
   }
 
   add(item: T): void {
-    this.#items.push(item);
+    this.#items[this.#count++] = item;
     if (this.#armed) return;
     this.#armed = true;
     this.#schedule(this.#fire);
@@ -748,9 +749,15 @@ class Batch<T> {
 
   #fire = (): void => {
     const items = this.#items;
+    const count = this.#count;
     this.#items = this.#running;
+    this.#count = 0;
     this.#armed = false;
-    for (const item of items) {
+    for (let i = 0; i < count; i++) {
+      const item = items[i]!;
+      // Cleared slot by slot, not by `length = 0`: that would also free the
+      // array's memory, made again by the next batch.
+      items[i] = undefined;
       try {
         this.#run(item);
       } catch (error) {
@@ -760,7 +767,6 @@ class Batch<T> {
         });
       }
     }
-    items.length = 0;
     this.#running = items;
   };
 }
@@ -774,8 +780,15 @@ const nextTurn = new Batch<{ afterTurn(): void }>(
   (engine) => engine.afterTurn(),
 );
 
-/** Writers to kick from a microtask (see `FrameWriter.kickSoon`). */
-const soon = new Batch<FrameWriter<unknown>>(queueMicrotask, (writer) => writer.afterMicrotask());
+/**
+ * Writers to kick from a microtask (see `FrameWriter.kickSoon`): a
+ * reaction to a settled promise, which allocates less than
+ * `queueMicrotask` (Deno wraps its callback).
+ */
+const soon = new Batch<FrameWriter<unknown>>(
+  (callback) => void RESOLVED.then(callback),
+  (writer) => writer.afterMicrotask(),
+);
 
 /**
  * The write side: items are encoded into one buffer while the other is

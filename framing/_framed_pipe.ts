@@ -62,6 +62,80 @@ interface Halt {
   reason: unknown;
 }
 
+/** What `relay` shares with `pipe`. */
+interface PipeRun<T> {
+  /** Set when the caller's signal aborts or the destination fails. */
+  halted: Halt | undefined;
+  /** The frames queued in the stream before the pipe were taken: no more queue checks per frame. */
+  drained: boolean;
+  readonly reader: ReadableStreamDefaultReader<T>;
+  /** Ends a wait on the source, when the pipe must be interruptible. */
+  readonly waitSignal: AbortSignal | undefined;
+  /** Ends a wait for room in the destination. */
+  readonly stopSignal: AbortSignal;
+  readonly preventAbort: boolean;
+}
+
+/** The halt `error` stands for: the one that ended a wait, or a new failure from `from`. */
+function haltFor<T>(run: PipeRun<T>, error: unknown, from: Halt["from"]): Halt {
+  const halted = run.halted;
+  return halted !== undefined && error === halted ? halted : { from, reason: error };
+}
+
+/** The next frame while the stream's own queue may still hold some (read through the stream first). */
+function nextQueued<T>(
+  source: PipeSource<T>,
+  run: PipeRun<T>,
+): Promise<IteratorResult<T, undefined>> {
+  if (source.streamQueued) return run.reader.read() as Promise<IteratorResult<T, undefined>>;
+  // The stream's queue is empty, and stays so: only a read through the
+  // stream (the pipe holds its only reader) fills it.
+  run.drained = true;
+  const queuedError = source.takeStreamError();
+  if (queuedError !== undefined) return Promise.reject(queuedError.value);
+  const result = source.tryNext();
+  return result !== undefined ? Promise.resolve(result) : source.next(run.waitSignal);
+}
+
+/**
+ * Moves frames until the source ends (`undefined`) or something fails.
+ * Apart from `pipe`'s setup and with few locals: each `await` in an async
+ * function saves and restores all its live locals, once per frame here.
+ */
+async function relay<T>(
+  source: PipeSource<T>,
+  target: PipeTarget<T>,
+  run: PipeRun<T>,
+): Promise<Halt | undefined> {
+  for (;;) {
+    if (run.halted !== undefined) return run.halted;
+    let result: IteratorResult<T, undefined>;
+    try {
+      result = run.drained
+        ? source.tryNext() ?? await source.next(run.waitSignal)
+        : await nextQueued(source, run);
+    } catch (error) {
+      return haltFor(run, error, "source");
+    }
+    if (run.halted !== undefined) return run.halted;
+    if (result.done) return undefined;
+    try {
+      if (!target.tryFeed(result.value)) {
+        await target.feed(result.value, { signal: run.stopSignal });
+      }
+    } catch (error) {
+      const failure = haltFor(run, error, "destination");
+      // Aborted while waiting for room: as with the standard pipe, the
+      // frame goes to the destination unless the destination is aborted
+      // (which drops what is queued), so wait for room after all.
+      if (failure.from === "signal" && run.preventAbort) {
+        await target.feed(result.value).catch(() => {});
+      }
+      return failure;
+    }
+  }
+}
+
 async function pipe<T>(
   stream: ReadableStream<T>,
   source: PipeSource<T>,
@@ -76,76 +150,39 @@ async function pipe<T>(
   // signal aborts or the destination fails meanwhile; its reason is the
   // `Halt` itself, so a wait it ended is told from a failure.
   const stop = new AbortController();
-  let halted: Halt | undefined;
-  const halt = (why: Halt) => {
-    if (halted !== undefined) return;
-    halted = why;
-    stop.abort(why);
-  };
-  const onAbort = () => halt({ from: "signal", reason: signal!.reason });
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener("abort", onAbort, { once: true });
   // Waits on the source take `stop`'s signal only when they must: an
   // abort listener per wait costs more than a frame. Otherwise a
   // destination failure ends the wait by cancelling the source, as the
   // pipe then does anyway.
   const interruptible = signal !== undefined || preventCancel;
-  const waitSignal = interruptible ? stop.signal : undefined;
+  const run: PipeRun<T> = {
+    halted: undefined,
+    drained: false,
+    reader,
+    waitSignal: interruptible ? stop.signal : undefined,
+    stopSignal: stop.signal,
+    preventAbort,
+  };
+  const halt = (why: Halt) => {
+    if (run.halted !== undefined) return;
+    run.halted = why;
+    stop.abort(why);
+  };
+  const onAbort = () => halt({ from: "signal", reason: signal!.reason });
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
   const undoFail = target.onFail((error) => {
     halt({ from: "destination", reason: error });
     if (!interruptible) reader.cancel(error).catch(() => {});
   });
-  const why = (error: unknown, from: Halt["from"]): Halt =>
-    halted !== undefined && error === halted ? halted : { from, reason: error };
   let failure: Halt | undefined;
-  /** The frames queued in the stream before the pipe were taken: no more queue checks per frame. */
-  let drained = false;
   try {
     try {
       await writer.ready; // writes queued on the stream before the pipe go first
     } catch (error) {
-      failure = why(error, "destination");
+      failure = haltFor(run, error, "destination");
     }
-    while (failure === undefined) {
-      if (halted !== undefined) {
-        failure = halted;
-        break;
-      }
-      let result: IteratorResult<T, undefined>;
-      try {
-        if (drained) result = source.tryNext() ?? await source.next(waitSignal);
-        else if (source.streamQueued) {
-          result = await reader.read() as IteratorResult<T, undefined>;
-        } else {
-          // The stream's queue is empty, and stays so: only a read through
-          // the stream (the pipe holds its only reader) fills it.
-          drained = true;
-          const queuedError = source.takeStreamError();
-          if (queuedError !== undefined) throw queuedError.value;
-          result = source.tryNext() ?? await source.next(waitSignal);
-        }
-      } catch (error) {
-        failure = why(error, "source");
-        break;
-      }
-      if (halted !== undefined) {
-        failure = halted;
-        break;
-      }
-      if (result.done) break;
-      try {
-        if (!target.tryFeed(result.value)) await target.feed(result.value, { signal: stop.signal });
-      } catch (error) {
-        failure = why(error, "destination");
-        // Aborted while waiting for room: as with the standard pipe, the
-        // frame goes to the destination unless the destination is aborted
-        // (which drops what is queued), so wait for room after all.
-        if (failure.from === "signal" && preventAbort) {
-          await target.feed(result.value).catch(() => {});
-        }
-        break;
-      }
-    }
+    failure ??= await relay(source, target, run);
     if (failure === undefined) {
       if (!preventClose) await writer.close();
       return;
