@@ -65,6 +65,8 @@ export class ByteBuffer {
   #buf: Uint8Array = EMPTY;
   /** A DataView over `#buf` for the binary field methods, made on first use. */
   #view: DataView | undefined;
+  /** The last view `bytes()` made: asked again for the same bytes, it is returned again. */
+  #bytesView: Uint8Array | undefined;
   #start = 0;
   #end = 0;
   #shared = false;
@@ -120,6 +122,8 @@ export class ByteBuffer {
 
   /**
    * The unread bytes, as a borrowed view (valid until the buffer changes).
+   * Asked again while the unread bytes have not moved, it returns the same
+   * view (no view made per call).
    *
    * @returns A view of the unread bytes.
    *
@@ -134,7 +138,16 @@ export class ByteBuffer {
    * ```
    */
   bytes(): Uint8Array {
-    return this.#slice(this.#start, this.#end);
+    const start = this.#start;
+    const length = this.#end - start;
+    // The same bytes as last time (a write buffer refilled to the same
+    // size, a decoder looking again): the same view, not one per call.
+    const last = this.#bytesView;
+    if (
+      last !== undefined && last.length === length &&
+      last.byteOffset === this.#buf.byteOffset + start
+    ) return last;
+    return this.#bytesView = this.#slice(start, this.#end);
   }
 
   /**
@@ -261,7 +274,7 @@ export class ByteBuffer {
     const next = allocate(capacity);
     if (len > 0) next.set(this.#buf.subarray(this.#start, this.#end));
     this.#buf = next;
-    this.#view = undefined;
+    this.#view = this.#bytesView = undefined;
     this.#start = 0;
     this.#end = len;
     this.#shared = false;

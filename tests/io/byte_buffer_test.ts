@@ -125,6 +125,7 @@ Deno.test("ByteBuffer behaves as a FIFO of bytes under any operation sequence", 
     fc.record({ kind: fc.constant("consume" as const), n: fc.nat(50) }),
     fc.record({ kind: fc.constant("take" as const), n: fc.nat(50) }),
     fc.record({ kind: fc.constant("byte" as const), b: fc.integer({ min: 0, max: 255 }) }),
+    fc.record({ kind: fc.constant("clear" as const) }),
   );
   fc.assert(
     fc.property(fc.nat(64), fc.array(op, { maxLength: 60 }), (cap, ops) => {
@@ -141,6 +142,9 @@ Deno.test("ByteBuffer behaves as a FIFO of bytes under any operation sequence", 
         } else if (o.kind === "consume") {
           buf.consume(o.n);
           model = model.slice(Math.min(o.n, model.length));
+        } else if (o.kind === "clear") {
+          buf.clear();
+          model = [];
         } else {
           const n = Math.min(o.n, model.length);
           kept.push([buf.take(n), model.slice(0, n)]);
@@ -152,6 +156,26 @@ Deno.test("ByteBuffer behaves as a FIFO of bytes under any operation sequence", 
     }),
     { numRuns: 1000 },
   );
+});
+
+Deno.test("ByteBuffer.bytes() returns its last view while the unread bytes stay where they are", () => {
+  const buf = new ByteBuffer(16);
+  buf.append(new Uint8Array([1, 2]));
+  const first = buf.bytes();
+  assert.equal(buf.bytes(), first);
+  buf.consume(1);
+  buf.append(new Uint8Array([3]));
+  const moved = buf.bytes(); // same length, other place: a new view
+  assert.notEqual(moved, first);
+  assert.deepEqual([...moved], [2, 3]);
+  buf.clear();
+  buf.append(new Uint8Array([7, 8]));
+  // The same place and length as `first` (cleared, refilled): the same
+  // memory, so the same view shows the new bytes.
+  assert.deepEqual([...buf.bytes()], [7, 8]);
+  buf.append(new Uint8Array(64)); // moves to larger memory
+  assert.equal(buf.bytes().length, 66);
+  assert.deepEqual([...buf.bytes().subarray(0, 2)], [7, 8]);
 });
 
 Deno.test("ByteBuffer.indexOf() ignores stale bytes past the end after a consume", () => {
