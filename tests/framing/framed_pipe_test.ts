@@ -77,6 +77,25 @@ Deno.test("pipeTo sends the frames already queued in the readable first", async 
   assert.equal(out.closedWrite, true);
 });
 
+Deno.test("pipeTo after a read that queued frames and met a decode error delivers those frames, then rejects with it", async () => {
+  const codec = () => new LengthDelimitedCodec({ maxFrameLength: 3 });
+  const frame = (body: number[]) => [0, 0, 0, body.length, ...body];
+  const bytes = new Uint8Array([...frame([1]), ...frame([2]), ...frame([3, 3, 3, 3])]);
+  const source = new FramedRead(new ChunkReader([bytes]), codec());
+  const reader = source.readable.getReader();
+  // The pull queued the second frame and then met the oversized one: the
+  // error waits behind that frame.
+  assert.deepEqual([...(await reader.read()).value!], [1]);
+  reader.releaseLock();
+  const out = new RecordingWriter();
+  await assert.rejects(
+    source.readable.pipeTo(new FramedWrite(out, codec()).writable, { preventAbort: true }),
+    FrameTooLargeError,
+  );
+  assert.deepEqual([...out.bytes], frame([2]));
+  assert.equal(out.closedWrite, false);
+});
+
 for (const preventAbort of [false, true]) {
   Deno.test(`pipeTo: a source decode error rejects the pipe and errors the readable; preventAbort ${preventAbort}`, async () => {
     const source = link(4);
