@@ -230,6 +230,16 @@ export class FrameReader<T> implements PipeSource<T> {
       if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
       if (this.done) return Promise.resolve(DONE);
     }
+    return this.#wait(signal);
+  }
+
+  /**
+   * `next` must wait: queues a waiter. Apart from `next` because its abort
+   * listener closes over the call, and a function that makes a closure
+   * allocates a context on every call, the calls that find a frame ready
+   * included (so do `feed`, `send` and `flushInLine` below).
+   */
+  #wait(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
     const { promise, resolve, reject } = Promise.withResolvers<IteratorResult<T, undefined>>();
     const waiter: Waiter<T> = { resolve, reject, signal, onAbort: undefined };
     if (signal !== undefined) {
@@ -896,6 +906,11 @@ export class FrameWriter<T> {
       }
       return RESOLVED;
     }
+    return this.#feedInLine(item, signal);
+  }
+
+  /** `feed` must wait (for room, or behind a waiting call); apart, see `FrameReader.#wait`. */
+  #feedInLine(item: T, signal: AbortSignal | undefined): Promise<void> {
     return (this.#line ??= new Serial()).run(async () => {
       while (!this.hasRoom) await abortable(this.flush(), signal);
       this.encode(item);
@@ -913,12 +928,22 @@ export class FrameWriter<T> {
   send(item: T, signal: AbortSignal | undefined): Promise<void> {
     const fed = this.feed(item, signal);
     if (fed === RESOLVED && signal === undefined) return this.flush();
+    return this.#flushAfterFeed(fed, signal);
+  }
+
+  /** `send`'s flush once its feed is done; apart, see `FrameReader.#wait`. */
+  #flushAfterFeed(fed: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
     return fed.then(() => this.flushInLine(signal));
   }
 
   /** Flushes after the calls waiting in line: `FramedWrite.flush`. */
   flushInLine(signal: AbortSignal | undefined): Promise<void> {
     if (this.#lineIdle) return abortable(this.flush(), signal);
+    return this.#flushBehindLine(signal);
+  }
+
+  /** A flush behind the calls waiting in line; apart, see `FrameReader.#wait`. */
+  #flushBehindLine(signal: AbortSignal | undefined): Promise<void> {
     return this.#line!.run(() => abortable(this.flush(), signal), signal);
   }
 
@@ -1097,6 +1122,11 @@ export class FrameWriter<T> {
         new Deno.errors.WriteZero(`Writer accepted 0 of ${this.#outLength} remaining bytes`),
       );
     }
+    return this.#writeRest(n);
+  }
+
+  /** A short write: the rest follows. Apart, see `FrameReader.#wait`. */
+  #writeRest(n: number): Promise<void> {
     return writeAll(this.#writer, this.#out!.bytes().subarray(n)).then(
       () => this.#writeDone(),
       this.#writeFailed,

@@ -447,7 +447,12 @@ export class Framed<In, Out = In>
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#writer.feed(item, options?.signal).then(() => this.#fed());
+    return this.#feedLater(item, options?.signal);
+  }
+
+  /** `feed` must wait; apart, as a closure would cost a context on every `feed` (see `FrameReader`). */
+  #feedLater(item: Out, signal: AbortSignal | undefined): Promise<void> {
+    return this.#writer.feed(item, signal).then(() => this.#fed());
   }
 
   /**

@@ -385,7 +385,16 @@ export class FramedDriver<In, Out = In> implements AsyncIterable<In>, AsyncDispo
         return Promise.reject(thrown);
       }
     }
-    return this.#framed.feed(item, options).catch((error) => this.#rethrow(error, signal));
+    return this.#sendLater(item, options);
+  }
+
+  /**
+   * `send` must wait for room. Apart from `send` because a function that
+   * makes a closure allocates a context on every call, the calls that
+   * find room included.
+   */
+  #sendLater(item: Out, options: DriverWaitOptions | undefined): Promise<void> {
+    return this.#framed.feed(item, options).catch((error) => this.#rethrow(error, options?.signal));
   }
 
   /**
