@@ -206,7 +206,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * assert.equal(writer.buffered, 0);
    * ```
    */
-  write(p: Uint8Array, options: IoOptions = {}): Promise<number> {
+  write(p: Uint8Array, options?: IoOptions): Promise<number> {
     try {
       this.#enter("write", true);
     } catch (error) {
@@ -216,7 +216,15 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
       this.#buf.append(p);
       return Promise.resolve(p.length);
     }
-    return this.#exclusive(options.signal, () => this.#writeSlow(p, options.signal));
+    return this.#writeLater(p, options?.signal);
+  }
+
+  /**
+   * `write` must wait. Apart from `write` because a function that makes a
+   * closure allocates a context on every call, the buffered calls included.
+   */
+  #writeLater(p: Uint8Array, signal: AbortSignal | undefined): Promise<number> {
+    return this.#exclusive(signal, () => this.#writeSlow(p, signal));
   }
 
   #fits(p: Uint8Array): boolean {
@@ -255,7 +263,7 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
    * assert.equal(writer.buffered, 0);
    * ```
    */
-  writeAll(p: Uint8Array, options: IoOptions = {}): Promise<void> {
+  writeAll(p: Uint8Array, options?: IoOptions): Promise<void> {
     try {
       this.#enter("writeAll", true);
     } catch (error) {
@@ -265,7 +273,12 @@ export class BufWriter implements HalfCloseWriter, AsyncDisposable {
       this.#buf.append(p);
       return Promise.resolve();
     }
-    return this.#exclusive(options.signal, () => this.#writeAllSlow(p, options.signal));
+    return this.#writeAllLater(p, options?.signal);
+  }
+
+  /** `writeAll` must wait; apart, as `#writeLater`. */
+  #writeAllLater(p: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    return this.#exclusive(signal, () => this.#writeAllSlow(p, signal));
   }
 
   async #writeAllSlow(p: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
