@@ -344,6 +344,7 @@ export class FrameReader<T> implements PipeSource<T> {
           });
         }
         while (result !== undefined && !result.done) {
+          this.#mayBeQueued = true;
           controller.enqueue(result.value);
           try {
             result = this.tryNext();
@@ -363,7 +364,10 @@ export class FrameReader<T> implements PipeSource<T> {
 
   #pulled(result: IteratorResult<T, undefined>): void {
     if (result.done) this.#closeStream();
-    else this.#queued!.enqueue(result.value);
+    else {
+      this.#mayBeQueued = true;
+      this.#queued!.enqueue(result.value);
+    }
   }
 
   #closeStream(): void {
@@ -374,10 +378,21 @@ export class FrameReader<T> implements PipeSource<T> {
   /** The `readable` stream was closed, cancelled or errored. */
   streamSettled = false;
 
+  /**
+   * Frames were enqueued into the `readable` stream since its queue was
+   * last seen empty: only then is the queue asked (`desiredSize` is a
+   * branded Web IDL getter, and a pipe asks on every frame it feeds).
+   */
+  #mayBeQueued = false;
+
   /** Frames wait in the `readable` stream's queue. */
   get streamQueued(): boolean {
-    const queued = this.#queued;
-    return queued !== undefined && queued.desiredSize !== null && queued.desiredSize < 0;
+    if (!this.#mayBeQueued) return false;
+    const size = this.#queued!.desiredSize;
+    if (size !== null && size < 0) return true;
+    // Empty (or closed): it stays so until the next enqueue.
+    this.#mayBeQueued = false;
+    return false;
   }
 
   /** The error met while filling the stream's queue, once. */
