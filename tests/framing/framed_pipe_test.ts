@@ -12,7 +12,7 @@ import {
 } from "@weir/weir/framing";
 import { duplex, LineTooLongError, UnexpectedEofError } from "@weir/weir/io";
 import { text } from "./_codec_util.ts";
-import { ChunkReader, RecordingWriter, settle } from "./_io_util.ts";
+import { ChunkReader, ManualReader, RecordingWriter, settle } from "./_io_util.ts";
 
 /** A framer on one end of a pipe, and a peer framer on the other. */
 function link(maxLineLength = 65536) {
@@ -93,6 +93,30 @@ Deno.test("pipeTo after a read that queued frames and met a decode error deliver
     FrameTooLargeError,
   );
   assert.deepEqual([...out.bytes], frame([2]));
+  assert.equal(out.closedWrite, false);
+});
+
+Deno.test("pipeTo after a read that queued frames and met a read error delivers those frames, then rejects with it", async () => {
+  const transport = new ManualReader();
+  const source = new FramedRead(transport, new LinesCodec(), { inboundHighWaterMark: 1024 });
+  transport.push(text("one\ntwo\nthree\n"));
+  await settle();
+  // The read-ahead starts from the next macrotask, and its read fails.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(transport.waiting, 1);
+  const reset = new Error("connection reset");
+  transport.fail(reset);
+  await settle();
+  const reader = source.readable.getReader();
+  // The pull queued two and three, then met the read error: it waits behind them.
+  assert.equal((await reader.read()).value, "one");
+  reader.releaseLock();
+  const out = new RecordingWriter();
+  await assert.rejects(
+    source.readable.pipeTo(new FramedWrite(out, new LinesCodec()).writable, { preventAbort: true }),
+    (error) => error === reset,
+  );
+  assert.equal(new TextDecoder().decode(out.bytes), "two\nthree\n");
   assert.equal(out.closedWrite, false);
 });
 
