@@ -127,6 +127,23 @@ Deno.test("Framed feed while frames are still buffered is written within a macro
   await framed.close();
 });
 
+Deno.test("Framed feed while frames are still buffered is written, within the microtask turn, once the reader must wait", async () => {
+  using pair = duplex();
+  const server = recorded(pair[1]);
+  const framed = new Framed(server, ld);
+  await pair[0].write(batch(2, 1, 0));
+  assert.equal((await framed.next()).value![0], 0);
+  await framed.feed(new Uint8Array([9])); // a frame still waits in the buffer: not written yet
+  assert.equal((await framed.next()).value![0], 1);
+  assert.equal(server.writes.length, 0);
+  const waiting = framed.next(); // the buffer is empty: this call reads, so the reply goes out
+  await settle(); // microtasks only: no timer fired
+  assert.deepEqual(server.writes.map((w) => [...w]), [[0, 0, 0, 1, 9]]);
+  await pair[0].write(batch(1, 1, 5));
+  assert.equal((await waiting).value![0], 5);
+  await framed.close();
+});
+
 Deno.test("FramedRead frames kept across many reads are never overwritten (any chunking, any read sizes)", async () => {
   await fc.assert(
     fc.asyncProperty(
