@@ -1033,9 +1033,11 @@ export class FrameWriter<T> {
   /**
    * The reader is about to wait for bytes: what is buffered is written
    * within this microtask turn, from the microtask of `kickSoon`, not in
-   * the middle of the call that starts the read. Measured on Deno 2.9: a
-   * socket write started in the same microtask as the read that follows it
-   * costs an echo of one frame per read 5–10 % of its frames/s.
+   * the middle of the call that starts the read. Measured on Deno 2.9.6,
+   * paired runs: writing here cost an echo of one frame per read 5–10 % of
+   * its frames/s (the headline example, `pipeTo`). A bare `Deno.Conn` loop
+   * shows no such cost for either order, so the cause lies in how this
+   * engine's reactions interleave; it was not pinned down.
    */
   flushNow(): void {
     this.#deferred = false;
