@@ -1034,10 +1034,9 @@ export class FrameWriter<T> {
    * The reader is about to wait for bytes: what is buffered is written
    * within this microtask turn, from the microtask of `kickSoon`, not in
    * the middle of the call that starts the read. Measured on Deno 2.9.6,
-   * paired runs: writing here cost an echo of one frame per read 5–10 % of
+   * paired runs: writing here cost an echo of one frame per read 3–11 % of
    * its frames/s (the headline example, `pipeTo`). A bare `Deno.Conn` loop
-   * shows no such cost for either order, so the cause lies in how this
-   * engine's reactions interleave; it was not pinned down.
+   * shows no such cost for either order; the cause was not pinned down.
    */
   flushNow(): void {
     this.#deferred = false;

